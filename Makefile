@@ -1,0 +1,48 @@
+# Apparat: `make help` lists the targets. Variables can be overridden:
+#   make serve HOST=0.0.0.0 PORT=9000     make extract CORPUS=/path/to/corpus
+PYTHON  ?= python3
+VENV    ?= .venv
+BIN     := $(VENV)/bin
+HOST    ?= 127.0.0.1
+PORT    ?= 8000
+CORPUS  ?= ../shared/corpus
+BUILD   ?= build
+
+SOURCES := $(shell find ontology triples -type f \( -name '*.ttl' -o -name '*.nt' \) 2>/dev/null)
+CODE    := $(shell find apparat -name '*.py' 2>/dev/null)
+STAMP   := $(VENV)/.installed
+
+.DEFAULT_GOAL := help
+.PHONY: help setup extract build serve test bench clean
+
+help: ## list the targets
+	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+setup: $(STAMP) ## create .venv and install the package with its test extras
+
+extract: $(STAMP) ## corpus -> triples/ (reads CORPUS=../shared/corpus)
+	$(BIN)/apparat extract --corpus $(CORPUS)
+
+$(BUILD)/build.json: $(STAMP) $(SOURCES) $(CODE)
+	$(BIN)/apparat build --build-dir $(BUILD)
+
+build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write build/
+
+serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT under gunicorn
+	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
+
+test: $(STAMP) ## run the test suite
+	$(BIN)/python -m pytest
+
+bench: $(STAMP) ## run the benchmarks, write bench/results/table.md
+	$(BIN)/python -m bench
+
+clean: ## remove build output and caches (keeps .venv)
+	rm -rf $(BUILD) .pytest_cache .ruff_cache
+	find . -name __pycache__ -type d -prune -exec rm -rf {} +

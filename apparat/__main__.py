@@ -1,0 +1,5 @@
+"""``python -m apparat`` is the ``apparat`` command."""
+
+from .cli import main
+
+main()

@@ -1,0 +1,72 @@
+"""Domain errors. Each carries the HTTP status it maps to; the edges
+(``server/errors.py`` for HTTP, ``apparat/cli.py`` for exit codes) translate them."""
+
+from __future__ import annotations
+
+
+class KgError(Exception):
+    """Base class of Apparat's own errors."""
+
+    status = 500
+    title = "Internal error"
+
+
+class BuildError(KgError):
+    """The build cannot go on: bad input data, a failed check, or a failed validation."""
+
+    title = "Build failed"
+
+
+class DataSyntaxError(BuildError):
+    """A triples or ontology file does not parse; names the file and line."""
+
+    def __init__(self, path, line: int | None, message: str):
+        self.path, self.line, self.message = path, line, message
+        where = f"{path}:{line}" if line else str(path)
+        super().__init__(f"{where}: {message}")
+
+
+class DatasetMissing(KgError):
+    """No built dataset where one is expected."""
+
+    status = 503
+    title = "No dataset"
+
+
+class QuerySyntaxError(KgError):
+    """The query does not parse. ``line``/``column`` are 1-based where known."""
+
+    status = 400
+    title = "Malformed query"
+
+    def __init__(self, message: str, line: int | None = None, column: int | None = None):
+        self.line, self.column = line, column
+        super().__init__(message)
+
+
+class QueryRefused(KgError):
+    """A well-formed request asks for something this endpoint does not do."""
+
+    status = 400
+    title = "Query refused"
+
+
+class UpdateForbidden(QueryRefused):
+    """SPARQL Update (and LOAD, CLEAR …) on a read-only endpoint."""
+
+    status = 403
+    title = "Update forbidden"
+
+
+class QueryTimeout(KgError):
+    """The query ran past the time limit and was stopped."""
+
+    status = 503
+    title = "Query timeout"
+
+
+class NotAcceptable(KgError):
+    """No offered media type satisfies the request's Accept header."""
+
+    status = 406
+    title = "Not acceptable"

@@ -1,0 +1,172 @@
+"""Media types, format names and serializers for query results, kept as data.
+
+SELECT/ASK results are serialized here (SPARQL 1.1 Query Results JSON, XML,
+CSV and TSV) rather than by pyoxigraph, because a result capped at the row
+limit is a plain list by then; CONSTRUCT/DESCRIBE graphs go through
+pyoxigraph's RDF serializers.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+from typing import NamedTuple
+from xml.sax.saxutils import escape, quoteattr
+
+import pyoxigraph as ox
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
+
+
+class Format(NamedTuple):
+    name: str          # the value of the ``format`` parameter and ``--format`` option
+    media_type: str    # the Content-Type we answer with
+    aliases: tuple[str, ...] = ()   # further media types that select it
+
+
+#: Formats for SELECT and ASK results, the first is the default.
+RESULT_FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", ("application/json",)),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
+    Format("csv", "text/csv"),
+    Format("tsv", "text/tab-separated-values"),
+)
+
+#: Formats for CONSTRUCT and DESCRIBE results, the first is the default.
+GRAPH_FORMATS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", ("application/x-turtle",)),
+    Format("ntriples", "application/n-triples", ("text/plain",)),
+    Format("jsonld", "application/ld+json", ("application/json",)),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")),
+    Format("nquads", "application/n-quads"),
+    Format("trig", "application/trig"),
+)
+
+_OX_RDF = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+
+
+def find_format(name: str, offered: tuple[Format, ...]) -> Format | None:
+    """Return the offered format called ``name`` or having ``name`` as media type.
+
+    >>> find_format("text/csv", RESULT_FORMATS).name
+    'csv'
+    """
+    for fmt in offered:
+        if name in (fmt.name, fmt.media_type, *fmt.aliases):
+            return fmt
+    return None
+
+
+def serialize_bindings(variables: list[str], rows: list[dict], fmt: str) -> bytes:
+    """Serialize SELECT rows (dicts of variable -> pyoxigraph term) as ``fmt``."""
+    return _BINDINGS[fmt](variables, rows)
+
+
+def serialize_boolean(value: bool, fmt: str) -> bytes:
+    """Serialize an ASK answer as ``fmt``."""
+    if fmt == "json":
+        return json.dumps({"head": {}, "boolean": value}).encode()
+    if fmt == "xml":
+        return (
+            '<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#">'
+            f"<head/><boolean>{'true' if value else 'false'}</boolean></sparql>\n"
+        ).encode()
+    # CSV/TSV define no boolean form; answer as Jena Fuseki does.
+    return f"_askResult\r\n{'true' if value else 'false'}\r\n".encode()
+
+
+def serialize_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialize CONSTRUCT/DESCRIBE triples as ``fmt`` (Turtle gets our prefixes)."""
+    kwargs = {"prefixes": prefixes} if prefixes and fmt in ("turtle", "trig") else {}
+    return ox.serialize(triples, format=_OX_RDF[fmt], **kwargs)
+
+
+def _json(variables, rows) -> bytes:
+    bindings = [{v: _json_term(t) for v, t in row.items()} for row in rows]
+    return json.dumps({"head": {"vars": variables}, "results": {"bindings": bindings}}, ensure_ascii=False).encode()
+
+
+def _json_term(term) -> dict:
+    if isinstance(term, ox.NamedNode):
+        return {"type": "uri", "value": term.value}
+    if isinstance(term, ox.BlankNode):
+        return {"type": "bnode", "value": term.value}
+    if isinstance(term, ox.Literal):
+        out = {"type": "literal", "value": term.value}
+        if term.language:
+            out["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            out["datatype"] = term.datatype.value
+        return out
+    if isinstance(term, ox.Triple):
+        return {
+            "type": "triple",
+            "value": {k: _json_term(getattr(term, k)) for k in ("subject", "predicate", "object")},
+        }
+    raise TypeError(f"cannot serialize {term!r}")
+
+
+def _xml(variables, rows) -> bytes:
+    out = ['<?xml version="1.0"?>\n<sparql xmlns="http://www.w3.org/2005/sparql-results#"><head>']
+    out += [f"<variable name={quoteattr(v)}/>" for v in variables]
+    out.append("</head><results>")
+    for row in rows:
+        out.append("<result>")
+        for var, term in row.items():
+            out.append(f"<binding name={quoteattr(var)}>{_xml_term(term)}</binding>")
+        out.append("</result>")
+    out.append("</results></sparql>\n")
+    return "".join(out).encode()
+
+
+def _xml_term(term) -> str:
+    if isinstance(term, ox.NamedNode):
+        return f"<uri>{escape(term.value)}</uri>"
+    if isinstance(term, ox.BlankNode):
+        return f"<bnode>{escape(term.value)}</bnode>"
+    if isinstance(term, ox.Literal):
+        if term.language:
+            return f"<literal xml:lang={quoteattr(term.language)}>{escape(term.value)}</literal>"
+        if term.datatype.value != _XSD_STRING:
+            return f"<literal datatype={quoteattr(term.datatype.value)}>{escape(term.value)}</literal>"
+        return f"<literal>{escape(term.value)}</literal>"
+    raise TypeError(f"cannot serialize {term!r} in XML results")
+
+
+def _csv(variables, rows) -> bytes:
+    buffer = io.StringIO()
+    writer = csv.writer(buffer, lineterminator="\r\n")
+    writer.writerow(variables)
+    for row in rows:
+        writer.writerow([_plain(row.get(v)) for v in variables])
+    return buffer.getvalue().encode()
+
+
+def _plain(term) -> str:
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value if hasattr(term, "value") else str(term)
+
+
+def _tsv(variables, rows) -> bytes:
+    lines = ["\t".join(f"?{v}" for v in variables)]
+    lines += ["\t".join("" if row.get(v) is None else str(row[v]) for v in variables) for row in rows]
+    return ("\n".join(lines) + "\n").encode()
+
+
+_BINDINGS = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}
+
+
+def plain_value(term) -> str:
+    """Return a term as a person reads it: an IRI or the literal's lexical form."""
+    return _plain(term)

@@ -1,0 +1,69 @@
+"""Namespaces, prefixes and named-graph IRIs: the only file with IRI base strings.
+
+Every IRI that Apparat mints hangs off one stable base (:data:`BASE`):
+
+- ``<BASE>ontology#Term``            ontology terms (classes, properties, roles)
+- ``<BASE>id/<kind>/<slug>``          entities: persons, organs, memberships, events …
+- ``<BASE>source/<source-id>``        a corpus text, a ``prov:Entity``
+- ``<BASE>source/<id>/lines/<a>-<b>`` a line span of that text (what a claim cites)
+- ``<BASE>graph/…``                   named graphs (see below)
+"""
+
+from rdflib import Namespace, URIRef
+from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+
+BASE = "https://w3id.org/apparat/"
+
+AP = Namespace(BASE + "ontology#")
+ID = Namespace(BASE + "id/")
+SRC = Namespace(BASE + "source/")
+GRAPH = Namespace(BASE + "graph/")
+
+ORG = Namespace("http://www.w3.org/ns/org#")
+SCHEMA = Namespace("https://schema.org/")
+SH = Namespace("http://www.w3.org/ns/shacl#")
+WD = Namespace("http://www.wikidata.org/entity/")
+
+#: The hand-written ontology lives in this graph.
+ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
+#: owlrl's OWL 2 RL closure goes here, apart from every asserted graph.
+INFERRED_GRAPH = URIRef(GRAPH + "inferred")
+#: Facts about the sources themselves (titles, kinds, reliability notes).
+SOURCES_GRAPH = URIRef(GRAPH + "sources")
+
+PREFIXES: dict[str, str] = {
+    "ap": str(AP),
+    "apid": str(ID),
+    "dct": str(DCTERMS),
+    "foaf": str(FOAF),
+    "org": str(ORG),
+    "owl": str(OWL),
+    "prov": str(PROV),
+    "rdf": str(RDF),
+    "rdfs": str(RDFS),
+    "schema": str(SCHEMA),
+    "skos": str(SKOS),
+    "wd": str(WD),
+    "xsd": str(XSD),
+}
+
+
+def source_graph(source_id: str) -> URIRef:
+    """Return the named graph that holds the facts one source states.
+
+    >>> source_graph("rogovin-1992")
+    rdflib.term.URIRef('https://w3id.org/apparat/graph/source/rogovin-1992')
+    """
+    return URIRef(f"{GRAPH}source/{source_id}")
+
+
+def graph_for_triples_file(stem: str) -> URIRef:
+    """Return the named graph for a file ``triples/[curated/]<stem>.<ext>``.
+
+    A file is named after the source it was extracted from, so its facts land in
+    that source's graph; ``sources`` is the catalogue of the sources themselves.
+
+    >>> graph_for_triples_file("sources")
+    rdflib.term.URIRef('https://w3id.org/apparat/graph/sources')
+    """
+    return SOURCES_GRAPH if stem == "sources" else source_graph(stem)

@@ -1,0 +1,35 @@
+"""The Apparat web application: SPARQL 1.1 Protocol endpoint and health check.
+
+``create_app`` is the only way to get an app; nothing is created at import time.
+Under gunicorn each worker builds its app once, so the dataset is loaded once
+per worker and then shared by that worker's threads (it is read-only).
+"""
+
+from __future__ import annotations
+
+from flask import Flask
+
+from apparat.settings import load_settings
+from apparat.store import load_dataset
+
+
+def create_app(test_config: dict | None = None) -> Flask:
+    """Create the app: resolve settings, load the built dataset, register views.
+
+    Args:
+        test_config: setting overrides (names as in ``apparat.settings.SETTINGS``).
+
+    Raises:
+        DatasetMissing: there is no build in the configured build folder.
+    """
+    app = Flask(__name__)
+    settings = load_settings(test_config)
+    app.config["APPARAT"] = settings
+    app.extensions["apparat.dataset"] = load_dataset(settings["build_dir"])
+
+    from . import errors, health, sparql
+
+    app.register_blueprint(sparql.bp)
+    app.register_blueprint(health.bp)
+    errors.init_app(app)
+    return app

@@ -1,0 +1,19 @@
+"""``/health``: is the server up, and what dataset does it serve."""
+
+from flask import Blueprint, current_app, jsonify
+
+bp = Blueprint("health", __name__)
+
+
+@bp.get("/health")
+def health():
+    manifest = current_app.extensions["apparat.dataset"].manifest
+    return jsonify(
+        {
+            "status": "ok",
+            "built_at": manifest["built_at"],
+            "etag": manifest["etag"],
+            "triples": {"asserted": manifest["asserted"], "inferred": manifest["inferred"]},
+            "graphs": manifest["graphs"],
+        }
+    )
