@@ -33,7 +33,7 @@ def main():
 
 
 build_dir_option = click.option(
-    "--build-dir", type=click.Path(file_okay=False, path_type=Path), help="Build folder (default: build/)."
+    "--build-dir", type=click.Path(file_okay=False, path_type=Path, resolve_path=True), help="Build folder (default: build/)."
 )
 
 
@@ -55,6 +55,20 @@ def build(build_dir, no_reasoning):
         click.echo(f"{count:>8}  {graph}")
     click.echo(f"{report.asserted:>8}  asserted\n{report.inferred:>8}  inferred")
     click.echo(f"built {settings['build_dir']} in {sum(report.timings.values()):.2f} s")
+
+
+@main.command()
+@click.option(
+    "--corpus", type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
+    help="Folder of the source texts and sources.tsv (default: ../shared/corpus).",
+)
+def extract(corpus):
+    """Extract triples from the corpus into triples/ and report what was found."""
+    from .extract.run import extract as run_extract
+
+    settings = load_settings({"corpus_dir": corpus})
+    report = run_extract(settings["corpus_dir"], settings["triples_dir"])
+    click.echo("\n".join(report.lines()))
 
 
 @main.command()

@@ -40,6 +40,9 @@ def serve(settings: dict) -> None:
         # A worker silent for this long is killed and replaced by gunicorn's
         # arbiter: the last line of defence behind the per-query time limit.
         "timeout": int(settings["query_timeout"]) + 30,
+        # gunicorn 27's control socket sits at one fixed path per user: two
+        # servers (tests, replicas) would fight over it, and we do not use it.
+        "control_socket_disable": True,
         "accesslog": "-",
         "errorlog": "-",
     }

@@ -8,6 +8,7 @@ import re
 import signal
 import subprocess
 import sys
+import threading
 import time
 from pathlib import Path
 
@@ -76,9 +77,8 @@ def start_server(build_dir: Path, *extra: str, env: dict | None = None, timeout:
         stop_server(process)
         raise RuntimeError("server did not start:\n" + "".join(seen))
     # Keep reading stderr so the server never blocks on a full pipe.
-    import threading
-
-    threading.Thread(target=lambda: process.stderr.read(), daemon=True).start()
+    process.drain = threading.Thread(target=process.stderr.read, daemon=True)
+    process.drain.start()
     for _ in range(100):  # wait until a worker answers, at most ~10 s
         try:
             if requests.get(base + "/health", timeout=2).ok:
@@ -96,6 +96,10 @@ def stop_server(process) -> None:
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait(timeout=10)
+    drain = getattr(process, "drain", None)
+    if drain is not None:
+        drain.join(timeout=10)
+    process.stderr.close()
 
 
 @pytest.fixture(scope="session")
