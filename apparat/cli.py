@@ -86,25 +86,33 @@ def serve(host, port, build_dir, workers):
     run_server(settings)
 
 
-@main.command()
-@click.argument("file", required=False, type=click.File("r"))
-@click.option("-e", "--expression", help="The query text (instead of FILE).")
+@main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})
+@click.argument("target", required=False)
+@click.option("-e", "--expression", help="The query text (instead of a saved query or file).")
+@click.option("-p", "--param", "params", multiple=True, metavar="NAME=VALUE",
+              help="A saved query's parameter (also: --NAME VALUE).")
 @click.option(
     "-f", "--format", "fmt", type=click.Choice(FORMAT_NAMES), default="table", show_default=True,
     help="Output format: a table, or any SPARQL result / RDF format.",
 )
 @click.option("--no-infer", is_flag=True, help="Query the asserted triples only.")
 @build_dir_option
-def query(file, expression, fmt, no_infer, build_dir):
-    """Run a SPARQL query (FILE.rq, or -e TEXT) against the built dataset, no server needed."""
+@click.pass_context
+def query(ctx, target, expression, params, fmt, no_infer, build_dir):
+    """Run a query against the built dataset, no server needed.
+
+    TARGET is a saved query's name (see `apparat queries`) or a .rq file;
+    or give the text with -e. Parameters: --year 1926 or -p year=1926.
+    """
     from .sparql import check_query_text, check_service_calls, run_query
     from .store import load_dataset
     from .table import render_table
 
-    if (file is None) == (expression is None):
-        raise click.UsageError("give a query FILE or -e TEXT (one of them)")
-    text = expression if file is None else file.read()
+    if (target is None) == (expression is None):
+        raise click.UsageError("give a saved query NAME, a FILE.rq or -e TEXT (one of them)")
     settings = load_settings({"build_dir": build_dir})
+    values = _parse_params(params, ctx.args)
+    text = expression if target is None else _saved_or_file(target, settings, values)
     check_query_text(text, max_length=settings["max_query_length"], max_depth=settings["max_query_depth"])
     check_service_calls(text, tuple(settings["service_allowlist"].split()))
     result = run_query(load_dataset(settings["build_dir"]), text, max_rows=settings["max_rows"], infer=not no_infer)
@@ -116,3 +124,47 @@ def query(file, expression, fmt, no_infer, build_dir):
         sys.stdout.buffer.write(result.serialize(fmt))
     if result.truncated:
         click.echo(f"warning: result truncated at {settings['max_rows']} rows", err=True)
+
+
+def _parse_params(pairs, extra) -> dict[str, str]:
+    values = {}
+    for pair in pairs:
+        name, sep, value = pair.partition("=")
+        if not sep:
+            raise click.UsageError(f"--param needs NAME=VALUE, got {pair!r}")
+        values[name] = value
+    args = list(extra)
+    while args:
+        arg = args.pop(0)
+        if not arg.startswith("--") or len(arg) < 3:
+            raise click.UsageError(f"unexpected argument {arg!r}")
+        name, sep, value = arg[2:].partition("=")
+        if not sep:
+            if not args:
+                raise click.UsageError(f"{arg} needs a value")
+            value = args.pop(0)
+        values[name] = value
+    return values
+
+
+def _saved_or_file(target: str, settings: dict, values: dict[str, str]) -> str:
+    from .queries import find_saved_query, parse_saved_query
+
+    path = Path(target)
+    if path.suffix == ".rq" and path.exists():
+        return parse_saved_query(path).bind(values)
+    return find_saved_query(settings["queries_dir"], target).bind(values)
+
+
+@main.command("queries")
+def list_queries():
+    """List the saved queries with their summaries and parameters."""
+    from .queries import load_saved_queries
+
+    settings = load_settings()
+    for saved in load_saved_queries(settings["queries_dir"]).values():
+        click.echo(f"{saved.name}\n    {saved.summary}")
+        for p in saved.parameters:
+            default = f", default {p.default}" if p.default is not None else ""
+            need = "required" if p.required else "optional"
+            click.echo(f"    --{p.name}: {p.type_name} ({need}{default}) {p.description}".rstrip())

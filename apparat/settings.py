@@ -25,6 +25,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("build_dir", "build", "Folder the build writes and the server reads."),
     Setting("ontology_dir", "ontology", "Folder of the OWL ontology and SHACL shapes (Turtle)."),
     Setting("triples_dir", "triples", "Folder of extracted and curated triples."),
+    Setting("queries_dir", "queries", "Folder of saved queries (*.rq)."),
     Setting("corpus_dir", "../shared/corpus", "Folder of the source texts (extraction only)."),
     Setting("host", "127.0.0.1", "Address the server binds; loopback unless you mean it."),
     Setting("port", 8000, "Port the server binds (0 picks a free one)."),
@@ -42,7 +43,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
-_PATH_SETTINGS = {"build_dir", "ontology_dir", "triples_dir", "corpus_dir"}
+_PATH_SETTINGS = {"build_dir", "ontology_dir", "triples_dir", "queries_dir", "corpus_dir"}
 
 
 def _coerce(name: str, value: Any) -> Any:

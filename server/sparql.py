@@ -8,11 +8,12 @@ werkzeug, with q-values and wildcards), else the first format offered.
 
 from __future__ import annotations
 
-from flask import Blueprint, Response, current_app, request
+from flask import Blueprint, current_app, request
 
-from apparat.errors import NotAcceptable, QueryRefused, UpdateForbidden
-from apparat.formats import find_format
+from apparat.errors import QueryRefused, UpdateForbidden
 from apparat.sparql import check_query_text, check_service_calls, run_query
+
+from .negotiate import result_response
 
 bp = Blueprint("sparql", __name__)
 
@@ -38,12 +39,7 @@ def sparql():
         default_graphs=params.getlist("default-graph-uri") or None,
         named_graphs=params.getlist("named-graph-uri") or None,
     )
-    fmt = _choose_format(params.get("format"), result.formats)
-    response = Response(result.serialize(fmt.name), mimetype=fmt.media_type)
-    if result.truncated:
-        response.headers["X-Apparat-Truncated"] = f"true; limit={settings['max_rows']}"
-    response.headers["Vary"] = "Accept"
-    return response
+    return result_response(result, params.get("format"), settings["max_rows"])
 
 
 def _read_request():
@@ -78,19 +74,3 @@ def _unsupported_media_type(mimetype: str) -> Exception:
     return UnsupportedMediaType(
         f"POST a query as {_FORM} (with a 'query' field) or as {_DIRECT}; got {mimetype or 'no Content-Type'}"
     )
-
-
-def _choose_format(name: str | None, offered):
-    if name:
-        fmt = find_format(name, offered)
-        if fmt is None:
-            raise NotAcceptable(f"unknown format {name!r}; offered: {', '.join(f.name for f in offered)}")
-        return fmt
-    accept = request.accept_mimetypes
-    if not accept:
-        return offered[0]
-    types = [t for fmt in offered for t in (fmt.media_type, *fmt.aliases)]
-    best = accept.best_match(types)
-    if best is None:
-        raise NotAcceptable(f"none of the Accept types is offered; offered: {', '.join(f.media_type for f in offered)}")
-    return find_format(best, offered)

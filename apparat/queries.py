@@ -1,0 +1,327 @@
+"""Saved queries: ``queries/*.rq`` as a typed, documented API.
+
+Each file is one SPARQL query with a grlc-style decorator header (``#+ key:``
+lines holding YAML: ``summary``, ``description``, ``tags``, ``defaults``,
+``method``…) and an optional WDQS-style ``#defaultView:`` hint. Inputs are the
+query's ``?_name`` (required) and ``?__name`` (optional) variables, typed by
+grlc's/BASIL's suffix convention:
+
+=====================  ==========================================
+``?_name``             plain string literal
+``?_name_en``          string with a language tag (any tag)
+``?_name_integer``     ``xsd:integer``
+``?_name_iri``         IRI
+``?_name_xsd_date``    literal of datatype ``xsd:date`` (any ``prefix_type``)
+=====================  ==========================================
+
+Our own ``#+ params:`` decorator adds, per parameter, a ``description``, an
+``example``, an ``enum`` of allowed values, ``minimum``/``maximum`` for
+numbers and, for IRIs, a ``base`` that turns a slug (``bukharin``) into an IRI.
+
+Values are checked against their type first (a bad value is a
+:class:`ParameterError` naming the parameter and the type expected) and
+become RDF terms, which are bound through a ``VALUES`` block placed at the
+start of the query's WHERE group: the value is never pasted into the text as
+SPARQL, so it cannot change the query.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import pyoxigraph as ox
+import yaml
+
+from .errors import KgError, QueryRefused
+from .namespaces import PREFIXES
+
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+_PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_LANG = re.compile(r"^[a-z]{2,3}$")
+_SKIP = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                   r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
+
+
+class UnknownQuery(KgError):
+    """No saved query of that name."""
+
+    status = 404
+    title = "Unknown saved query"
+
+
+class ParameterError(KgError):
+    """A parameter value is missing or is not of the declared type."""
+
+    status = 400
+    title = "Bad parameter"
+
+    def __init__(self, name: str, message: str):
+        self.parameter = name
+        super().__init__(f"parameter {name!r}: {message}")
+
+
+@dataclass(frozen=True)
+class Parameter:
+    """One input of a saved query."""
+
+    name: str                 # as the user passes it: ``year``
+    variable: str             # as the query names it: ``_year_integer``
+    kind: str                 # "string", "lang", "integer", "iri" or "datatype"
+    required: bool
+    datatype: str | None = None   # full datatype IRI for "integer"/"datatype"
+    lang: str | None = None
+    default: str | None = None
+    description: str = ""
+    example: str | None = None
+    enum: tuple[str, ...] = ()
+    minimum: int | None = None
+    maximum: int | None = None
+    base: str | None = None
+
+    @property
+    def type_name(self) -> str:
+        """The expected type, in words, for error messages and documentation."""
+        if self.kind == "iri":
+            return f"an IRI or a slug under {self.base}" if self.base else "an absolute IRI"
+        if self.kind == "lang":
+            return f"a string (tagged @{self.lang})"
+        if self.kind in ("integer", "datatype"):
+            return _short(self.datatype)
+        return "one of " + ", ".join(self.enum) if self.enum else "a string"
+
+    def to_term(self, value: str):
+        """Check ``value`` and return it as a pyoxigraph term.
+
+        Raises:
+            ParameterError: the value does not fit the type.
+        """
+        if self.enum and value not in self.enum:
+            raise ParameterError(self.name, f"{value!r} is not one of {', '.join(self.enum)}")
+        if self.kind == "string":
+            return ox.Literal(value)
+        if self.kind == "lang":
+            return ox.Literal(value, language=self.lang)
+        if self.kind == "iri":
+            return ox.NamedNode(self._iri(value))
+        self._check_lexical(value)
+        return ox.Literal(value, datatype=ox.NamedNode(self.datatype))
+
+    def _iri(self, value: str) -> str:
+        if self.base and _SLUG.match(value):
+            return self.base + value
+        if re.match(r"^https?://[^\s<>\"{}|\\^`]+$", value):
+            return value
+        raise ParameterError(self.name, f"{value!r} is not {self.type_name}")
+
+    def _check_lexical(self, value: str) -> None:
+        local = self.datatype.removeprefix(_XSD)
+        try:
+            if local in ("integer", "int", "long", "gYear"):
+                if not re.fullmatch(r"-?\d{1,9}", value):
+                    raise ValueError
+                number = int(value)
+                if (self.minimum is not None and number < self.minimum) or (
+                    self.maximum is not None and number > self.maximum
+                ):
+                    raise ParameterError(self.name, f"{value} is outside {self.minimum}..{self.maximum}")
+            elif local == "date":
+                dt.date.fromisoformat(value) if re.fullmatch(r"\d{4}-\d{2}-\d{2}", value) else _raise()
+            elif local in ("decimal", "double", "float"):
+                float(value) if re.fullmatch(r"[-+]?(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?", value) else _raise()
+            elif local == "boolean" and value not in ("true", "false", "1", "0"):
+                raise ValueError
+        except ValueError:
+            raise ParameterError(self.name, f"{value!r} is not {self.type_name}") from None
+
+
+def _raise():
+    raise ValueError
+
+
+def _short(iri: str | None) -> str:
+    for prefix, namespace in PREFIXES.items():
+        if iri and iri.startswith(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri or ""
+
+
+@dataclass(frozen=True)
+class SavedQuery:
+    """One ``queries/<name>.rq`` file, parsed."""
+
+    name: str
+    path: Path
+    text: str
+    summary: str = ""
+    description: str = ""
+    tags: tuple[str, ...] = ()
+    default_view: str | None = None
+    parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+
+    def parameter(self, name: str) -> Parameter:
+        for param in self.parameters:
+            if param.name == name:
+                return param
+        raise ParameterError(name, f"{self.name} has no such parameter; it takes: "
+                             + (", ".join(p.name for p in self.parameters) or "none"))
+
+    def bind(self, values: dict[str, str]) -> str:
+        """Return the query text with ``values`` bound as RDF terms (see module doc).
+
+        Raises:
+            ParameterError: an unknown parameter, a missing required one, or a bad value.
+        """
+        for name in values:
+            self.parameter(name)
+        bound = {}
+        for param in self.parameters:
+            value = values.get(param.name, param.default)
+            if value is None or value == "":
+                if param.required:
+                    raise ParameterError(param.name, f"is required ({param.type_name})")
+                continue
+            bound[param.variable] = param.to_term(str(value))
+        return inject_values(self.text, bound)
+
+
+def inject_values(text: str, bindings: dict[str, object]) -> str:
+    """Bind variables by a one-row ``VALUES`` block opening the WHERE group.
+
+    Terms are written by pyoxigraph in N-Triples syntax, which SPARQL reads as
+    the same term: no value can end the block or add to the query.
+
+    >>> inject_values("SELECT ?x WHERE { BIND(?_n AS ?x) }", {"_n": ox.Literal("1")})
+    'SELECT ?x WHERE { VALUES (?_n) { ("1") } BIND(?_n AS ?x) }'
+    """
+    if not bindings:
+        return text
+    brace = _where_brace(text)
+    names = " ".join(f"?{v}" for v in bindings)
+    terms = " ".join(str(t) for t in bindings.values())
+    return f"{text[:brace + 1]} VALUES ({names}) {{ ({terms}) }}{text[brace + 1:]}"
+
+
+def _where_brace(text: str) -> int:
+    """Offset of the ``{`` that opens the WHERE group (skipping a CONSTRUCT template)."""
+    masked = _SKIP.sub(lambda m: " " * len(m.group()), text)
+    depth, first, previous_word = 0, None, ""
+    for match in re.finditer(r"[{}]|[A-Za-z]+", masked):
+        token = match.group()
+        if token == "{":
+            if depth == 0:
+                if previous_word.upper() == "WHERE":
+                    return match.start()
+                first = match.start() if first is None else first
+            depth += 1
+        elif token == "}":
+            depth -= 1
+        elif depth == 0:
+            previous_word = token
+    if first is None:
+        raise QueryRefused("the saved query has no WHERE group to bind parameters in")
+    return first
+
+
+def parse_saved_query(path: Path) -> SavedQuery:
+    """Read one ``.rq`` file: its decorators and its typed parameters.
+
+    Raises:
+        QueryRefused: the header is not valid YAML, or declares what the query does not use.
+    """
+    text = path.read_text(encoding="utf-8")
+    header_lines, view = [], None
+    for line in text.splitlines():
+        if line.startswith("#+"):
+            header_lines.append(line[2:].removeprefix(" "))
+        elif line.lower().startswith("#defaultview:"):
+            view = line.split(":", 1)[1].strip()
+    try:
+        header = yaml.safe_load("\n".join(header_lines)) or {}
+    except yaml.YAMLError as err:
+        raise QueryRefused(f"{path}: bad #+ header: {err}") from None
+    defaults = _merge_list_of_maps(header.get("defaults"))
+    declared = header.get("params") or {}
+    params = {}
+    for match in _PARAM_VAR.finditer(_SKIP.sub(" ", text)):
+        underscores, name, suffix = match.groups()
+        variable = f"{underscores}{name}{suffix}"
+        if name in params:
+            continue
+        info = declared.get(name) or {}
+        params[name] = _parameter(name, variable, suffix, underscores == "_", defaults.get(name), info)
+    unused = set(declared) - set(params)
+    if unused:
+        raise QueryRefused(f"{path}: #+ params declares {', '.join(sorted(unused))}, which the query never uses")
+    return SavedQuery(
+        name=path.stem,
+        path=path,
+        text=text,
+        summary=str(header.get("summary", "")).strip(),
+        description=str(header.get("description", "")).strip(),
+        tags=tuple(header.get("tags") or ()),
+        default_view=view,
+        # Declared parameters first, in the header's order; then the rest as they appear.
+        parameters=tuple(sorted(params.values(), key=lambda p: _index(list(declared), p.name))),
+    )
+
+
+def _parameter(name, variable, suffix, required, default, info) -> Parameter:
+    parts = [p for p in suffix.split("_") if p]
+    kind, datatype, lang = "string", None, None
+    if parts == ["iri"]:
+        kind = "iri"
+    elif parts == ["integer"]:
+        kind, datatype = "integer", _XSD + "integer"
+    elif len(parts) == 1 and _LANG.match(parts[0]):
+        kind, lang = "lang", parts[0]
+    elif len(parts) == 2 and parts[0] in PREFIXES:
+        kind, datatype = "datatype", PREFIXES[parts[0]] + parts[1]
+    elif parts:
+        raise QueryRefused(f"?{variable}: unknown type suffix {suffix!r}")
+    return Parameter(
+        name=name, variable=variable, kind=kind, required=required and default is None,
+        datatype=datatype, lang=lang, default=None if default is None else str(default),
+        description=str(info.get("description", "")), example=_opt_str(info.get("example")),
+        enum=tuple(str(v) for v in info.get("enum", ())), minimum=info.get("minimum"),
+        maximum=info.get("maximum"), base=info.get("base"),
+    )
+
+
+def _index(items: list, item) -> int:
+    return items.index(item) if item in items else len(items)
+
+
+def _opt_str(value) -> str | None:
+    return None if value is None else str(value)
+
+
+def _merge_list_of_maps(value) -> dict:
+    if isinstance(value, dict):
+        return value
+    merged = {}
+    for item in value or ():
+        if isinstance(item, dict):
+            merged.update(item)
+    return merged
+
+
+def load_saved_queries(folder: Path) -> dict[str, SavedQuery]:
+    """Parse every ``*.rq`` directly in ``folder`` (not ``checks/``), by name."""
+    return {p.stem: parse_saved_query(p) for p in sorted(folder.glob("*.rq"))}
+
+
+def find_saved_query(folder: Path, name: str) -> SavedQuery:
+    """Return the saved query called ``name``.
+
+    Raises:
+        UnknownQuery: listing the names that do exist.
+    """
+    path = folder / f"{name}.rq"
+    if not re.fullmatch(r"[a-z0-9][a-z0-9-]*", name) or not path.exists():
+        known = ", ".join(sorted(p.stem for p in folder.glob("*.rq")))
+        raise UnknownQuery(f"no saved query {name!r}; known: {known}")
+    return parse_saved_query(path)
