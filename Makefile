@@ -40,8 +40,8 @@ serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT under guni
 test: $(STAMP) ## run the test suite
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## run the benchmarks, write bench/results/table.md
-	$(BIN)/python -m bench
+bench: $(STAMP) ## run the benchmarks, write $(BUILD)/bench.md
+	$(BIN)/python -m apparat.bench --out $(BUILD)/bench.md
 
 clean: ## remove build output and caches (keeps .venv)
 	rm -rf $(BUILD) .pytest_cache .ruff_cache

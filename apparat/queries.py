@@ -37,13 +37,12 @@ import yaml
 
 from .errors import KgError, QueryRefused
 from .namespaces import PREFIXES
+from .sparql import NON_CODE as _SKIP
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
-_SKIP = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
-                   r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 
 
 class UnknownQuery(KgError):

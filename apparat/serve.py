@@ -48,3 +48,72 @@ def serve(settings: dict) -> None:
     }
     overrides = {k: str(v) for k, v in settings.items()}
     _Gunicorn(options, overrides).run()
+
+
+class ServerProcess:
+    """``apparat serve`` in a child process on a free loopback port (tests, benchmarks).
+
+    Use as a context manager; ``base_url`` is set once gunicorn listens and a
+    worker answers ``/health``.
+    """
+
+    def __init__(self, build_dir, *extra_args: str, env: dict | None = None, timeout: float = 60.0):
+        self.args = ["--build-dir", str(build_dir), *extra_args]
+        self.env, self.timeout = env, timeout
+        self.process = None
+        self.base_url: str | None = None
+        self._drain = None
+
+    def __enter__(self) -> ServerProcess:
+        import os
+        import re
+        import subprocess
+        import sys
+        import threading
+        import time
+        import urllib.request
+
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "apparat", "serve", "--host", "127.0.0.1", "--port", "0", *self.args],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, **(self.env or {})}, start_new_session=True,
+        )
+        deadline = time.monotonic() + self.timeout
+        seen = []
+        while self.base_url is None and time.monotonic() < deadline:
+            line = self.process.stderr.readline()
+            if not line:
+                break
+            seen.append(line)
+            match = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", line)
+            self.base_url = match[1] if match else None
+        if self.base_url is None:
+            self.__exit__(None, None, None)
+            raise RuntimeError("server did not start:\n" + "".join(seen))
+        # Keep reading stderr so the server never blocks on a full pipe.
+        self._drain = threading.Thread(target=self.process.stderr.read, daemon=True)
+        self._drain.start()
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.base_url + "/health", timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.1)
+        self.__exit__(None, None, None)
+        raise RuntimeError("server never answered /health")
+
+    def __exit__(self, *exc) -> None:
+        import os
+        import signal
+        import subprocess
+
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        if self._drain is not None:
+            self._drain.join(timeout=10)
+        self.process.stderr.close()

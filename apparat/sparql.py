@@ -23,7 +23,7 @@ from .store import LoadedDataset
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
 # Strings, IRIs and comments: skipped when counting brackets or looking for keywords.
-_SKIP = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+NON_CODE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 _SERVICE = re.compile(r"\bSERVICE\b", re.I)
 
@@ -68,7 +68,7 @@ def check_query_text(text: str, *, max_length: int, max_depth: int) -> None:
     if len(text) > max_length:
         raise QueryRefused(f"query is {len(text)} characters long; the limit is {max_length}")
     depth = deepest = 0
-    for char in _SKIP.sub(" ", text):
+    for char in NON_CODE.sub(" ", text):
         if char in "{([":
             depth += 1
             deepest = max(deepest, depth)
@@ -84,7 +84,7 @@ def check_service_calls(text: str, allowlist: tuple[str, ...]) -> None:
     Raises:
         QueryRefused: naming the endpoint that is not allowed.
     """
-    if not _SERVICE.search(_SKIP.sub(" ", text)):
+    if not _SERVICE.search(NON_CODE.sub(" ", text)):
         return
     from rdflib.plugins.sparql import prepareQuery  # only paid for by federated queries
 

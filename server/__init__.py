@@ -10,6 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from apparat.settings import load_settings
+from apparat.queries import load_saved_queries
 from apparat.store import load_dataset
 
 
@@ -26,10 +27,13 @@ def create_app(test_config: dict | None = None) -> Flask:
     settings = load_settings(test_config)
     app.config["APPARAT"] = settings
     app.extensions["apparat.dataset"] = load_dataset(settings["build_dir"])
+    # Parsed once at start-up: every request reuses the parsed headers.
+    app.extensions["apparat.queries"] = load_saved_queries(settings["queries_dir"])
 
-    from . import errors, health, sparql
+    from . import errors, health, queries, sparql
 
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(queries.bp)
     app.register_blueprint(health.bp)
     errors.init_app(app)
     return app

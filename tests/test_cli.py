@@ -17,7 +17,7 @@ def runner():
     return CliRunner()
 
 
-@pytest.mark.parametrize("command", [[], ["build"], ["serve"], ["query"], ["extract"]])
+@pytest.mark.parametrize("command", [[], ["build"], ["serve"], ["query"], ["queries"], ["extract"]])
 def test_every_command_has_help(runner, command):
     result = runner.invoke(main, [*command, "--help"])
     assert result.exit_code == 0, result.output
@@ -73,3 +73,31 @@ def test_build_command_fails_on_broken_file_naming_it(runner, tmp_path, monkeypa
     result = runner.invoke(main, ["build", "--build-dir", str(tmp_path / "b")])
     assert result.exit_code == 1
     assert f"{triples / 'bad.ttl'}:1:" in result.output
+
+
+def test_saved_query_with_dynamic_option(runner, build_dir):
+    result = runner.invoke(main, ["query", "politburo-in-year", "--year", "1926", "--role", "candidate",
+                                  "--build-dir", str(build_dir), "-f", "csv"])
+    assert result.exit_code == 0, result.output
+    people = sorted(line.split(",")[0].rsplit("/", 1)[1] for line in result.output.splitlines()[1:] if line)
+    assert people == ["rudzutak", "syrtsov"]
+
+
+def test_saved_query_with_param_pairs_matches_dynamic_option(runner, build_dir):
+    a = runner.invoke(main, ["query", "politburo-in-year", "-p", "year=1930", "--build-dir", str(build_dir)])
+    b = runner.invoke(main, ["query", "politburo-in-year", "--year=1930", "--build-dir", str(build_dir)])
+    assert a.exit_code == b.exit_code == 0
+    assert a.output == b.output and "(0 rows)" not in a.output
+
+
+def test_saved_query_bad_value_names_parameter(runner, build_dir):
+    result = runner.invoke(main, ["query", "politburo-in-year", "--year", "soon", "--build-dir", str(build_dir)])
+    assert result.exit_code == 1
+    assert "parameter 'year'" in result.output
+
+
+def test_queries_lists_saved_queries_with_parameters(runner):
+    result = runner.invoke(main, ["queries"])
+    assert result.exit_code == 0, result.output
+    assert "politburo-in-year" in result.output
+    assert "--year: xsd:integer (required)" in result.output

@@ -18,6 +18,11 @@ ORGAN_CLASSES: dict[str, URIRef] = {
     "central-control-commission": AP.ControlCommission,
 }
 
+#: Role slugs the ontology defines; the parser's "member" (a body with no
+#: candidate grade) is a full member, its "head" a chairman.
+ROLES = {"full-member", "candidate-member", "secretary", "general-secretary", "chairman"}
+ROLE_ALIASES = {"member": "full-member", "head": "chairman"}
+
 
 def date_literal(date) -> Literal:
     """Return a stated date as a literal of its own precision.
@@ -82,12 +87,13 @@ def persons_graph(records, source_id: str, organs: set[str] | None = None) -> Gr
 
 
 def _membership(g: Graph, person: URIRef, person_slug: str, claim, source_id: str) -> None:
+    role = ROLE_ALIASES.get(claim.role, claim.role)
     start = f"{claim.start.year:04d}-{claim.start.month or 0:02d}-{claim.start.day or 0:02d}" if claim.start else "open"
-    node = ids.entity("membership", f"{person_slug}/{claim.organ}/{claim.role}/{start}")
+    node = ids.entity("membership", f"{person_slug}/{claim.organ}/{role}/{start}")
     g.add((node, RDF.type, ORG.Membership))
     g.add((node, ORG.member, person))
     g.add((node, ORG.organization, ids.entity("organ", claim.organ)))
-    g.add((node, ORG.role, ids.entity("role", claim.role)))
+    g.add((node, ORG.role, ids.entity("role", role)))
     if claim.start is not None:
         g.add((node, AP.startDate, date_literal(claim.start)))
         g.add((node, AP.earliestStart, Literal(claim.start.earliest())))

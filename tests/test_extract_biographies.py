@@ -1,0 +1,805 @@
+"""Tests for :mod:`apparat.extract.biographies`.
+
+Every sample entry below is invented (made-up people, years and sentences written
+in the notes' telegraphic style); ``test_samples_are_not_copied_from_the_corpus``
+guards that. The integration tests read the real corpus when it is present and
+assert only slugs, organs, roles, dates and line numbers.
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from pathlib import Path
+
+import pytest
+
+from apparat.extract.biographies import (
+    MembershipClaim,
+    StatedDate,
+    find_section,
+    parse_biographies,
+    parse_date,
+)
+
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+MONOGRAPH = CORPUS / "004_154d022a6a9a2c16.txt"
+
+
+# organ and role slugs, short
+PB, OB, SEC, CC = "politburo", "orgburo", "secretariat", "central-committee"
+CCC, KPK = "central-control-commission", "party-control-commission"
+FULL, CAND = "full-member", "candidate-member"
+
+
+def iso(date: StatedDate | None) -> str | None:
+    """A stated date at its own precision: "1922", "1927-10", "1924-06-02"."""
+    if date is None:
+        return None
+    parts = [f"{date.year:04d}"]
+    if date.month is not None:
+        parts.append(f"{date.month:02d}")
+        if date.day is not None:
+            parts.append(f"{date.day:02d}")
+    return "-".join(parts)
+
+
+def claims(record) -> set[tuple]:
+    return {(c.organ, c.role, iso(c.start), iso(c.end)) for c in record.memberships}
+
+
+def one(text: str, first_line_no: int = 1):
+    [record] = parse_biographies(text.splitlines(), first_line_no)
+    return record
+
+
+def entry(body: str) -> str:
+    return f"ZAITSEV, Oleg Markovich (1890–1940). {body}\n"
+
+
+# ---------------------------------------------------------------- parse_date
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("1887", (1887, None, None)),
+        ("July 1918", (1918, 7, None)),
+        ("2 June 1924", (1924, 6, 2)),
+        ("9 October 1888.", (1888, 10, 9)),
+        ("1 September 1938, Moscow", (1938, 9, 1)),
+    ],
+)
+def test_parse_date_plain(text, expected):
+    date = parse_date(text)
+    assert (date.year, date.month, date.day) == expected
+    assert date.old_style is None and not date.approximate
+
+
+def test_parse_date_old_style_day_pair():
+    date = parse_date("6 [18] July 1883")
+    assert (date.year, date.month, date.day) == (1883, 7, 18)
+    assert (date.old_style.year, date.old_style.month, date.old_style.day) == (1883, 7, 6)
+    assert date.text == "6 [18] July 1883"
+
+
+def test_parse_date_old_style_across_months():
+    date = parse_date("23 January [4 February] 1881")
+    assert (date.month, date.day, date.old_style.month, date.old_style.day) == (2, 4, 1, 23)
+
+
+def test_parse_date_new_style_written_first_is_still_new_style():
+    date = parse_date("6 April [25 March] 1887")
+    assert (date.month, date.day) == (4, 6)
+    assert (date.old_style.month, date.old_style.day) == (3, 25)
+
+
+def test_parse_date_old_style_across_years():
+    date = parse_date("20 December 1890 [1 January 1891]")
+    assert iso(date) == "1891-01-01" and iso(date.old_style) == "1890-12-20"
+
+
+def test_parse_date_month_missing_keeps_what_is_stated():
+    date = parse_date("13 [25] 1881")
+    assert (date.year, date.month, date.day) == (1881, None, 25)
+    assert (date.old_style.year, date.old_style.month, date.old_style.day) == (1881, None, 13)
+    assert date.earliest() == datetime.date(1881, 1, 1)
+    assert date.latest() == datetime.date(1881, 12, 31)
+
+
+@pytest.mark.parametrize("text", ["c. 1890", "likely 1890", "1890?"])
+def test_parse_date_approximate(text):
+    date = parse_date(text)
+    assert date.year == 1890 and date.approximate
+
+
+@pytest.mark.parametrize(
+    "text", ["", "?", "? [no later than 1950]", "31 February 1900", "sometime", "soon after"]
+)
+def test_parse_date_states_no_date(text):
+    assert parse_date(text) is None
+
+
+def test_earliest_and_latest_follow_precision():
+    assert parse_date("1925").earliest() == datetime.date(1925, 1, 1)
+    assert parse_date("1925").latest() == datetime.date(1925, 12, 31)
+    assert parse_date("February 1928").latest() == datetime.date(1928, 2, 29)
+    assert parse_date("February 1927").latest() == datetime.date(1927, 2, 28)
+    assert (
+        parse_date("3 May 1926").earliest()
+        == parse_date("3 May 1926").latest()
+        == datetime.date(1926, 5, 3)
+    )
+
+
+def test_ordering_is_total_despite_missing_parts():
+    dates = [
+        parse_date("1920"),
+        parse_date("May 1920"),
+        parse_date("2 May 1920"),
+        parse_date("1919"),
+    ]
+    assert [iso(d) for d in sorted(dates)] == ["1919", "1920", "1920-05", "1920-05-02"]
+    open_ended = MembershipClaim(PB, FULL, parse_date("1920"), None, 1, 1)
+    closed = MembershipClaim(PB, FULL, parse_date("1920"), parse_date("1921"), 1, 1)
+    undated = MembershipClaim(PB, FULL, None, None, 1, 1)
+    assert sorted([open_ended, closed, undated]) == [undated, closed, open_ended]
+
+
+try:
+    from hypothesis import given, settings
+    from hypothesis import strategies as st
+except ModuleNotFoundError:  # not a declared test dependency: skip the properties without it
+
+    def test_date_properties():
+        pytest.skip("hypothesis is not installed")
+
+else:
+    MONTHS = list(calendar.month_name)[1:]
+    days = st.dates(min_value=datetime.date(1850, 1, 1), max_value=datetime.date(1990, 12, 31))
+
+    @settings(database=None, deadline=None, max_examples=300)
+    @given(days, st.sampled_from(["day", "month", "year"]))
+    def test_date_round_trips_at_each_precision(day, precision):
+        text = {
+            "day": f"{day.day} {MONTHS[day.month - 1]} {day.year}",
+            "month": f"{MONTHS[day.month - 1]} {day.year}",
+            "year": str(day.year),
+        }[precision]
+        date = parse_date(text)
+        assert date.text == text
+        assert date.earliest() <= day <= date.latest()
+        assert (date.month is None) == (precision == "year")
+        assert (date.day is None) == (precision != "day")
+
+    @settings(database=None, deadline=None, max_examples=300)
+    @given(days, st.integers(min_value=12, max_value=13))
+    def test_old_style_pairs_put_the_later_day_first(new, lag):
+        old = new - datetime.timedelta(days=lag)
+        if old.month == new.month:
+            text = f"{old.day} [{new.day}] {MONTHS[new.month - 1]} {new.year}"
+        elif old.year == new.year:
+            text = (
+                f"{old.day} {MONTHS[old.month - 1]} [{new.day} {MONTHS[new.month - 1]}] {new.year}"
+            )
+        else:
+            old_part, new_part = (
+                f"{old.day} {MONTHS[old.month - 1]}",
+                f"{new.day} {MONTHS[new.month - 1]}",
+            )
+            text = f"{old_part} {old.year} [{new_part} {new.year}]"
+        date = parse_date(text)
+        assert date.earliest() == new and date.old_style.earliest() == old
+
+    @settings(database=None, deadline=None, max_examples=100)
+    @given(st.lists(st.tuples(st.integers(1900, 1940), st.integers(0, 9)), min_size=1, max_size=4))
+    def test_every_interval_of_a_list_is_one_claim(spans):
+        listed = ", ".join(f"{a}–{a + n}" for a, n in spans)
+        record = one(entry(f"Member of Orgburo, {listed}."))
+        assert claims(record) == {(OB, FULL, str(a), str(a + n)) for a, n in spans}
+        assert list(record.memberships) == sorted(record.memberships)
+
+
+# ---------------------------------------------------------------- entries and headers
+
+SECTION = """\
+[Selected Biographical Notes](#)
+Some closing remark of the previous chapter.
+
+Selected Biographical Notes¹
+
+ALEKSEEV-BORISOV, Pyotr Semyonovich [Abramson] (3 [15] April 1889–12 May 1938). Miller's son.
+Member of CC, 1918–1938. Arrested twice. Sent to
+
+Tomsk in 1911. Member of Orgburo, 1922–1925.
+
+DEMIN [Kurtz], Fyodor (1891–? [no later than 1950]). Printer; candidate-member of CC, 1925–1928.
+
+ERSHOV, Avdei [Averian] Lukich (1884–1936); party organiser in Tula; editor.
+
+FOMIN, Kuzma (Kuzya) Ilyich. (c. 1880–27 March 1937); locksmith.
+
+GUSEV, I. [Iona Petrovich Lyubimov] (14 [26] 1887–1931). Orator.
+
+FOMIN, Taras Ilyich (1895–1941). Brother of the above.
+
+1. A numbered footnote that must belong to no entry.
+"""
+
+
+def test_find_section_skips_the_contents_link_and_stops_at_the_footnote():
+    lines = SECTION.splitlines()
+    start, end = find_section(lines)
+    assert lines[start].startswith("Selected Biographical Notes")
+    assert lines[end].startswith("1. A numbered footnote")
+
+
+def test_find_section_without_heading_fails():
+    with pytest.raises(ValueError, match="Selected Biographical Notes"):
+        find_section(["no such heading here"])
+
+
+def test_headers_names_slugs_and_line_spans():
+    lines = SECTION.splitlines()
+    records = parse_biographies(lines, first_line_no=101)
+    assert [r.slug for r in records] == [
+        "alekseev-borisov",
+        "demin",
+        "ershov",
+        "fomin-kuzma",
+        "gusev",
+        "fomin-taras",
+    ]
+    first = records[0]
+    assert (first.surname, first.given_name, first.patronymic, first.other_name) == (
+        "Alekseev-Borisov",
+        "Pyotr",
+        "Semyonovich",
+        "Abramson",
+    )
+    # the paragraph after a blank line (a page break) continues the entry
+    assert (first.line_start, first.line_end) == (106, 109)
+    assert claims(first) == {(CC, FULL, "1918", "1938"), (OB, FULL, "1922", "1925")}
+    assert [c.line_start for c in first.memberships] == [107, 109]
+    assert iso(first.birth) == "1889-04-15" and iso(first.birth.old_style) == "1889-04-03"
+    assert iso(first.death) == "1938-05-12"
+    demin, ershov, kuzma, gusev, taras = records[1:]
+    assert (demin.surname, demin.given_name, demin.patronymic, demin.other_name) == (
+        "Demin",
+        "Fyodor",
+        None,
+        "Kurtz",
+    )
+    assert demin.death is None and claims(demin) == {(CC, CAND, "1925", "1928")}
+    assert (ershov.given_name, ershov.patronymic, ershov.other_name) == (
+        "Avdei",
+        "Lukich",
+        "Averian",
+    )
+    assert (kuzma.given_name, kuzma.patronymic, kuzma.other_name) == ("Kuzma", "Ilyich", "Kuzya")
+    assert kuzma.birth.approximate and iso(kuzma.death) == "1937-03-27"
+    assert (gusev.given_name, gusev.patronymic, gusev.other_name) == (
+        "I.",
+        None,
+        "Iona Petrovich Lyubimov",
+    )
+    assert (gusev.birth.month, gusev.birth.day, gusev.birth.old_style.day) == (None, 26, 14)
+    assert taras.line_end == 119  # the footnote after it is not part of the entry
+
+
+# ---------------------------------------------------------------- membership forms
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("Member of Politburo, 1923–1931.", {(PB, FULL, "1923", "1931")}),
+        (
+            "Worked abroad; member of Politburo 3 March 1925–11 December 1930.",
+            {(PB, FULL, "1925-03-03", "1930-12-11")},
+        ),
+        ("From 1929–1935, member of Politburo.", {(PB, FULL, "1929", "1935")}),
+        ("In 1920–1925, member of Politburo.", {(PB, FULL, "1920", "1925")}),
+        (
+            "Candidate-member of Politburo 1918–1922; member of Politburo 5 May 1922–1 July 1928.",
+            {(PB, CAND, "1918", "1922"), (PB, FULL, "1922-05-05", "1928-07-01")},
+        ),
+        (
+            "Member of CC, 1919–1935; member of Politburo, 1927–1933; "
+            "candidate-member, 1922–1927, 1935–1936.",
+            {
+                (CC, FULL, "1919", "1935"),
+                (PB, FULL, "1927", "1933"),
+                (PB, CAND, "1922", "1927"),
+                (PB, CAND, "1935", "1936"),
+            },
+        ),
+        (
+            "In 1911–1916, candidate-member of CC, in 1916–1920, member of CC.",
+            {(CC, CAND, "1911", "1916"), (CC, FULL, "1916", "1920")},
+        ),
+        (
+            "Member of Central Committee, 1918–1921 and 1924–1928.",
+            {(CC, FULL, "1918", "1921"), (CC, FULL, "1924", "1928")},
+        ),
+        (
+            "In CC, 1918–1920, 1923–1929; candidate-member of CC, 1929–1933.",
+            {(CC, FULL, "1918", "1920"), (CC, FULL, "1923", "1929"), (CC, CAND, "1929", "1933")},
+        ),
+        (
+            "Elected candidate-member of CC 1916–1918, 1920–1922.",
+            {(CC, CAND, "1916", "1918"), (CC, CAND, "1920", "1922")},
+        ),
+        ("Elected to CC at a party conference in February 1913.", {(CC, FULL, "1913-02", None)}),
+        ("Elected to CC in 1916, then arrested.", {(CC, FULL, "1916", None)}),
+        (
+            "Elected to Central Control Commission at Twelfth Party Congress.",
+            {(CCC, FULL, "1923-04", None)},
+        ),
+        ("In 1926, member of Orgburo.", {(OB, FULL, "1926", "1926")}),
+        ("From 1933, member of Politburo.", {(PB, FULL, "1933", None)}),
+        ("Candidate-member of Politburo from 1932.", {(PB, CAND, "1932", None)}),
+        ("Member of the CC from 1921 to 1938.", {(CC, FULL, "1921", "1938")}),
+        ("From 12 March 1919 through 1922, member of CC.", {(CC, FULL, "1919-03-12", "1922")}),
+        ("1918–September 1922, member of CC.", {(CC, FULL, "1918", "1922-09")}),
+        (
+            "In 1922–1923, member of CC and candidate member of Orgburo.",
+            {(CC, FULL, "1922", "1923"), (OB, CAND, "1922", "1923")},
+        ),
+        (
+            "1920–1922, member of CC, Orgburo.",
+            {(CC, FULL, "1920", "1922"), (OB, FULL, "1920", "1922")},
+        ),
+        (
+            "Secretary of CC and member of Orgburo in 1925.",
+            {(SEC, "secretary", "1925", "1925"), (OB, FULL, "1925", "1925")},
+        ),
+        (
+            "Member of CC, 1906–1908, 1921–1930 (candidate-member 1908–1911, 1930–1934).",
+            {
+                (CC, FULL, "1906", "1908"),
+                (CC, FULL, "1921", "1930"),
+                (CC, CAND, "1908", "1911"),
+                (CC, CAND, "1930", "1934"),
+            },
+        ),
+        (
+            "Candidate-member of CC, 1929–1933; full member 1933–1937.",
+            {(CC, CAND, "1929", "1933"), (CC, FULL, "1933", "1937")},
+        ),
+        (
+            "1923–1926, candidate-member CC, heading a department of the CC.",
+            {(CC, CAND, "1923", "1926")},
+        ),
+        ("In Orgburo, 1925–1928.", {(OB, FULL, "1925", "1928")}),
+        ("1926–1931, in CCC.", {(CCC, FULL, "1926", "1931")}),
+        ("Candidate-member of Orgburo.", {(OB, CAND, None, None)}),
+    ],
+)
+def test_membership_forms(body, expected):
+    assert claims(one(entry(body))) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        (
+            "From 2 May 1921–14 April 1922, secretary of CC.",
+            {(SEC, "secretary", "1921-05-02", "1922-04-14")},
+        ),
+        ("1926–1929, Secretariat of CC.", {(SEC, "secretary", "1926", "1929")}),
+        ("Member of Secretariat of CC, 1920–1922.", {(SEC, "secretary", "1920", "1922")}),
+        ("General Secretary of the CC, 1931–1933.", {(SEC, "general-secretary", "1931", "1933")}),
+        ("In 1925–1929, chairman of CCC.", {(CCC, "chairman", "1925", "1929")}),
+        ("In 1935–1936, deputy chairman of CCC.", {(CCC, "member", "1935", "1936")}),
+        ("1935–1938, chairman of Party Control Commission.", {(KPK, "chairman", "1935", "1938")}),
+        ("Executive Committee of Comintern 1920–1928.", {("ecci", FULL, "1920", "1928")}),
+        (
+            "Secretary of the Executive Committee of the Comintern [ECCI], 1921–1924.",
+            {("ecci", "secretary", "1921", "1924")},
+        ),
+        ("Member of Ispolkom of the Comintern, 1923–1925.", {("ecci", FULL, "1923", "1925")}),
+        (
+            "Chairman of Ispolkom [Executive Committee] of the Comintern, 1920–1925.",
+            {("ecci", "chairman", "1920", "1925")},
+        ),
+        ("1936–1942, member of Secretariat of ECCI.", {("ecci", "secretary", "1936", "1942")}),
+        ("Member of ECCI.", {("ecci", FULL, None, None)}),
+        ("From 1923, deputy chairman of SNK and STO.", {("sovnarkom", "member", "1923", None)}),
+        (
+            "From June 1930, chairman of Sovnarkom RSFSR.",
+            {("sovnarkom-rsfsr", "chairman", "1930-06", None)},
+        ),
+        (
+            "From October 1924–May 1933, Chairman of Revolutionary Military Council.",
+            {("revvoensovet", "chairman", "1924-10", "1933-05")},
+        ),
+        (
+            "1920–1921, in RVS of Western Front and RMC of the Republic.",
+            {("revvoensovet", FULL, "1920", "1921")},
+        ),
+    ],
+)
+def test_roles_and_other_organs(body, expected):
+    assert claims(one(entry(body))) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "organ_free"),
+    [
+        (
+            "Member of Politburo of the Ukrainian party, 1925–1928.",
+            {("politburo-cpbu", FULL, "1925", "1928")},
+        ),
+        ("Member of Politburo of CP(b)U, 1925–1928.", {("politburo-cpbu", FULL, "1925", "1928")}),
+        (
+            "In 1922–1930 member of Ukrainian CC.",
+            {("central-committee-cpbu", FULL, "1922", "1930")},
+        ),
+        ("1919–1921 CC in Ukraine.", {("central-committee-cpbu", FULL, "1919", "1921")}),
+        ("In 1924–1928, candidate-member of CC of RKP(b).", {(CC, CAND, "1924", "1928")}),
+    ],
+)
+def test_ukrainian_organs_get_their_own_slug(body, organ_free):
+    assert claims(one(entry(body))) == organ_free
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        "On Petersburg Committee, 1908–1910.",
+        "Member of Moscow Committee in 1919.",
+        "Member of Control Commission in Leningrad, 1924–1927.",
+        "1919–1925, chair of CC of Leather Workers' Union.",
+        "Chair of Maly Sovnarkom, 1923–1926.",
+        "1921–1922, chairman of Sovnarkom of Georgia.",
+        "Member of RVS [Revolutionary Military Council] of the Ninth Army.",
+        "In 1920, RVS in Sixth Army.",
+        "Served in Revvoensovet during the war years.",
+        "After Sovietization of Georgia in 1922, member of Central Committee.",
+        "1920–July 1922, chairman of SNK in Ukraine.",
+        "In 1926, Politburo sent him to Berlin.",
+        "Expelled by CCC on 3 March 1928.",
+        "Worked in a department of the CC, 1929–1932.",
+        "Member of Presidium of CCC, 1925–1927.",
+        "General secretary of a youth league, 1922–1924.",
+        "Plotted the removal of the General Secretary.",
+    ],
+)
+def test_false_positives_are_left_unparsed(body):
+    record = one(entry(body))
+    assert record.memberships == ()
+    keyword = re.search(
+        r"Politburo|CCC?\b|Central Committee|Control Commission|Sovnarkom|SNK|RVS|Revvoensovet"
+        r"|General [Ss]ecretary|[Gg]eneral secretary",
+        body,
+    )
+    assert [n for n, _ in record.unparsed] == ([1] if keyword else [])
+
+
+def test_removal_refines_the_end_of_the_matching_claim():
+    record = one(
+        entry(
+            "Member of CC, 1918–1928; member of Politburo, 1921–1927. "
+            "In November 1927, removed from Politburo, and in May 1928, from CC."
+        )
+    )
+    assert claims(record) == {(CC, FULL, "1918", "1928-05"), (PB, FULL, "1921", "1927-11")}
+    assert record.unparsed == ()
+
+
+def test_removal_closes_an_open_claim_or_adds_an_end_only_one():
+    record = one(
+        entry(
+            "Elected to Central Control Commission at Thirteenth Congress. "
+            "Removed from CCC on 2 October 1926. In 1927, removed as deputy chairman of "
+            "Revolutionary Military Council and candidate-member of CC. "
+            "In 1929, dismissed from all posts, expelled from CC on 5 June."
+        )
+    )
+    assert claims(record) == {
+        (CCC, FULL, "1924-05", "1926-10-02"),
+        (CC, CAND, None, "1927"),
+        ("revvoensovet", "member", None, "1927"),
+        (CC, FULL, None, "1929-06-05"),
+    }
+
+
+def test_undated_removal_is_reported_unparsed():
+    record = one(
+        entry(
+            "In CC from 1909. Removed from Orgburo and Politburo. "
+            "In 1926, expelled from CC, then from party."
+        )
+    )
+    assert claims(record) == {(CC, FULL, "1909", "1926")}
+    assert [n for n, _ in record.unparsed] == [1]
+    assert record.unparsed[0][1] == "Removed from Orgburo and Politburo."
+
+
+def test_claims_carry_the_lines_of_their_sentence():
+    text = entry(
+        "Born far away. Member of CC, 1917–1920. Member of\n\nPolitburo, 1918–1921. Member of\n\n"
+        "Orgburo, 1919–1922; Petrograd work."
+    )
+    record = one(text, first_line_no=500)
+    assert [(c.organ, c.line_start, c.line_end) for c in record.memberships] == [
+        (CC, 500, 500),
+        (OB, 502, 504),
+        (PB, 500, 502),
+    ]
+    assert (record.line_start, record.line_end) == (500, 504)
+
+
+def test_memberships_are_sorted_deduplicated_and_deterministic():
+    text = entry(
+        "Member of Politburo, 1925–1929. Member of CC, 1915–1920. Member of Politburo, 1925–1929. "
+        "Candidate-member of Politburo, 1921–1925."
+    )
+    first, second = parse_biographies(text.splitlines()), parse_biographies(text.splitlines())
+    assert first == second
+    memberships = first[0].memberships
+    assert list(memberships) == sorted(memberships)
+    assert [(c.organ, c.role) for c in memberships] == [(CC, FULL), (PB, CAND), (PB, FULL)]
+
+
+# ---------------------------------------------------------------- guard: samples are our own text
+
+
+def _sample_sentences() -> set[str]:
+    """Sentences of the string literals above, less dates, slugs and the section heading."""
+    source = Path(__file__).read_text(encoding="utf-8")
+    quoted = re.findall(r'"((?:[^"\\\n]|\\.){12,})"', source) + [SECTION]
+    sentences = set()
+    for chunk in quoted:
+        sentences.update(
+            s.strip() for s in re.split(r"(?<=[.;])\s+", chunk) if len(s.strip()) >= 12
+        )
+    return {
+        s for s in sentences if " " in s and parse_date(s) is None and "Biographical Notes" not in s
+    }
+
+
+@pytest.mark.corpus
+def test_samples_are_not_copied_from_the_corpus():
+    if not CORPUS.is_dir():
+        pytest.skip(f"corpus not found at {CORPUS}")
+    corpus = " ".join(p.read_text(encoding="utf-8") for p in sorted(CORPUS.glob("*.txt")))
+    corpus = re.sub(r"\s+", " ", corpus)
+    assert [s for s in _sample_sentences() if s in corpus] == []
+
+
+# ---------------------------------------------------------------- the real notes
+
+
+@pytest.fixture(scope="module")
+def notes():
+    if not MONOGRAPH.exists():
+        pytest.skip(f"corpus file not found: {MONOGRAPH} (the shared corpus is absent)")
+    lines = MONOGRAPH.read_text(encoding="utf-8").splitlines()
+    start, end = find_section(lines)
+    return (start, end), {
+        r.slug: r for r in parse_biographies(lines[start:end], first_line_no=start + 1)
+    }
+
+
+EXPECTED = {
+    "bakaev": {(CCC, FULL, "1925-12", "1927-11-14")},
+    "bubnov": {
+        (CC, CAND, "1912", "1917"),
+        (CC, FULL, "1917", "1918"),
+        (CC, CAND, "1922", "1924"),
+        (CC, FULL, "1924", "1937"),
+        (OB, FULL, "1924", "1934"),
+        (SEC, "secretary", "1925", "1930"),
+    },
+    "bukharin": {
+        (PB, CAND, "1919", "1924"),
+        (PB, FULL, "1924-06-02", "1929-11-17"),
+        (CC, FULL, "1917", "1934"),
+        ("ecci", FULL, "1919", "1929"),
+    },
+    "kamenev": {
+        (CC, FULL, "1917", "1927-10"),
+        (PB, FULL, "1919", "1926-10"),
+        ("sovnarkom", "member", "1922", None),
+    },
+    "krestinsky": {
+        (PB, FULL, "1919", "1921"),
+        (OB, FULL, "1919", "1921"),
+        (SEC, "secretary", "1919", "1921"),
+    },
+    "kutuzov": {
+        (CC, FULL, "1921-03", None),
+        (CC, FULL, "1921", "1922"),
+        (OB, CAND, "1921", "1922"),
+    },
+    "lashevich": {
+        (CC, FULL, "1918", "1919"),
+        (CC, FULL, "1923-04", "1925"),
+        (CC, CAND, None, "1926"),
+        ("revvoensovet", "member", None, "1926"),
+    },
+    "ordzhonikidze": {
+        (CC, FULL, "1912-01", None),
+        (CC, FULL, "1912", "1917"),
+        (CC, FULL, "1921", "1927"),
+        (CC, FULL, "1934", "1937"),
+        (CCC, "chairman", "1926", "1930"),
+        ("sovnarkom", "member", "1926", "1930"),
+        (PB, FULL, "1930", "1937"),
+    },
+    "postyshev": {(SEC, "secretary", "1930", "1933"), (PB, CAND, "1934", None)},
+    "preobrazhensky": {(SEC, "secretary", "1920-04-05", "1921-03-16")},
+    "rakovsky": {(CC, FULL, "1919", "1927-11-14")},
+    "rudzutak": {
+        (CC, FULL, "1920", "1937"),
+        (PB, FULL, "1926", "1932"),
+        (PB, CAND, "1923", "1926"),
+        (PB, CAND, "1934", "1937"),
+        (OB, FULL, "1921", "1924"),
+    },
+    "rykov": {
+        (CC, FULL, "1905", "1907"),
+        (CC, FULL, "1917", "1918"),
+        (CC, FULL, "1920", "1934"),
+        (CC, CAND, "1907", "1912"),
+        (CC, CAND, "1934", "1937"),
+        (PB, FULL, "1922", "1930"),
+        (OB, FULL, "1920", "1924"),
+    },
+    "skrypnik": {
+        (CC, CAND, "1917", "1918"),
+        ("central-committee-cpbu", FULL, "1921", "1933"),
+        (CC, CAND, "1923", "1927"),
+        (CC, FULL, "1927", "1933"),
+        ("ecci", FULL, "1928", "1933"),
+    },
+    "smirnov-aleksandr": {
+        (CC, CAND, "1907", "1907"),
+        (CC, CAND, "1912", "1912"),
+        (CC, FULL, "1922", "1933"),
+        (OB, FULL, "1924", "1930"),
+        (SEC, "secretary", "1928", "1930"),
+        (OB, CAND, "1930", "1933"),
+    },
+    "smirnov-ivan": {("revvoensovet", FULL, "1918", "1919"), (CC, FULL, "1920", "1921")},
+    "smirnov-vladimir": set(),
+    "sokolnikov": {
+        (CC, FULL, "1917", "1919"),
+        (CC, FULL, "1922", "1930"),
+        (CC, CAND, "1930", "1936"),
+        (PB, CAND, "1924", "1925"),
+    },
+    "syrtsov": {
+        (CC, FULL, "1927", "1930"),
+        (PB, CAND, "1919", "1930"),
+        ("sovnarkom-rsfsr", "chairman", "1929-05", None),
+    },
+    "tomsky": {(PB, FULL, "1922", "1930"), (CC, FULL, "1919", "1934")},
+    "tsintsadze": set(),
+    "uglanov": {
+        (CC, CAND, "1921", "1922"),
+        (CC, FULL, "1923", "1930"),
+        (SEC, "secretary", "1924-08-20", "1929-04-29"),
+        (OB, FULL, "1924", "1929"),
+    },
+    "voroshilov": {
+        ("revvoensovet", "chairman", "1925-11", "1934-06"),
+        (CC, FULL, "1921", "1961"),
+        (CC, FULL, "1966", "1969"),
+        (PB, FULL, "1926", "1952"),
+    },
+    "yagoda": {(CC, CAND, "1930", "1934"), (CC, FULL, "1934", "1936")},
+    "yaroslavsky": {
+        (CC, CAND, "1919", "1921"),
+        (CC, FULL, "1921", "1923"),
+        (OB, FULL, None, None),
+        (CCC, FULL, "1923", "1934"),
+        ("ecci", CAND, None, None),
+        (KPK, FULL, "1934", "1939"),
+        (CC, FULL, "1939", "1943"),
+    },
+    "yevdokimov": {
+        (CC, FULL, "1919", "1920"),
+        (CC, FULL, "1923", "1927-11-14"),
+        (SEC, "secretary", "1926", "1926"),
+        (OB, FULL, "1926", "1926"),
+    },
+    "yezhov": {
+        (KPK, "member", "1934", "1935"),
+        (SEC, "secretary", "1935", "1939"),
+        (KPK, "chairman", "1935", "1939"),
+    },
+    "zinoviev": {
+        (CC, FULL, "1907", "1927"),
+        ("ecci", "chairman", "1919", "1926"),
+        (PB, FULL, "1921", "1926"),
+    },
+}
+
+
+@pytest.mark.corpus
+def test_section_bounds(notes):
+    (start, end), _ = notes
+    assert (start, end) == (
+        6852,
+        7052,
+    )  # heading line 6853 .. last entry line 7051; the footnote is line 7053
+
+
+@pytest.mark.corpus
+def test_every_entry_is_found_once(notes):
+    _, records = notes
+    assert len(records) == 73
+    assert {
+        "antonov-ovseenko",
+        "sultan-galiev",
+        "smirnov-aleksandr",
+        "smirnov-ivan",
+        "smirnov-vladimir",
+    } <= set(records)
+    assert all(re.fullmatch(r"[a-z]+(?:-[a-z]+)*", slug) for slug in records)
+
+
+@pytest.mark.corpus
+@pytest.mark.parametrize("slug", sorted(EXPECTED))
+def test_memberships_of_named_persons(notes, slug):
+    _, records = notes
+    assert claims(records[slug]) == EXPECTED[slug]
+
+
+@pytest.mark.corpus
+def test_headers_of_named_persons(notes):
+    _, records = notes
+    kamenev, tomsky, osinsky = records["kamenev"], records["tomsky"], records["osinsky"]
+    assert (kamenev.surname, kamenev.given_name, kamenev.patronymic, kamenev.other_name) == (
+        "Kamenev",
+        "Lev",
+        "Borisovich",
+        "Rozenfeld",
+    )
+    assert iso(kamenev.birth) == "1883-07-18" and iso(kamenev.birth.old_style) == "1883-07-06"
+    assert iso(kamenev.death) == "1936-08-25" and (kamenev.line_start, kamenev.line_end) == (
+        6881,
+        6881,
+    )
+    assert (tomsky.other_name, iso(tomsky.birth), tomsky.line_start) == ("Efremov", "1880", 7009)
+    assert iso(osinsky.birth) == "1887-04-06" and iso(osinsky.birth.old_style) == "1887-03-25"
+    assert iso(osinsky.death) == "1938-09-01" and osinsky.given_name == "N."
+    assert records["ordzhonikidze"].other_name == "Sergo"
+    assert (
+        records["rykov"].birth.year,
+        records["rykov"].birth.month,
+        records["rykov"].birth.day,
+    ) == (1881, None, 25)
+    assert records["valentinov"].death is None
+    assert (records["zinoviev"].line_start, records["zinoviev"].line_end) == (7049, 7051)
+
+
+@pytest.mark.corpus
+def test_claims_spanning_a_page_break_keep_both_lines(notes):
+    _, records = notes
+    [rvs] = [c for c in records["smirnov-ivan"].memberships if c.organ == "revvoensovet"]
+    assert (rvs.line_start, rvs.line_end) == (6987, 6989)
+
+
+@pytest.mark.corpus
+def test_unparsed_organ_sentences_are_reported(notes):
+    _, records = notes
+    assert [n for n, _ in records["tsintsadze"].unparsed] == [7011]
+    assert [n for n, _ in records["bakaev"].unparsed] == [6857]
+    assert 6977 in [n for n, _ in records["skrypnik"].unparsed]
+    assert sum(len(r.unparsed) for r in records.values()) == 29
+
+
+@pytest.mark.corpus
+def test_totals_per_organ(notes):
+    _, records = notes
+    all_claims = [c for r in records.values() for c in r.memberships]
+    by_organ = {}
+    for c in all_claims:
+        by_organ[c.organ] = by_organ.get(c.organ, 0) + 1
+    assert (by_organ[PB], by_organ[CC], by_organ[OB]) == (16, 66, 11)
+    assert (by_organ[SEC], by_organ[CCC]) == (8, 9)
