@@ -33,7 +33,9 @@ def main():
 
 
 build_dir_option = click.option(
-    "--build-dir", type=click.Path(file_okay=False, path_type=Path, resolve_path=True), help="Build folder (default: build/)."
+    "--build-dir",
+    type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
+    help="Build folder (default: build/).",
 )
 
 
@@ -42,7 +44,8 @@ build_dir_option = click.option(
 @click.option("--no-reasoning", is_flag=True, help="Skip the OWL 2 RL closure.")
 def build(build_dir, no_reasoning):
     """Load ontology + triples, validate (SHACL), reason (OWL 2 RL), write the build folder."""
-    from .build import BuildInputs, build as run_build
+    from .build import BuildInputs
+    from .build import build as run_build
 
     settings = load_settings({"build_dir": build_dir})
     report = run_build(

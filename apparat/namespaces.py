@@ -30,6 +30,13 @@ ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
 INFERRED_GRAPH = URIRef(GRAPH + "inferred")
 #: Facts about the sources themselves (titles, kinds, reliability notes).
 SOURCES_GRAPH = URIRef(GRAPH + "sources")
+#: Editorial statements that claims of different sources disagree (ap:Conflict).
+CONFLICTS_GRAPH = URIRef(GRAPH + "conflicts")
+#: Links to Wikidata (skos:exactMatch), each established with evidence.
+LINKS_GRAPH = URIRef(GRAPH + "links")
+
+#: Files in triples/ whose stem names one of these graphs instead of a source.
+SPECIAL_GRAPHS = {"sources": SOURCES_GRAPH, "conflicts": CONFLICTS_GRAPH, "links": LINKS_GRAPH}
 
 PREFIXES: dict[str, str] = {
     "ap": str(AP),
@@ -61,9 +68,12 @@ def graph_for_triples_file(stem: str) -> URIRef:
     """Return the named graph for a file ``triples/[curated/]<stem>.<ext>``.
 
     A file is named after the source it was extracted from, so its facts land in
-    that source's graph; ``sources`` is the catalogue of the sources themselves.
+    that source's graph; the stems in :data:`SPECIAL_GRAPHS` (the catalogue of
+    sources, editorial conflict marks, Wikidata links) have graphs of their own.
 
     >>> graph_for_triples_file("sources")
     rdflib.term.URIRef('https://w3id.org/apparat/graph/sources')
+    >>> graph_for_triples_file("rogovin-1992")
+    rdflib.term.URIRef('https://w3id.org/apparat/graph/source/rogovin-1992')
     """
-    return SOURCES_GRAPH if stem == "sources" else source_graph(stem)
+    return SPECIAL_GRAPHS.get(stem) or source_graph(stem)

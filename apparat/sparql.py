@@ -182,4 +182,6 @@ def _syntax_error(text: str, err: SyntaxError) -> Exception:
             line, column, message = int(match[1]), int(match[2]), match[3]
             return QuerySyntaxError(f"line {line}, column {column}: {message}", line, column)
         return QuerySyntaxError(str(err.msg))
-    return UpdateForbidden("SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) is not allowed: this endpoint is read-only")
+    return UpdateForbidden(
+        "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) is not allowed: this endpoint is read-only"
+    )

@@ -4,7 +4,6 @@ triples in the canonical form ``triples/`` is committed in: sorted N-Triples."""
 from __future__ import annotations
 
 import gzip
-import io
 from collections.abc import Iterable, Iterator
 from pathlib import Path
 
@@ -101,6 +100,6 @@ def write_if_changed(path: Path, text: str) -> bool:
     if path.exists() and path.read_text(encoding="utf-8") == text:
         return False
     path.parent.mkdir(parents=True, exist_ok=True)
-    with io.open(path, "w", encoding="utf-8", newline="\n") as handle:
+    with open(path, "w", encoding="utf-8", newline="\n") as handle:
         handle.write(text)
     return True

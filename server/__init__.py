@@ -9,8 +9,8 @@ from __future__ import annotations
 
 from flask import Flask
 
-from apparat.settings import load_settings
 from apparat.queries import load_saved_queries
+from apparat.settings import load_settings
 from apparat.store import load_dataset
 
 

@@ -78,7 +78,8 @@ def test_inferred_direct_membership_through_property_chain(live_server):
     """org:memberOf is not asserted anywhere; OWL 2 RL derives it from membership nodes."""
     sparql = SPARQLWrapper(live_server + "/sparql")
     sparql.setReturnFormat(JSON)
-    ask = "ASK { GRAPH <https://w3id.org/apparat/graph/inferred> { apid:person\\/bukharin org:memberOf apid:organ\\/politburo } }"
+    ask = ("ASK { GRAPH <https://w3id.org/apparat/graph/inferred> "
+           "{ apid:person\\/bukharin org:memberOf apid:organ\\/politburo } }")
     sparql.setQuery(ask)
     assert sparql.queryAndConvert()["boolean"] is True
     asserted_only = requests.get(live_server + "/sparql", timeout=10, params={

@@ -4,10 +4,11 @@ their names and dates, and one ``org:Membership`` node per stated interval."""
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import FOAF, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import FOAF, RDF, RDFS, SKOS
 
 from .. import ids
 from ..namespaces import AP, ORG, SCHEMA
+from .common import add_interval, cite, date_literal
 
 #: Organ slugs the biographies use, with the class each organ is an instance of.
 ORGAN_CLASSES: dict[str, URIRef] = {
@@ -22,31 +23,6 @@ ORGAN_CLASSES: dict[str, URIRef] = {
 #: candidate grade) is a full member, its "head" a chairman.
 ROLES = {"full-member", "candidate-member", "secretary", "general-secretary", "chairman"}
 ROLE_ALIASES = {"member": "full-member", "head": "chairman"}
-
-
-def date_literal(date) -> Literal:
-    """Return a stated date as a literal of its own precision.
-
-    >>> from types import SimpleNamespace as D
-    >>> date_literal(D(year=1924, month=6, day=2))
-    rdflib.term.Literal('1924-06-02', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#date'))
-    >>> date_literal(D(year=1924, month=None, day=None))
-    rdflib.term.Literal('1924', datatype=rdflib.term.URIRef('http://www.w3.org/2001/XMLSchema#gYear'))
-    """
-    if date.month is None:
-        return Literal(f"{date.year:04d}", datatype=XSD.gYear)
-    if date.day is None:
-        return Literal(f"{date.year:04d}-{date.month:02d}", datatype=XSD.gYearMonth)
-    return Literal(f"{date.year:04d}-{date.month:02d}-{date.day:02d}", datatype=XSD.date)
-
-
-def _location(g: Graph, source_id: str, line_start: int, line_end: int) -> URIRef:
-    loc = ids.source_location(source_id, line_start, line_end)
-    g.add((loc, RDF.type, AP.SourceLocation))
-    g.add((loc, AP.inSource, ids.source(source_id)))
-    g.add((loc, AP.lineStart, Literal(line_start)))
-    g.add((loc, AP.lineEnd, Literal(line_end)))
-    return loc
 
 
 def persons_graph(records, source_id: str, organs: set[str] | None = None) -> Graph:
@@ -79,7 +55,7 @@ def persons_graph(records, source_id: str, organs: set[str] | None = None) -> Gr
                 g.add((person, new_style, date_literal(date)))
                 if date.old_style is not None:
                     g.add((person, old_style, date_literal(date.old_style)))
-        g.add((person, PROV.wasDerivedFrom, _location(g, source_id, rec.line_start, rec.line_end)))
+        cite(g, person, source_id, rec.line_start, rec.line_end)
         for claim in rec.memberships:
             if claim.organ in organs:
                 _membership(g, person, rec.slug, claim, source_id)
@@ -94,10 +70,5 @@ def _membership(g: Graph, person: URIRef, person_slug: str, claim, source_id: st
     g.add((node, ORG.member, person))
     g.add((node, ORG.organization, ids.entity("organ", claim.organ)))
     g.add((node, ORG.role, ids.entity("role", role)))
-    if claim.start is not None:
-        g.add((node, AP.startDate, date_literal(claim.start)))
-        g.add((node, AP.earliestStart, Literal(claim.start.earliest())))
-    if claim.end is not None:
-        g.add((node, AP.endDate, date_literal(claim.end)))
-        g.add((node, AP.latestEnd, Literal(claim.end.latest())))
-    g.add((node, PROV.wasDerivedFrom, _location(g, source_id, claim.line_start, claim.line_end)))
+    add_interval(g, node, claim.start, claim.end)
+    cite(g, node, source_id, claim.line_start, claim.line_end)
