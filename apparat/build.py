@@ -60,12 +60,22 @@ class BuildReport:
 
 @dataclass(frozen=True)
 class BuildInputs:
-    """The files one build reads. ``data`` files keep their named graphs when
-    they are quad formats; triple files go to the graph their name gives."""
+    """The files one build reads.
+
+    ``data`` files in a quad format (N-Quads, TriG) keep their named graphs.
+    Triples go, with ``graph_per_file`` (our own ``triples/`` folder), to the
+    graph their file name gives (see ``graph_for_triples_file``); without it
+    (``--data``: anyone's dataset), to the default graph."""
 
     ontology: Sequence[Path]
     shapes: Sequence[Path]
     data: Sequence[Path]
+    graph_per_file: bool = True
+
+    @classmethod
+    def from_paths(cls, data: Sequence[Path], ontology: Sequence[Path] = ()) -> BuildInputs:
+        """Inputs for publishing any dataset: files or folders (searched recursively)."""
+        return cls(ontology=_expand(ontology), shapes=[], data=_expand(data), graph_per_file=False)
 
     @classmethod
     def from_settings(cls, settings: dict) -> BuildInputs:
@@ -111,7 +121,8 @@ def build(
         for path in inputs.ontology:
             _add_quads(ds, read_quads(path), ONTOLOGY_GRAPH)
         for path in inputs.data:
-            _add_quads(ds, read_quads(path), graph_for_triples_file(stem(path)))
+            graph = graph_for_triples_file(stem(path)) if inputs.graph_per_file else None
+            _add_quads(ds, read_quads(path), graph)
         shapes = Graph()
         for path in inputs.shapes:
             for quad in read_quads(path):
@@ -138,12 +149,29 @@ def build(
     return report
 
 
-def _add_quads(ds: Dataset, quads: list[ox.Quad], graph_name: URIRef) -> None:
-    """Add parsed quads; a triple (default graph) goes to ``graph_name``."""
+def _expand(paths: Sequence[Path]) -> list[Path]:
+    files = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            files += find_rdf_files(path)
+        elif path.exists():
+            files.append(path)
+        else:
+            raise BuildError(f"{path}: no such file or folder")
+    return files
+
+
+def _add_quads(ds: Dataset, quads: list[ox.Quad], graph_name: URIRef | None) -> None:
+    """Add parsed quads; a triple goes to ``graph_name`` (``None``: the default graph)."""
     for quad in quads:
         g = quad.graph_name
-        target = graph_name if isinstance(g, ox.DefaultGraph) else to_rdflib(g)
-        ds.graph(target).add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+        if not isinstance(g, ox.DefaultGraph):
+            target = ds.graph(to_rdflib(g))
+        elif graph_name is None:
+            target = ds.default_graph
+        else:
+            target = ds.graph(graph_name)
+        target.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
 
 
 def _describe_input(path: Path) -> dict:
@@ -157,10 +185,10 @@ def _install(ds: Dataset, report: BuildReport, build_dir: Path) -> None:
     staging = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}.new-", dir=build_dir.parent))
     staging.chmod(0o755)
     try:
+        default = ds.default_graph.identifier
         dataset = ox.Dataset(
-            ox.Quad(to_ox(s), to_ox(p), to_ox(o), to_ox(g.identifier))
+            ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph() if g.identifier == default else to_ox(g.identifier))
             for g in ds.graphs()
-            if g.identifier != ds.default_graph.identifier
             for s, p, o in g
         )
         # Blank nodes (RDF lists in the ontology) get fresh labels on every

@@ -39,21 +39,48 @@ build_dir_option = click.option(
 )
 
 
-@main.command()
-@build_dir_option
-@click.option("--no-reasoning", is_flag=True, help="Skip the OWL 2 RL closure.")
-def build(build_dir, no_reasoning):
-    """Load ontology + triples, validate (SHACL), reason (OWL 2 RL), write the build folder."""
+data_options = [
+    click.option("--data", "data", multiple=True, type=click.Path(exists=True, path_type=Path, resolve_path=True),
+                 help="Publish this dataset instead of ours: an RDF file or folder (Turtle, N-Triples, N-Quads, "
+                      "TriG, RDF/XML, JSON-LD, optionally .gz). Repeatable."),
+    click.option("--ontology", "ontology", multiple=True,
+                 type=click.Path(exists=True, path_type=Path, resolve_path=True),
+                 help="With --data: ontology files to reason with (default: none). Repeatable."),
+    click.option("--no-reasoning", is_flag=True, help="Skip the OWL 2 RL closure."),
+]
+
+
+def _with(options):
+    def decorate(fn):
+        for option in reversed(options):
+            fn = option(fn)
+        return fn
+
+    return decorate
+
+
+def _run_build(settings: dict, data, ontology, no_reasoning: bool):
     from .build import BuildInputs
     from .build import build as run_build
 
+    if ontology and not data:
+        raise click.UsageError("--ontology goes with --data (our own ontology is in ontology/)")
+    inputs = BuildInputs.from_paths(data, ontology) if data else BuildInputs.from_settings(settings)
+    return run_build(inputs, settings["build_dir"], reasoning=not no_reasoning,
+                     log=lambda line: click.echo(line, err=True))
+
+
+@main.command()
+@build_dir_option
+@_with(data_options)
+def build(build_dir, data, ontology, no_reasoning):
+    """Load ontology + triples, validate (SHACL), reason (OWL 2 RL), write the build folder.
+
+    With --data, publish any dataset instead: its named graphs are kept, and
+    plain triples go to the default graph.
+    """
     settings = load_settings({"build_dir": build_dir})
-    report = run_build(
-        BuildInputs.from_settings(settings),
-        settings["build_dir"],
-        reasoning=not no_reasoning,
-        log=lambda line: click.echo(line, err=True),
-    )
+    report = _run_build(settings, data, ontology, no_reasoning)
     for graph, count in report.graphs.items():
         click.echo(f"{count:>8}  {graph}")
     click.echo(f"{report.asserted:>8}  asserted\n{report.inferred:>8}  inferred")
@@ -79,14 +106,26 @@ def extract(corpus):
 @click.option("--port", type=int, help="Port to bind (default 8000; 0 picks a free one).")
 @build_dir_option
 @click.option("--workers", type=int, help="gunicorn worker processes.")
-def serve(host, port, build_dir, workers):
-    """Serve the built dataset over HTTP (SPARQL 1.1 Protocol) under gunicorn."""
+@_with(data_options)
+def serve(host, port, build_dir, workers, data, ontology, no_reasoning):
+    """Serve the built dataset over HTTP (SPARQL 1.1 Protocol) under gunicorn.
+
+    With --data, build that dataset first (into --build-dir, or a temporary
+    folder removed on exit) and serve it.
+    """
+    import tempfile
+
     from .serve import serve as run_server
     from .store import load_dataset
 
-    settings = load_settings({"host": host, "port": port, "build_dir": build_dir, "workers": workers})
-    load_dataset(settings["build_dir"])  # fail here, clearly, rather than in every worker
-    run_server(settings)
+    with tempfile.TemporaryDirectory(prefix="apparat-") as scratch:
+        if data and build_dir is None:
+            build_dir = Path(scratch) / "build"
+        settings = load_settings({"host": host, "port": port, "build_dir": build_dir, "workers": workers})
+        if data:
+            _run_build(settings, data, ontology, no_reasoning)
+        load_dataset(settings["build_dir"])  # fail here, clearly, rather than in every worker
+        run_server(settings)
 
 
 @main.command(context_settings={"ignore_unknown_options": True, "allow_extra_args": True})

@@ -30,7 +30,7 @@ def materialize_inferences(ds: Dataset) -> int:
     """
     inferred = ds.graph(INFERRED_GRAPH)
     owlrl.DeductiveClosure(owlrl.OWLRL_Semantics).expand(ds, destination=inferred)
-    asserted = [g for g in ds.graphs() if g.identifier not in (INFERRED_GRAPH, ds.default_graph.identifier)]
+    asserted = [g for g in ds.graphs() if g.identifier != INFERRED_GRAPH]
     junk = [
         t
         for t in inferred

@@ -25,7 +25,30 @@ _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
 # Strings, IRIs and comments: skipped when counting brackets or looking for keywords.
 NON_CODE = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
                    r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
-_SERVICE = re.compile(r"\bSERVICE\b", re.I)
+_SERVICE = re.compile(r"(?<![?$:\w])SERVICE\b", re.I)
+# Keywords, not variables (?from) nor prefixed names (ex:from).
+_FORM = re.compile(r"(?<![?$:\w])(SELECT|ASK|CONSTRUCT|DESCRIBE)\b", re.I)
+_FROM = re.compile(r"(?<![?$:\w])FROM\b(?!\s*:)", re.I)
+
+
+def query_form(text: str) -> str:
+    """Return what a query's result will be: "bindings", "boolean" or "graph".
+
+    Read off the first query-form keyword outside strings, IRIs and comments,
+    so the response format can be negotiated before the query runs. A text
+    with no such keyword is reported as "bindings" (it will fail to parse).
+
+    >>> query_form("PREFIX ex: <http://ex/select#> # ASK me\nCONSTRUCT WHERE { ?s ?p ?o }")
+    'graph'
+    """
+    match = _FORM.search(NON_CODE.sub(" ", text))
+    keyword = match[1].upper() if match else "SELECT"
+    return {"SELECT": "bindings", "ASK": "boolean"}.get(keyword, "graph")
+
+
+def has_dataset_clause(text: str) -> bool:
+    """Whether the query names its own dataset (``FROM`` / ``FROM NAMED``)."""
+    return bool(_FROM.search(NON_CODE.sub(" ", text)))
 
 
 @dataclass
@@ -135,15 +158,17 @@ def run_query(
         UpdateForbidden: the text is a SPARQL Update.
     """
     kwargs: dict = {}
-    if default_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs]
+    # SPARQL 1.1 Protocol §2.1.4: graphs named in the request override the
+    # query's own FROM / FROM NAMED; a query's FROM overrides our default.
+    if default_graphs or named_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+    elif has_dataset_clause(text):
+        pass
     elif infer:
         kwargs["use_default_graph_as_union"] = True
     else:
-        kwargs["default_graph"] = dataset.asserted_graph_names
-    if named_graphs:
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs]
-    elif not infer:
+        kwargs["default_graph"] = [ox.DefaultGraph(), *dataset.asserted_graph_names]
         kwargs["named_graphs"] = dataset.asserted_graph_names
     if substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from flask import Flask
 
+from apparat.executor import QueryExecutor
 from apparat.queries import load_saved_queries
 from apparat.settings import load_settings
 from apparat.store import load_dataset
@@ -27,13 +28,18 @@ def create_app(test_config: dict | None = None) -> Flask:
     settings = load_settings(test_config)
     app.config["APPARAT"] = settings
     app.extensions["apparat.dataset"] = load_dataset(settings["build_dir"])
+    app.extensions["apparat.executor"] = QueryExecutor(
+        settings["build_dir"], settings["query_executors"], settings["query_timeout"]
+    )
     # Parsed once at start-up: every request reuses the parsed headers.
     app.extensions["apparat.queries"] = load_saved_queries(settings["queries_dir"])
 
-    from . import errors, health, queries, sparql
+    from . import dataset, errors, health, http, queries, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
+    app.register_blueprint(dataset.bp)
+    http.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)
     return app

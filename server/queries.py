@@ -13,9 +13,8 @@ from flask import Blueprint, current_app, jsonify, render_template, request, url
 from apparat import __version__
 from apparat.formats import RESULT_FORMATS
 from apparat.queries import UnknownQuery
-from apparat.sparql import run_query
 
-from .negotiate import result_response
+from .results import answer_query, wants_inference
 
 bp = Blueprint("queries", __name__)
 RESERVED = ("format", "infer")
@@ -50,15 +49,8 @@ def run(name: str):
     if saved is None:
         raise UnknownQuery(f"no saved query {name!r}; known: {', '.join(_saved())}")
     values = {k: v for k, v in request.args.items() if k not in RESERVED}
-    text = saved.bind(values)
-    settings = current_app.config["APPARAT"]
-    result = run_query(
-        current_app.extensions["apparat.dataset"],
-        text,
-        max_rows=settings["max_rows"],
-        infer=request.args.get("infer", "true").lower() not in ("false", "0", "no"),
-    )
-    return result_response(result, request.args.get("format"), settings["max_rows"])
+    return answer_query(saved.bind(values), format_name=request.args.get("format"),
+                        infer=wants_inference(request.args))
 
 
 def _describe(saved) -> dict:

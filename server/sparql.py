@@ -8,12 +8,12 @@ werkzeug, with q-values and wildcards), else the first format offered.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request
+from flask import Blueprint, current_app, render_template, request
 
 from apparat.errors import QueryRefused, UpdateForbidden
-from apparat.sparql import check_query_text, check_service_calls, run_query
 
-from .negotiate import result_response
+from .description import DESCRIPTION_PREFIXES, service_description
+from .results import answer_query, graph_response, wants_inference
 
 bp = Blueprint("sparql", __name__)
 
@@ -27,19 +27,39 @@ _UPDATE = "application/sparql-update"
 @bp.route("/sparql", methods=["GET", "POST"])
 @bp.route("/sparql/", methods=["GET", "POST"])
 def sparql():
-    settings = current_app.config["APPARAT"]
+    if request.method == "GET" and "query" not in request.args and "update" not in request.args:
+        return describe_service()
     params, text = _read_request()
-    check_query_text(text, max_length=settings["max_query_length"], max_depth=settings["max_query_depth"])
-    check_service_calls(text, tuple(settings["service_allowlist"].split()))
-    result = run_query(
-        current_app.extensions["apparat.dataset"],
+    return answer_query(
         text,
-        max_rows=settings["max_rows"],
-        infer=params.get("infer", "true").lower() not in ("false", "0", "no"),
+        format_name=params.get("format"),
+        infer=wants_inference(params),
         default_graphs=params.getlist("default-graph-uri") or None,
         named_graphs=params.getlist("named-graph-uri") or None,
     )
-    return result_response(result, params.get("format"), settings["max_rows"])
+
+
+# There is no update service: say so on the path clients try (Fuseki's
+# /update, and /sparql/update), whatever the method.
+@bp.route("/update", methods=["GET", "POST"])
+@bp.route("/sparql/update", methods=["GET", "POST"])
+def update():
+    raise UpdateForbidden("SPARQL Update is not allowed: this endpoint is read-only (no update service)")
+
+
+def describe_service():
+    """The Service Description (RDF by conneg), or the query page for a browser."""
+    if request.accept_mimetypes.best_match(["text/turtle", "text/html"]) == "text/html" and not request.args:
+        return render_template("sparql.html", examples=_examples())
+    manifest = current_app.extensions["apparat.dataset"].manifest
+    settings = current_app.config["APPARAT"]
+    graph = service_description(request.base_url.rstrip("/"), manifest, settings)
+    return graph_response(graph, request.args.get("format"), DESCRIPTION_PREFIXES)
+
+
+def _examples() -> list[tuple[str, str]]:
+    saved = current_app.extensions["apparat.queries"]
+    return [(q.summary, q.text) for q in saved.values() if not q.parameters][:8]
 
 
 def _read_request():

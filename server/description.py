@@ -1,0 +1,97 @@
+"""What the endpoint says about itself: a SPARQL 1.1 Service Description at
+``/sparql`` (no query) and a VoID description at ``/.well-known/void``.
+
+Both are built once per app from the build manifest and the settings."""
+
+from __future__ import annotations
+
+from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
+
+from apparat.formats import GRAPH_FORMATS, RESULT_FORMATS
+from apparat.namespaces import AP, BASE, INFERRED_GRAPH, PREFIXES
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+ENT = Namespace("http://www.w3.org/ns/entailment/")
+FORMATS = Namespace("http://www.w3.org/ns/formats/")
+
+# W3C "Unique URIs for file formats" for each of our formats.
+_FORMAT_IRIS = {
+    "json": FORMATS.SPARQL_Results_JSON, "xml": FORMATS.SPARQL_Results_XML,
+    "csv": FORMATS.SPARQL_Results_CSV, "tsv": FORMATS.SPARQL_Results_TSV,
+    "turtle": FORMATS.Turtle, "ntriples": FORMATS["N-Triples"], "jsonld": FORMATS["JSON-LD"],
+    "rdfxml": FORMATS["RDF_XML"], "nquads": FORMATS["N-Quads"], "trig": FORMATS.TriG,
+}
+
+
+#: Prefixes for writing these descriptions.
+DESCRIPTION_PREFIXES = {**PREFIXES, "sd": str(SD), "void": str(VOID), "ent": str(ENT), "formats": str(FORMATS)}
+
+
+def _bind(g: Graph) -> Graph:
+    for prefix, ns in DESCRIPTION_PREFIXES.items():
+        g.bind(prefix, ns)
+    return g
+
+
+def service_description(endpoint: str, manifest: dict, settings: dict) -> Graph:
+    """The Service Description of ``endpoint`` (an absolute URL)."""
+    g = _bind(Graph())
+    service, dataset = URIRef(endpoint + "#service"), URIRef(endpoint + "#dataset")
+    g.add((service, RDF.type, SD.Service))
+    g.add((service, SD.endpoint, URIRef(endpoint)))
+    g.add((service, SD.supportedLanguage, SD.SPARQL11Query))
+    for fmt in (*RESULT_FORMATS, *GRAPH_FORMATS):
+        g.add((service, SD.resultFormat, _FORMAT_IRIS[fmt.name]))
+    g.add((service, SD.feature, SD.UnionDefaultGraph))
+    if settings["service_allowlist"].split():
+        g.add((service, SD.feature, SD.BasicFederatedQuery))
+    g.add((service, SD.defaultEntailmentRegime, ENT["OWL-RL"]))
+    g.add((service, RDFS.comment, Literal(
+        "Read-only. The default graph is the union of every graph, with the OWL 2 RL closure materialised "
+        "in the graph " + str(INFERRED_GRAPH) + "; add infer=false for asserted triples only. "
+        f"Queries stop after {settings['query_timeout']:g} s; results are cut at {settings['max_rows']} rows, "
+        "and a cut result carries the response header X-Apparat-Truncated. SERVICE may call only: "
+        + (", ".join(settings["service_allowlist"].split()) or "nothing") + ".", lang="en")))
+    g.add((service, AP.queryTimeoutSeconds, Literal(settings["query_timeout"], datatype=XSD.decimal)))
+    g.add((service, AP.maxResultRows, Literal(settings["max_rows"])))
+    for allowed in settings["service_allowlist"].split():
+        g.add((service, AP.federatesWith, URIRef(allowed)))
+    g.add((service, SD.defaultDataset, dataset))
+    g.add((dataset, RDF.type, SD.Dataset))
+    default = URIRef(endpoint + "#default-graph")
+    g.add((dataset, SD.defaultGraph, default))
+    g.add((default, RDF.type, SD.Graph))
+    g.add((default, VOID.triples, Literal(sum(manifest["graphs"].values()))))
+    named_graphs = [(name, count) for name, count in manifest["graphs"].items() if name != "default"]
+    for number, (name, count) in enumerate(named_graphs, start=1):
+        named, graph = URIRef(f"{endpoint}#named-graph-{number}"), URIRef(f"{endpoint}#graph-{number}")
+        g.add((dataset, SD.namedGraph, named))
+        g.add((named, RDF.type, SD.NamedGraph))
+        g.add((named, SD.name, URIRef(name)))
+        g.add((named, SD.graph, graph))
+        g.add((graph, RDF.type, SD.Graph))
+        g.add((graph, VOID.triples, Literal(count)))
+    return g
+
+
+def void_description(root: str, manifest: dict) -> Graph:
+    """VoID for the whole dataset: one subset per named graph, with triple counts."""
+    g = _bind(Graph())
+    ds = URIRef(BASE + "dataset")
+    g.add((ds, RDF.type, VOID.Dataset))
+    g.add((ds, DCTERMS.title, Literal("Apparat: a knowledge graph of the Soviet party apparatus", lang="en")))
+    g.add((ds, VOID.sparqlEndpoint, URIRef(root + "/sparql")))
+    g.add((ds, VOID.dataDump, URIRef(root + "/dataset.nq")))
+    g.add((ds, VOID.uriSpace, Literal(BASE + "id/")))
+    g.add((ds, VOID.triples, Literal(sum(manifest["graphs"].values()))))
+    g.add((ds, DCTERMS.modified, Literal(manifest["built_at"], datatype=XSD.dateTime)))
+    for name, count in manifest["graphs"].items():
+        if name == "default":
+            continue
+        subset = URIRef(name)
+        g.add((ds, VOID.subset, subset))
+        g.add((subset, RDF.type, VOID.Dataset))
+        g.add((subset, VOID.triples, Literal(count)))
+    return g

@@ -1,0 +1,64 @@
+"""HTTP behaviour every response shares: CORS, caching validators, gzip.
+
+- CORS: any origin may read (the data is public and read-only), so browsers
+  and notebooks on other origins can query; preflight requests are answered.
+- Caching: the dataset only changes with a new build, so a GET's ETag is the
+  build's etag combined with the request's URL and Accept header, and
+  Last-Modified is the build time; conditional requests get 304.
+- gzip when the client accepts it and the body is worth compressing.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from datetime import datetime
+
+from flask import Flask, request
+
+_MIN_GZIP = 1024
+
+
+def init_app(app: Flask) -> None:
+    @app.before_request
+    def _preflight():
+        if request.method == "OPTIONS":
+            response = app.make_default_options_response()
+            return _cors(response)
+        return None
+
+    @app.after_request
+    def _finish(response):
+        _cors(response)
+        if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.direct_passthrough:
+            _validators(app, response)
+            response = response.make_conditional(request)
+        if response.status_code == 200 and not response.direct_passthrough:
+            _gzip(response)
+        return response
+
+
+def _cors(response):
+    response.headers["Access-Control-Allow-Origin"] = "*"
+    response.headers["Access-Control-Allow-Methods"] = "GET, POST, OPTIONS"
+    response.headers["Access-Control-Allow-Headers"] = "Accept, Content-Type"
+    response.headers["Access-Control-Expose-Headers"] = "ETag, X-Apparat-Truncated"
+    return response
+
+
+def _validators(app: Flask, response) -> None:
+    manifest = app.extensions["apparat.dataset"].manifest
+    key = "\n".join((manifest["etag"], request.full_path, request.headers.get("Accept", "")))
+    response.set_etag(hashlib.sha256(key.encode()).hexdigest()[:32], weak=True)
+    response.last_modified = datetime.fromisoformat(manifest["built_at"])
+
+
+def _gzip(response) -> None:
+    if "gzip" not in request.accept_encodings or "Content-Encoding" in response.headers:
+        return
+    body = response.get_data()
+    if len(body) < _MIN_GZIP:
+        return
+    response.set_data(gzip.compress(body, compresslevel=5))
+    response.headers["Content-Encoding"] = "gzip"
+    response.vary.add("Accept-Encoding")
