@@ -22,25 +22,29 @@ _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 class Format(NamedTuple):
     name: str          # the value of the ``format`` parameter and ``--format`` option
     media_type: str    # the Content-Type we answer with
-    aliases: tuple[str, ...] = ()   # further media types that select it
+    # Further names that select it: older or looser media types, and the short
+    # ``format``/``output`` values clients send (SPARQLWrapper sends "n3",
+    # "rdf+xml", "json-ld" …; Fuseki and Virtuoso accept such names too).
+    aliases: tuple[str, ...] = ()
 
 
 #: Formats for SELECT and ASK results, the first is the default.
 RESULT_FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", ("application/json",)),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml")),
+    Format("json", "application/sparql-results+json", ("application/json", "srj", "sparql-results+json")),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml", "srx", "sparql-results+xml")),
     Format("csv", "text/csv"),
     Format("tsv", "text/tab-separated-values"),
 )
 
 #: Formats for CONSTRUCT and DESCRIBE results, the first is the default.
 GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", ("application/x-turtle",)),
-    Format("ntriples", "application/n-triples", ("text/plain",)),
-    Format("jsonld", "application/ld+json", ("application/json",)),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml")),
-    Format("nquads", "application/n-quads"),
-    Format("trig", "application/trig"),
+    Format("turtle", "text/turtle", ("application/x-turtle", "application/turtle", "ttl", "n3", "text/n3",
+                                     "text/rdf+n3", "application/n3")),
+    Format("ntriples", "application/n-triples", ("text/plain", "nt", "n-triples")),
+    Format("jsonld", "application/ld+json", ("application/json", "json-ld", "json", "application/x-json+ld")),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "rdf+xml", "xml", "rdf")),
+    Format("nquads", "application/n-quads", ("nq", "n-quads")),
+    Format("trig", "application/trig", ()),
 )
 
 _OX_RDF = {

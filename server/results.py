@@ -14,23 +14,33 @@ from apparat.sparql import check_query_text, check_service_calls, query_form
 from apparat.terms import to_ox
 
 
-def choose_format(name: str | None, offered: tuple[Format, ...]) -> Format:
+def choose_format(names, offered: tuple[Format, ...]) -> Format:
     """Pick the result format: an explicit ``format`` parameter wins, then the
     ``Accept`` header (werkzeug's parser: q-values, wildcards), then the default.
+
+    Args:
+        names: the ``format`` parameter's values (a string, a list, or None);
+            the first one that names an offered format is used.
 
     Raises:
         NotAcceptable: the named format is unknown, or nothing offered is acceptable.
     """
-    if name:
-        fmt = find_format(name, offered)
-        if fmt is None:
-            raise NotAcceptable(f"unknown format {name!r}; offered: {', '.join(f.name for f in offered)}")
-        return fmt
+    names = [names] if isinstance(names, str) else [n for n in names or () if n]
+    if names:
+        for name in names:
+            fmt = find_format(name, offered)
+            if fmt is not None:
+                return fmt
+        raise NotAcceptable(f"unknown format {names[0]!r}; offered: {', '.join(f.name for f in offered)}")
     accept = request.accept_mimetypes
     if not accept:
         return offered[0]
-    types = [t for fmt in offered for t in (fmt.media_type, *fmt.aliases)]
-    best = accept.best_match(types)
+    # Our own media types first: an alias (text/xml, application/json) is only
+    # chosen when the client names it, never through a wildcard.
+    best = accept.best_match([fmt.media_type for fmt in offered])
+    if best is None:
+        aliases = [alias for fmt in offered for alias in fmt.aliases]
+        best = next((a for a in aliases if a in accept.values()), None)
     if best is None:
         offered_types = ", ".join(f.media_type for f in offered)
         raise NotAcceptable(f"none of the Accept types is offered; offered: {offered_types}")

@@ -32,7 +32,7 @@ def sparql():
     params, text = _read_request()
     return answer_query(
         text,
-        format_name=params.get("format"),
+        format_name=params.getlist("format"),
         infer=wants_inference(params),
         default_graphs=params.getlist("default-graph-uri") or None,
         named_graphs=params.getlist("named-graph-uri") or None,

@@ -1,0 +1,312 @@
+"""SPARQL 1.1 Protocol details, over HTTP against the real server: forms,
+formats and content negotiation, dataset parameters, errors, limits,
+federation allowlist, service description, VoID, CORS, caching and gzip."""
+
+from __future__ import annotations
+
+import csv
+import gzip
+import io
+import json
+import random
+import socket
+import threading
+
+import pytest
+import requests
+from rdflib import Graph, Namespace
+from rdflib.plugins.stores.sparqlstore import SPARQLStore
+from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
+
+from apparat.serve import ServerProcess
+
+SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
+VOID = Namespace("http://rdfs.org/ns/void#")
+ORGANS = "SELECT ?organ WHERE { ?organ org:subOrganizationOf apid:organ\\/central-committee } ORDER BY ?organ"
+CONSTRUCT = "CONSTRUCT { ?o rdfs:label ?l } WHERE { ?o a ap:PartyOrgan ; rdfs:label ?l }"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+
+
+def get(base, **params):
+    headers = params.pop("headers", {})
+    return requests.get(base + "/sparql", params=params, headers=headers, timeout=30)
+
+
+# --- content negotiation -------------------------------------------------------------------
+
+@pytest.mark.parametrize(("accept", "expected"), [
+    ("application/sparql-results+json", "application/sparql-results+json"),
+    ("application/sparql-results+xml", "application/sparql-results+xml"),
+    ("text/csv", "text/csv"),
+    ("text/tab-separated-values", "text/tab-separated-values"),
+    ("*/*", "application/sparql-results+json"),
+    ("text/*", "text/csv"),
+    ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
+    ("text/html, application/xhtml+xml;q=0.9, */*;q=0.8", "application/sparql-results+json"),
+    ("application/json", "application/sparql-results+json"),
+])
+def test_select_accept_negotiation(live_server, accept, expected):
+    response = get(live_server, query=ORGANS, headers={"Accept": accept})
+    assert response.status_code == 200
+    assert response.headers["Content-Type"].split(";")[0] == expected
+    assert "Accept" in response.headers["Vary"]
+
+
+@pytest.mark.parametrize(("accept", "expected", "rdflib_format"), [
+    ("text/turtle", "text/turtle", "turtle"),
+    ("application/n-triples", "application/n-triples", "nt"),
+    ("application/ld+json", "application/ld+json", "json-ld"),
+    ("application/rdf+xml", "application/rdf+xml", "xml"),
+    ("application/n-quads", "application/n-quads", "nquads"),
+    ("application/trig", "application/trig", "trig"),
+    ("*/*", "text/turtle", "turtle"),
+])
+def test_construct_in_every_graph_format(live_server, accept, expected, rdflib_format):
+    response = get(live_server, query=CONSTRUCT, headers={"Accept": accept})
+    assert response.headers["Content-Type"].split(";")[0] == expected
+    graph = Graph().parse(data=response.content, format=rdflib_format)
+    labels = {str(o) for o in graph.objects()}
+    assert {"Politburo", "Orgburo", "Secretariat", "Central Committee"} <= labels
+
+
+def test_format_parameter_overrides_accept(live_server):
+    response = get(live_server, query=ORGANS, format="csv", headers={"Accept": "application/sparql-results+xml"})
+    assert response.headers["Content-Type"].startswith("text/csv")
+
+
+def test_unacceptable_type_is_406_listing_offers(live_server):
+    response = get(live_server, query=ORGANS, headers={"Accept": "image/png"})
+    assert response.status_code == 406
+    for offered in ("application/sparql-results+json", "text/csv", "text/tab-separated-values"):
+        assert offered in response.text
+
+
+def test_tsv_and_csv_are_well_formed(live_server):
+    tsv = get(live_server, query=ORGANS, format="tsv").text.splitlines()
+    assert tsv[0] == "?organ"
+    assert tsv[1] == "<https://w3id.org/apparat/id/organ/orgburo>"
+    rows = list(csv.reader(io.StringIO(get(live_server, query=ORGANS, format="csv").text)))
+    assert rows[0] == ["organ"] and rows[1] == ["https://w3id.org/apparat/id/organ/orgburo"]
+
+
+# --- clients ------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("fmt", [JSON, XML, CSV, TSV])
+def test_sparqlwrapper_select_formats(live_server, fmt):
+    sparql = SPARQLWrapper(live_server + "/sparql")
+    sparql.setReturnFormat(fmt)
+    sparql.setQuery(ORGANS)
+    result = sparql.query()
+    body = result.response.read().decode()
+    assert "https://w3id.org/apparat/id/organ/politburo" in body
+
+
+@pytest.mark.parametrize("fmt", [TURTLE, N3, RDFXML, JSONLD])
+def test_sparqlwrapper_construct_formats(live_server, fmt):
+    sparql = SPARQLWrapper(live_server + "/sparql")
+    sparql.setReturnFormat(fmt)
+    sparql.setQuery(CONSTRUCT)
+    converted = sparql.queryAndConvert()
+    graph = converted if isinstance(converted, Graph) else Graph().parse(
+        data=converted, format={TURTLE: "turtle", N3: "turtle", JSONLD: "json-ld"}.get(fmt, "xml"))
+    assert len(graph) == 5  # the labels of the five party organs
+
+
+def test_rdflib_sparqlstore_as_client(live_server):
+    store = SPARQLStore(live_server + "/sparql", returnFormat="json")
+    graph = Graph(store=store)
+    rows = list(graph.query(
+        "SELECT ?label WHERE { <https://w3id.org/apparat/id/organ/politburo> "
+        "<http://www.w3.org/2000/01/rdf-schema#label> ?label }"))
+    assert [str(r[0]) for r in rows] == ["Politburo"]
+
+
+# --- dataset ------------------------------------------------------------------------------
+
+def test_default_graph_uri_restricts_the_default_graph(live_server):
+    query = "ASK { apid:person\\/bukharin a ap:Person }"
+    source = "https://w3id.org/apparat/graph/source/rogovin-1992"
+    ontology = "https://w3id.org/apparat/graph/ontology"
+    assert get(live_server, query=query, format="json", **{"default-graph-uri": source}).json()["boolean"] is True
+    assert get(live_server, query=query, format="json", **{"default-graph-uri": ontology}).json()["boolean"] is False
+
+
+def test_named_graph_uri_limits_graph_patterns(live_server):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
+    all_graphs = [b["g"]["value"] for b in get(live_server, query=query).json()["results"]["bindings"]]
+    assert "https://w3id.org/apparat/graph/inferred" in all_graphs
+    only = get(live_server, query=query, **{"named-graph-uri": "https://w3id.org/apparat/graph/ontology"})
+    assert [b["g"]["value"] for b in only.json()["results"]["bindings"]] == ["https://w3id.org/apparat/graph/ontology"]
+
+
+def test_infer_false_hides_the_inferred_graph(live_server):
+    query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } }"
+    graphs = {b["g"]["value"] for b in get(live_server, query=query, infer="false").json()["results"]["bindings"]}
+    assert "https://w3id.org/apparat/graph/inferred" not in graphs and graphs
+
+
+# --- errors -------------------------------------------------------------------------------
+
+def test_two_query_parameters_are_a_400(live_server):
+    response = requests.get(live_server + "/sparql", params=[("query", "ASK {}"), ("query", "ASK {}")], timeout=10)
+    assert response.status_code == 400
+
+
+def test_update_path_refuses_with_a_named_reason(live_server):
+    response = requests.post(live_server + "/update", data={"update": "CLEAR ALL"}, timeout=10)
+    assert response.status_code == 403 and "read-only" in response.text
+
+
+def test_json_error_body_for_json_clients(live_server):
+    response = get(live_server, query="SELECT * WHERE {", headers={"Accept": "application/json"})
+    assert response.status_code == 400
+    body = response.json()
+    assert body["ok"] is False and body["status"] == 400 and body["line"] == 1 and body["column"] >= 1
+
+
+def test_deep_nesting_is_refused_before_parsing(live_server):
+    response = requests.post(live_server + "/sparql", data="ASK " + "{" * 1000 + "}" * 1000, timeout=10,
+                             headers={"Content-Type": "application/sparql-query"})
+    assert response.status_code == 400
+    assert "nests brackets 1000 deep" in response.text
+    assert get(live_server, query="ASK {}").status_code == 200  # the server is still up
+
+
+def test_garbage_never_gives_a_500(live_server):
+    rng = random.Random(20261122)
+    pieces = ["SELECT", "ASK", "CONSTRUCT", "WHERE", "{", "}", "(", ")", "?x", "<http://e/a>", '"s"', "FILTER",
+              "GRAPH", "SERVICE", "OPTIONAL", "UNION", ".", ";", "a", "1", "PREFIX", "p:", "\\", "'", "#", "\u0000"]
+    for _ in range(60):
+        text = " ".join(rng.choice(pieces) for _ in range(rng.randint(1, 25)))
+        response = get(live_server, query=text)
+        assert response.status_code < 500, (text, response.text)
+
+
+# --- federation ---------------------------------------------------------------------------
+
+def test_service_outside_the_allowlist_is_refused_before_any_call(live_server):
+    listener = socket.socket()
+    listener.bind(("127.0.0.1", 0))
+    listener.listen()
+    listener.settimeout(2)
+    port = listener.getsockname()[1]
+    try:
+        query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
+        response = get(live_server, query=query)
+        assert response.status_code == 400
+        assert "is not allowed" in response.text and "query.wikidata.org" in response.text
+        with pytest.raises(TimeoutError):
+            listener.accept()  # nobody called
+    finally:
+        listener.close()
+
+
+# --- self-description ---------------------------------------------------------------------
+
+def test_service_description(live_server, build_dir):
+    response = requests.get(live_server + "/sparql", headers={"Accept": "text/turtle"}, timeout=10)
+    assert response.headers["Content-Type"].startswith("text/turtle")
+    g = Graph().parse(data=response.text, format="turtle")
+    assert [str(o) for o in g.objects(None, SD.endpoint)] == [live_server + "/sparql"]
+    features = set(g.objects(None, SD.feature))
+    assert {SD.UnionDefaultGraph, SD.BasicFederatedQuery} <= features
+    assert (None, SD.defaultEntailmentRegime, None) in g
+    names = {str(o) for o in g.objects(None, SD.name)}
+    manifest = json.loads((build_dir / "build.json").read_text())
+    assert names == set(manifest["graphs"])
+    assert "X-Apparat-Truncated" in " ".join(str(o) for o in g.objects(None, None))
+
+
+def test_browser_gets_the_query_page(live_server):
+    response = requests.get(live_server + "/sparql", headers={"Accept": "text/html"}, timeout=10)
+    assert response.headers["Content-Type"].startswith("text/html")
+    assert "<textarea" in response.text
+
+
+def test_void_counts_match_the_build(live_server, build_dir):
+    manifest = json.loads((build_dir / "build.json").read_text())
+    g = Graph().parse(data=requests.get(live_server + "/.well-known/void", timeout=10).text, format="turtle")
+    counts = {str(s): int(o) for s, o in g.subject_objects(VOID.triples)}
+    for graph, count in manifest["graphs"].items():
+        assert counts[graph] == count
+
+
+def test_dump_is_the_whole_dataset(live_server, build_dir):
+    response = requests.get(live_server + "/dataset.nq", timeout=30)
+    assert response.headers["Content-Type"].startswith("application/n-quads")
+    assert response.content == (build_dir / "dataset.nq").read_bytes()
+
+
+# --- HTTP niceties ------------------------------------------------------------------------
+
+def test_cors_preflight_and_header(live_server):
+    preflight = requests.options(live_server + "/sparql", timeout=10, headers={
+        "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
+        "Access-Control-Request-Headers": "content-type"})
+    assert preflight.status_code == 200
+    assert preflight.headers["Access-Control-Allow-Origin"] == "*"
+    assert "POST" in preflight.headers["Access-Control-Allow-Methods"]
+    assert get(live_server, query="ASK {}", headers={"Origin": "https://example.org"}).headers[
+        "Access-Control-Allow-Origin"] == "*"
+
+
+def test_etag_and_last_modified_give_304(live_server):
+    first = get(live_server, query=ORGANS)
+    assert first.headers["ETag"] and first.headers["Last-Modified"]
+    again = get(live_server, query=ORGANS, headers={"If-None-Match": first.headers["ETag"]})
+    assert again.status_code == 304 and again.content == b""
+    since = get(live_server, query=ORGANS, headers={"If-Modified-Since": first.headers["Last-Modified"]})
+    assert since.status_code == 304
+    other = get(live_server, query=ORGANS, headers={"If-None-Match": first.headers["ETag"], "Accept": "text/csv"})
+    assert other.status_code == 200  # a different representation has a different ETag
+
+
+def test_gzip_when_asked(live_server):
+    query = "SELECT ?s ?p ?o WHERE { ?s ?p ?o } LIMIT 500"
+    raw = requests.get(live_server + "/sparql", params={"query": query}, stream=True, timeout=30,
+                       headers={"Accept-Encoding": "gzip"})
+    assert raw.headers["Content-Encoding"] == "gzip"
+    body = json.loads(gzip.decompress(raw.raw.read()))
+    assert len(body["results"]["bindings"]) == 500
+    plain = requests.get(live_server + "/sparql", params={"query": query}, timeout=30,
+                         headers={"Accept-Encoding": "identity"})
+    assert "Content-Encoding" not in plain.headers
+
+
+# --- limits: a server of its own, with small limits ------------------------------------------
+
+@pytest.fixture(scope="module")
+def limited_server(build_dir):
+    env = {"APPARAT_QUERY_TIMEOUT": "3", "APPARAT_MAX_ROWS": "5", "APPARAT_QUERY_EXECUTORS": "2"}
+    with ServerProcess(build_dir, "--workers", "1", env=env) as server:
+        yield server.base_url
+
+
+def test_row_cap_is_announced(limited_server):
+    response = get(limited_server, query="SELECT * WHERE { ?s ?p ?o }")
+    assert response.headers["X-Apparat-Truncated"] == "true; limit=5"
+    assert len(response.json()["results"]["bindings"]) == 5
+    small = get(limited_server, query="SELECT * WHERE { ?s ?p ?o } LIMIT 3")
+    assert "X-Apparat-Truncated" not in small.headers
+
+
+def test_runaway_query_times_out_while_others_are_answered(limited_server):
+    outcome = {}
+
+    def runaway():
+        outcome["response"] = get(limited_server, query=RUNAWAY)
+
+    thread = threading.Thread(target=runaway)
+    thread.start()
+    try:
+        cheap = get(limited_server, query="ASK { apid:organ\\/politburo a ap:PartyOrgan }", format="json")
+        answered_while_running = thread.is_alive()
+        assert cheap.status_code == 200 and cheap.json()["boolean"] is True
+        assert answered_while_running, "the cheap query should be answered while the runaway one still runs"
+    finally:
+        thread.join(timeout=60)
+    response = outcome["response"]
+    assert response.status_code == 503
+    assert "time limit" in response.text
+    # the executor that ran it was replaced: the server still answers
+    assert get(limited_server, query="ASK {}", format="json").json()["boolean"] is True
