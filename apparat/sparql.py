@@ -139,6 +139,7 @@ def run_query(
     default_graphs: list[str] | None = None,
     named_graphs: list[str] | None = None,
     substitutions: dict | None = None,
+    base_iri: str | None = None,
 ) -> QueryResult:
     """Run one read-only query and return its (possibly truncated) result.
 
@@ -150,8 +151,9 @@ def run_query(
         default_graphs, named_graphs: the protocol's ``default-graph-uri`` and
             ``named-graph-uri``; by default the union of all graphs is the
             default graph and every named graph is available.
-        substitutions: variable name -> pyoxigraph term, bound before evaluation
-            (how saved-query parameters are bound; never pasted into text).
+        substitutions: variable name -> pyoxigraph term, bound before evaluation.
+        base_iri: resolves relative IRIs in the query (the endpoint's URL over
+            HTTP; the protocol leaves the choice to the service).
 
     Raises:
         QuerySyntaxError: the text does not parse (with line and column).
@@ -173,7 +175,7 @@ def run_query(
     if substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
     try:
-        answer = dataset.store.query(text, prefixes=PREFIXES, **kwargs)
+        answer = dataset.store.query(text, prefixes=PREFIXES, base_iri=base_iri, **kwargs)
     except SyntaxError as err:
         raise _syntax_error(text, err) from None
     return _collect(answer, max_rows)

@@ -48,7 +48,8 @@ def choose_format(names, offered: tuple[Format, ...]) -> Format:
 
 
 def answer_query(text: str, *, format_name: str | None, infer: bool = True,
-                 default_graphs: list[str] | None = None, named_graphs: list[str] | None = None) -> Response:
+                 default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
+                 base_iri: str | None = None) -> Response:
     """Check, run (in the executor pool, under the time limit) and serialize one query.
 
     Caution: ``text`` is user-supplied SPARQL; the checks here (length,
@@ -61,7 +62,7 @@ def answer_query(text: str, *, format_name: str | None, infer: bool = True,
     fmt = choose_format(format_name, offered)
     executed = current_app.extensions["apparat.executor"].run(
         text, fmt.name, max_rows=settings["max_rows"], infer=infer,
-        default_graphs=default_graphs, named_graphs=named_graphs,
+        default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri,
     )
     response = Response(executed.body, mimetype=fmt.media_type)
     if executed.truncated:

@@ -36,6 +36,7 @@ def sparql():
         infer=wants_inference(params),
         default_graphs=params.getlist("default-graph-uri") or None,
         named_graphs=params.getlist("named-graph-uri") or None,
+        base_iri=request.base_url,
     )
 
 
@@ -76,7 +77,7 @@ def _read_request():
                 raise UpdateForbidden("SPARQL Update is not allowed: this endpoint is read-only")
         elif mimetype == _DIRECT:
             params = request.args
-            queries = [request.get_data(as_text=True)]
+            queries = [_utf8_body()]
         elif mimetype == _UPDATE:
             raise UpdateForbidden("SPARQL Update is not allowed: this endpoint is read-only")
         else:
@@ -86,6 +87,17 @@ def _read_request():
     if len(queries) != 1 or not queries[0].strip():
         raise QueryRefused("send exactly one non-empty 'query' parameter (SPARQL 1.1 Protocol §2.1)")
     return params, queries[0]
+
+
+def _utf8_body() -> str:
+    """The body of a direct POST: SPARQL text is UTF-8 (SPARQL 1.1 Protocol §2.1.3)."""
+    charset = request.mimetype_params.get("charset", "utf-8").lower()
+    if charset not in ("utf-8", "utf8"):
+        raise _unsupported_media_type(f"{request.mimetype}; charset={charset} (queries must be UTF-8)")
+    try:
+        return request.get_data().decode("utf-8")
+    except UnicodeDecodeError as err:
+        raise QueryRefused(f"the query is not valid UTF-8 (byte {err.start})") from None
 
 
 def _unsupported_media_type(mimetype: str) -> Exception:
