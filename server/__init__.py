@@ -34,11 +34,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     # Parsed once at start-up: every request reuses the parsed headers.
     app.extensions["apparat.queries"] = load_saved_queries(settings["queries_dir"])
 
-    from . import dataset, errors, health, http, queries, sparql
+    from . import dataset, errors, health, http, pages, queries, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(dataset.bp)
+    app.register_blueprint(pages.bp)
     http.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)

@@ -37,7 +37,9 @@ def dataset(build_dir):
 def app(build_dir):
     from server import create_app
 
-    return create_app({"build_dir": build_dir})
+    app = create_app({"build_dir": build_dir})
+    yield app
+    app.extensions["apparat.executor"].close()
 
 
 @pytest.fixture()
