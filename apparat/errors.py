@@ -65,6 +65,13 @@ class QueryTimeout(KgError):
     title = "Query timeout"
 
 
+class ServiceFailed(KgError):
+    """A federated SERVICE call failed (the remote endpoint, not the query)."""
+
+    status = 502
+    title = "Federated query failed"
+
+
 class NotAcceptable(KgError):
     """No offered media type satisfies the request's Accept header."""
 

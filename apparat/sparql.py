@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 import pyoxigraph as ox
 from rdflib.plugins.sparql.parser import parseUpdate
 
-from .errors import QueryRefused, QuerySyntaxError, UpdateForbidden
+from .errors import QueryRefused, QuerySyntaxError, ServiceFailed, UpdateForbidden
 from .formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_bindings, serialize_boolean, serialize_triples
 from .namespaces import PREFIXES
 from .store import LoadedDataset
@@ -176,9 +176,11 @@ def run_query(
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
     try:
         answer = dataset.store.query(text, prefixes=PREFIXES, base_iri=base_iri, **kwargs)
+        return _collect(answer, max_rows)
     except SyntaxError as err:
         raise _syntax_error(text, err) from None
-    return _collect(answer, max_rows)
+    except OSError as err:  # only SERVICE does I/O in an in-memory store
+        raise ServiceFailed(f"a SERVICE endpoint could not be queried: {err}") from None
 
 
 def _collect(answer, max_rows: int) -> QueryResult:

@@ -56,8 +56,9 @@ def ontology():
 @bp.get("/id/<path:rest>")
 def entity(rest: str):
     iri = ox.NamedNode(f"{BASE}id/{rest}")
-    quads = sorted(_store().quads_for_pattern(iri, None, None, None), key=lambda q: (str(q.predicate), str(q.object)))
-    incoming = sorted(_store().quads_for_pattern(None, None, iri, None), key=lambda q: (str(q.predicate), str(q.subject)))
+    store = _store()
+    quads = sorted(store.quads_for_pattern(iri, None, None, None), key=lambda q: (str(q.predicate), str(q.object)))
+    incoming = sorted(store.quads_for_pattern(None, None, iri, None), key=lambda q: (str(q.predicate), str(q.subject)))
     if not quads and not incoming:
         abort(404, description=f"nothing is known about <{iri.value}>")
     if not _prefers_html():

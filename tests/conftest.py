@@ -14,6 +14,12 @@ SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
 
 
+#: Tests talk only to 127.0.0.1: the SERVICE allowlist names a loopback port
+#: where nothing listens, so no query of a test can reach Wikidata.
+ALLOWED_SERVICE = "http://127.0.0.1:9/sparql"
+TEST_ENV = {"APPARAT_SERVICE_ALLOWLIST": ALLOWED_SERVICE}
+
+
 @pytest.fixture(scope="session")
 def build_dir(tmp_path_factory) -> Path:
     """The repository's ontology and triples, built once per test session."""
@@ -37,7 +43,7 @@ def dataset(build_dir):
 def app(build_dir):
     from server import create_app
 
-    app = create_app({"build_dir": build_dir})
+    app = create_app({"build_dir": build_dir, "service_allowlist": ALLOWED_SERVICE})
     yield app
     app.extensions["apparat.executor"].close()
 
@@ -50,5 +56,5 @@ def client(app):
 @pytest.fixture(scope="session")
 def live_server(build_dir):
     """Base URL of the real app under gunicorn, on 127.0.0.1 and a free port."""
-    with ServerProcess(build_dir) as server:
+    with ServerProcess(build_dir, env=TEST_ENV) as server:
         yield server.base_url

@@ -14,6 +14,7 @@ import threading
 
 import pytest
 import requests
+from conftest import ALLOWED_SERVICE, TEST_ENV
 from rdflib import Graph, Namespace
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
@@ -194,7 +195,7 @@ def test_service_outside_the_allowlist_is_refused_before_any_call(live_server):
         query = f"SELECT * WHERE {{ SERVICE <http://127.0.0.1:{port}/sparql> {{ ?s ?p ?o }} }}"
         response = get(live_server, query=query)
         assert response.status_code == 400
-        assert "is not allowed" in response.text and "query.wikidata.org" in response.text
+        assert "is not allowed" in response.text and ALLOWED_SERVICE in response.text
         with pytest.raises(TimeoutError):
             listener.accept()  # nobody called
     finally:
@@ -277,7 +278,7 @@ def test_gzip_when_asked(live_server):
 
 @pytest.fixture(scope="module")
 def limited_server(build_dir):
-    env = {"APPARAT_QUERY_TIMEOUT": "3", "APPARAT_MAX_ROWS": "5", "APPARAT_QUERY_EXECUTORS": "2"}
+    env = {**TEST_ENV, "APPARAT_QUERY_TIMEOUT": "3", "APPARAT_MAX_ROWS": "5", "APPARAT_QUERY_EXECUTORS": "2"}
     with ServerProcess(build_dir, "--workers", "1", env=env) as server:
         yield server.base_url
 
