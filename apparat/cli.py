@@ -97,7 +97,8 @@ def extract(corpus):
     from .extract.run import extract as run_extract
 
     settings = load_settings({"corpus_dir": corpus})
-    report = run_extract(settings["corpus_dir"], settings["triples_dir"])
+    wikidata = settings["corpus_dir"].parent / "wikidata" / "known-ids.tsv"
+    report = run_extract(settings["corpus_dir"], settings["triples_dir"], wikidata)
     click.echo("\n".join(report.lines()))
 
 

@@ -8,7 +8,8 @@ import requests
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
 
-ORGANS = """SELECT ?organ WHERE { ?organ org:subOrganizationOf <https://w3id.org/apparat/id/organ/central-committee> }
+ORGANS = """SELECT ?organ WHERE { ?organ org:subOrganizationOf <https://w3id.org/apparat/id/organ/central-committee> ;
+  a ?bureau . VALUES ?bureau { ap:Politburo ap:Orgburo ap:Secretariat } }
 ORDER BY ?organ"""
 EXPECTED_ORGANS = [
     "https://w3id.org/apparat/id/organ/orgburo",

@@ -10,13 +10,22 @@ from .. import ids
 from ..namespaces import AP, ORG, SCHEMA
 from .common import add_interval, cite, date_literal
 
-#: Organ slugs the biographies use, with the class each organ is an instance of.
+#: Organ slugs the biographies use that the ontology defines.
 ORGAN_CLASSES: dict[str, URIRef] = {
     "politburo": AP.Politburo,
     "orgburo": AP.Orgburo,
     "secretariat": AP.Secretariat,
     "central-committee": AP.CentralCommittee,
     "central-control-commission": AP.ControlCommission,
+}
+#: Bodies the glossary defines (see :mod:`.glossary`): memberships are kept.
+GLOSSARY_BODIES = {"ecci", "sovnarkom", "revvoensovet"}
+#: Bodies only the biographies name: defined here, with a class and a label.
+OTHER_BODIES: dict[str, tuple[URIRef, str]] = {
+    "central-committee-cpbu": (AP.PartyOrgan, "Central Committee of the CP(b)U"),
+    "politburo-cpbu": (AP.PartyOrgan, "Politburo of the CP(b)U"),
+    "party-control-commission": (AP.ControlCommission, "Party Control Commission"),
+    "sovnarkom-rsfsr": (AP.StateBody, "Sovnarkom of the RSFSR"),
 }
 
 #: Role slugs the ontology defines; the parser's "member" (a body with no
@@ -34,8 +43,12 @@ def persons_graph(records, source_id: str, organs: set[str] | None = None) -> Gr
         organs: organ slugs to keep memberships of (default: every organ in
             :data:`ORGAN_CLASSES`; others are left for the ontology to model).
     """
-    organs = set(ORGAN_CLASSES) if organs is None else organs
+    organs = {*ORGAN_CLASSES, *GLOSSARY_BODIES, *OTHER_BODIES} if organs is None else organs
     g = Graph()
+    for slug, (cls, label) in sorted(OTHER_BODIES.items()):
+        if any(claim.organ == slug for rec in records for claim in rec.memberships):
+            g.add((ids.entity("organ", slug), RDF.type, cls))
+            g.add((ids.entity("organ", slug), RDFS.label, Literal(label, lang="en")))
     for rec in records:
         person = ids.entity("person", rec.slug)
         full_name = " ".join(p for p in (rec.given_name, rec.patronymic, rec.surname) if p)

@@ -10,13 +10,19 @@ from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from rdflib import Graph
+from rdflib.namespace import RDF
+
 from ..errors import KgError
+from ..namespaces import AP
 from ..triples_io import canonical_ntriples, write_if_changed
-from . import biographies
-from .persons import ORGAN_CLASSES, persons_graph
+from . import biographies, congresses, footnotes, glossary, life_events
+from .persons import GLOSSARY_BODIES, ORGAN_CLASSES, OTHER_BODIES, persons_graph
 from .sources import file_to_source_id, parse_sources, sources_graph
+from .wikidata import links_graph
 
 MONOGRAPH = "rogovin-1992"
+KEPT_ORGANS = {*ORGAN_CLASSES, *GLOSSARY_BODIES, *OTHER_BODIES}
 
 
 @dataclass
@@ -40,8 +46,43 @@ class ExtractReport:
         return out
 
 
-def extract(corpus_dir: Path, triples_dir: Path) -> ExtractReport:
+def extract_monograph(lines: list[str], source_id: str) -> tuple[Graph, dict[str, Counter]]:
+    """Every extractor for the monograph (004), its sections found in ``lines``; one graph."""
+    graph, counts = Graph(), {}
+    start, end = biographies.find_section(lines)
+    records = biographies.parse_biographies(lines[start:end], first_line_no=start + 1)
+    graph += persons_graph(records, source_id)
+    counts["biographical notes"] = _biography_counts(records)
+    events = life_events.life_events_graph(records, lines[start:end], start + 1, source_id)
+    graph += events
+    counts["life events (biographical notes)"] = _types(events)
+    start, end = congresses.find_congress_section(lines)
+    section = congresses.congresses_graph(lines[start:end], start + 1, source_id)
+    graph += section
+    counts["congress dates"] = _types(section)
+    start, end = glossary.find_glossary_section(lines)
+    section = glossary.glossary_graph(lines[start:end], start + 1, source_id)
+    graph += section
+    counts["glossary"] = _types(section)
+    section = footnotes.documents_graph(lines, 1, source_id)
+    graph += section
+    counts["footnote documents"] = _types(section)
+    return graph, counts
+
+
+def _types(graph: Graph) -> Counter:
+    """How many subjects of each class a graph types (source locations aside)."""
+    counter = Counter()
+    for cls in graph.objects(None, RDF.type):
+        if cls != AP.SourceLocation:
+            counter[str(cls).rsplit("#", 1)[-1].rsplit("/", 1)[-1]] += 1
+    return counter
+
+
+def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = None) -> ExtractReport:
     """Extract every section of the corpus into ``triples_dir``.
+
+    ``wikidata_tsv`` (``../shared/wikidata/known-ids.tsv``) adds the Wikidata links.
 
     Raises:
         KgError: the corpus (or its ``sources.tsv``) is not where expected.
@@ -56,11 +97,18 @@ def extract(corpus_dir: Path, triples_dir: Path) -> ExtractReport:
     report.counts["sources"] = Counter({"sources": len(rows)})
 
     lines = files[MONOGRAPH].read_text(encoding="utf-8").splitlines()
+    monograph, counts = extract_monograph(lines, MONOGRAPH)
+    outputs[MONOGRAPH] = monograph
+    report.counts.update(counts)
     start, end = biographies.find_section(lines)
     records = biographies.parse_biographies(lines[start:end], first_line_no=start + 1)
-    outputs[MONOGRAPH] = persons_graph(records, MONOGRAPH)
-    report.counts["biographical notes"] = _biography_counts(records)
     report.unparsed += [(MONOGRAPH, n, s) for r in records for n, s in r.unparsed]
+    report.unparsed += [(MONOGRAPH, n, s) for n, s in life_events.unparsed_events(records, lines[start:end], start + 1)]
+
+    known = {s for g in outputs.values() for s in g.subjects()}
+    if wikidata_tsv is not None and wikidata_tsv.exists():
+        outputs["links"] = links_graph(wikidata_tsv.read_text(encoding="utf-8"), known)
+        report.counts["wikidata links"] = Counter({"skos:exactMatch": len(outputs["links"])})
 
     for name, graph in outputs.items():
         path = triples_dir / f"{name}.nt"
@@ -72,6 +120,6 @@ def _biography_counts(records) -> Counter:
     counts = Counter({"persons": len(records)})
     for record in records:
         for claim in record.memberships:
-            kept = "" if claim.organ in ORGAN_CLASSES else " (not yet modelled)"
+            kept = "" if claim.organ in KEPT_ORGANS else " (not yet modelled)"
             counts[f"membership {claim.organ} {claim.role}{kept}"] += 1
     return counts
