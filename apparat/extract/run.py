@@ -11,12 +11,13 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import RDF
+from rdflib.namespace import RDF, RDFS
 
+from .. import ids
 from ..errors import KgError
 from ..namespaces import AP
 from ..triples_io import canonical_ntriples, write_if_changed
-from . import biographies, congresses, footnotes, glossary, life_events
+from . import biographies, congresses, footnotes, glossary, life_events, mentions
 from .persons import GLOSSARY_BODIES, ORGAN_CLASSES, OTHER_BODIES, persons_graph
 from .sources import file_to_source_id, parse_sources, sources_graph
 from .wikidata import links_graph
@@ -67,6 +68,15 @@ def extract_monograph(lines: list[str], source_id: str) -> tuple[Graph, dict[str
     section = footnotes.documents_graph(lines, 1, source_id)
     graph += section
     counts["footnote documents"] = _types(section)
+    # Mentions last: only persons the other sections define (with a label) are looked for.
+    labelled = {str(s) for s in graph.subjects(RDFS.label)}
+    names = {slug: forms for slug, forms in mentions.gazetteer(records, mentions.DEFAULT_EXTRA).items()
+             if str(ids.entity("person", slug)) in labelled}
+    chapters = mentions.find_chapters(lines)
+    section = mentions.mentions_graph(lines, source_id, chapters, names)
+    graph += section
+    counts["chapter mentions"] = Counter({"chapters": len(chapters),
+                                          "mentions": len(list(section.triples((None, AP.mentions, None))))})
     return graph, counts
 
 
