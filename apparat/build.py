@@ -29,7 +29,7 @@ from rdflib import Dataset, Graph, URIRef
 
 from . import __version__
 from .errors import BuildError
-from .namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_for_triples_file
+from .namespaces import DEFAULT_DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_for_triples_file
 from .reason import materialize_inferences
 from .terms import to_ox, to_rdflib
 from .triples_io import find_rdf_files, read_quads, stem
@@ -65,7 +65,8 @@ class BuildInputs:
     ``data`` files in a quad format (N-Quads, TriG) keep their named graphs.
     Triples go, with ``graph_per_file`` (our own ``triples/`` folder), to the
     graph their file name gives (see ``graph_for_triples_file``); without it
-    (``--data``: anyone's dataset), to the default graph."""
+    (``--data``: anyone's dataset), to the graph ``DEFAULT_DATA_GRAPH``. The
+    served default graph is the union of all graphs either way (store.py)."""
 
     ontology: Sequence[Path]
     shapes: Sequence[Path]
@@ -121,7 +122,7 @@ def build(
         for path in inputs.ontology:
             _add_quads(ds, read_quads(path), ONTOLOGY_GRAPH)
         for path in inputs.data:
-            graph = graph_for_triples_file(stem(path)) if inputs.graph_per_file else None
+            graph = graph_for_triples_file(stem(path)) if inputs.graph_per_file else DEFAULT_DATA_GRAPH
             _add_quads(ds, read_quads(path), graph)
         shapes = Graph()
         for path in inputs.shapes:

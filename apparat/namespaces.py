@@ -35,6 +35,12 @@ CONFLICTS_GRAPH = URIRef(GRAPH + "conflicts")
 #: Links to Wikidata (skos:exactMatch), each established with evidence.
 LINKS_GRAPH = URIRef(GRAPH + "links")
 
+#: With ``--data``, plain triples (no graph of their own) land here.
+DEFAULT_DATA_GRAPH = URIRef(GRAPH + "default")
+#: Not a graph of the data: the store's copy of the union of the asserted graphs,
+#: the default graph when a request asks for ``infer=false`` (see store.py).
+ASSERTED_UNION_GRAPH = URIRef("urn:x-apparat:asserted-union")
+
 #: Files in triples/ whose stem names one of these graphs instead of a source.
 SPECIAL_GRAPHS = {"sources": SOURCES_GRAPH, "conflicts": CONFLICTS_GRAPH, "links": LINKS_GRAPH}
 

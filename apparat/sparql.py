@@ -18,7 +18,7 @@ from rdflib.plugins.sparql.parser import parseUpdate
 
 from .errors import QueryRefused, QuerySyntaxError, ServiceFailed, UpdateForbidden
 from .formats import GRAPH_FORMATS, RESULT_FORMATS, serialize_bindings, serialize_boolean, serialize_triples
-from .namespaces import PREFIXES
+from .namespaces import ASSERTED_UNION_GRAPH, PREFIXES
 from .store import LoadedDataset
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
@@ -167,10 +167,11 @@ def run_query(
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
     elif has_dataset_clause(text):
         pass
-    elif infer:
-        kwargs["use_default_graph_as_union"] = True
+    elif infer:  # the store's default graph holds the union of all graphs (store.py)
+        kwargs["default_graph"] = [ox.DefaultGraph()]
+        kwargs["named_graphs"] = dataset.graph_names
     else:
-        kwargs["default_graph"] = [ox.DefaultGraph(), *dataset.asserted_graph_names]
+        kwargs["default_graph"] = [ox.NamedNode(str(ASSERTED_UNION_GRAPH))]
         kwargs["named_graphs"] = dataset.asserted_graph_names
     if substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}

@@ -16,7 +16,7 @@ import pyoxigraph as ox
 
 from .build import DATASET_FILE, MANIFEST_FILE
 from .errors import DatasetMissing
-from .namespaces import INFERRED_GRAPH
+from .namespaces import ASSERTED_UNION_GRAPH, INFERRED_GRAPH
 
 
 @dataclass(frozen=True)
@@ -33,8 +33,9 @@ class LoadedDataset:
 
     @property
     def graph_names(self) -> list[ox.NamedNode]:
-        """Every named graph, inferred one included, sorted by IRI."""
-        return sorted(self.store.named_graphs(), key=lambda g: g.value)
+        """Every named graph of the data, inferred one included, sorted by IRI."""
+        return sorted((g for g in self.store.named_graphs() if g.value != str(ASSERTED_UNION_GRAPH)),
+                      key=lambda g: g.value)
 
     @property
     def asserted_graph_names(self) -> list[ox.NamedNode]:
@@ -54,4 +55,25 @@ def load_dataset(build_dir: Path) -> LoadedDataset:
         raise DatasetMissing(f"no built dataset in {build_dir}: run `apparat build` (or `make build`) first")
     store = ox.Store()
     store.bulk_load(path=str(build_dir / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+    _materialize_unions(store)
     return LoadedDataset(store, json.loads(manifest_path.read_text(encoding="utf-8")), build_dir)
+
+
+def _materialize_unions(store: ox.Store) -> None:
+    """Fill the store's default graph with the union of every graph, and a
+    hidden graph with the union of the asserted ones.
+
+    pyoxigraph's ``use_default_graph_as_union`` has bag semantics: a triple
+    stated by five sources comes back five times. A real union graph gives
+    the set semantics of an RDF merge (as Fuseki's and GraphDB's union default
+    graphs do), and is faster to query. It costs one more copy of the data.
+    """
+    default, asserted, inferred = ox.DefaultGraph(), ox.NamedNode(str(ASSERTED_UNION_GRAPH)), str(INFERRED_GRAPH)
+    copies = []
+    for quad in store:
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            continue
+        copies.append(ox.Quad(quad.subject, quad.predicate, quad.object, default))
+        if quad.graph_name.value != inferred:
+            copies.append(ox.Quad(quad.subject, quad.predicate, quad.object, asserted))
+    store.bulk_extend(copies)

@@ -56,9 +56,8 @@ def ontology():
 @bp.get("/id/<path:rest>")
 def entity(rest: str):
     iri = ox.NamedNode(f"{BASE}id/{rest}")
-    store = _store()
-    quads = sorted(store.quads_for_pattern(iri, None, None, None), key=lambda q: (str(q.predicate), str(q.object)))
-    incoming = sorted(store.quads_for_pattern(None, None, iri, None), key=lambda q: (str(q.predicate), str(q.subject)))
+    quads = sorted(_in_graphs(iri, None, None), key=lambda q: (str(q.predicate), str(q.object)))
+    incoming = sorted(_in_graphs(None, None, iri), key=lambda q: (str(q.predicate), str(q.subject)))
     if not quads and not incoming:
         abort(404, description=f"nothing is known about <{iri.value}>")
     if not _prefers_html():
@@ -72,10 +71,17 @@ def entity(rest: str):
     )
 
 
+def _in_graphs(s, p, o) -> list:
+    """Quads in the data's named graphs (not the store's union copies)."""
+    graphs = {g.value for g in current_app.extensions["apparat.dataset"].graph_names}
+    return [q for q in _store().quads_for_pattern(s, p, o, None)
+            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in graphs]
+
+
 def _label(term) -> str | None:
     if not isinstance(term, ox.NamedNode):
         return None
-    for quad in _store().quads_for_pattern(term, _RDFS_LABEL, None, None):
+    for quad in _store().quads_for_pattern(term, _RDFS_LABEL, None, ox.DefaultGraph()):
         return quad.object.value
     return None
 
