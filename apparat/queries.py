@@ -23,6 +23,12 @@ Values are checked against their type first (a bad value is a
 become RDF terms, which are bound through a ``VALUES`` block placed at the
 start of the query's WHERE group: the value is never pasted into the text as
 SPARQL, so it cannot change the query.
+
+Rule for query authors (as with rdflib's ``initBindings``): use a parameter in
+the top-level WHERE group — in triple patterns, ``FILTER`` and ``BIND`` there.
+Inside ``OPTIONAL``, ``UNION``, ``MINUS`` or a subquery a parameter is only
+joined afterwards, so a ``FILTER`` or ``BIND`` in there does not see it. The
+tests run every saved query with its example values and require an answer.
 """
 
 from __future__ import annotations
