@@ -184,7 +184,8 @@ def test_person_documents(dataset, saved):
 
 def test_faction_members(dataset, saved):
     found = rows(dataset, saved, "faction-members")
-    new_opposition = {r["person"].removeprefix("id/person/") for r in found if r["faction"] == "id/organ/new-opposition"}
+    new_opposition = {r["person"].removeprefix("id/person/")
+                      for r in found if r["faction"] == "id/organ/new-opposition"}
     # 6857 Bakaev, 6903 Krupskaya, 6909 Lashevich, 6961 Safarov, 6995 Sokolnikov, 7041 Yevdokimov, 7049 Zinoviev
     assert new_opposition == {"bakaev", "krupskaya", "lashevich", "safarov", "sokolnikov", "yevdokimov", "zinoviev"}
     workers = {(r["person"].removeprefix("id/person/"), r["source"].split("/")[1])
