@@ -37,7 +37,8 @@ build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write b
 serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT under gunicorn
 	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
 
-test: $(STAMP) ## run the test suite
+test: $(STAMP) ## lint, then run the test suite
+	$(BIN)/ruff check apparat server tests
 	$(BIN)/python -m pytest
 
 bench: $(STAMP) ## run the benchmarks, write $(BUILD)/bench.md
