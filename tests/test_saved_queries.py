@@ -341,3 +341,14 @@ def test_http_and_in_process_answers_agree(live_server, dataset, saved):
         http_rows = [{k: v["value"].removeprefix(BASE) for k, v in b.items()}
                      for b in over_http.json()["results"]["bindings"]]
         assert http_rows == rows(dataset, saved, name, **params)
+
+
+def test_organ_renamings(dataset, saved):
+    found = rows(dataset, saved, "organ-renamings")
+    # 004 glossary 6741-6743 (1925) and 6777 (1952); 000 line 94 (plenum of 16 October 1952)
+    assert [(r["organ"], r["oldName"], r["newName"], r["date"], r["source"]) for r in found] == [
+        ("id/organ/party", "RKP(b)", "VKP(b)", "1925", "source/rogovin-1992/lines/6741-6743"),
+        ("id/organ/party", "VKP(b)", "CPSU", "1952", "source/rogovin-1992/lines/6777-6777"),
+        ("id/organ/politburo", "Politburo", "Presidium of the CC CPSU", "1952-10-16",
+         "source/resignations-forum-2023/lines/94-94"),
+    ]
