@@ -315,6 +315,9 @@ def test_documents_cited(dataset, saved):
     testament = [r for r in found if r.get("title") == "Letter to the Congress" and r.get("date") == "1922-12-23"]
     assert testament and {r.get("creatorLabel") for r in testament} == {"Vladimir Lenin"}
     assert all(r["citedAt"].startswith("source/rogovin-1992/lines/") for r in testament)
+    # its footnote belongs to the chapter at lines 1050-1135 of 004
+    chapter = [r.get("chapterTitle") for r in found if r["document"] == "id/document/letter-to-the-congress"]
+    assert chapter and all(chapter) and len(set(chapter)) == 1
 
 
 def test_events_at_meeting(dataset, saved):

@@ -65,9 +65,9 @@ def extract_monograph(lines: list[str], source_id: str) -> tuple[Graph, dict[str
     section = glossary.glossary_graph(lines[start:end], start + 1, source_id)
     graph += section
     counts["glossary"] = _types(section)
-    section = footnotes.documents_graph(lines, 1, source_id)
-    graph += section
-    counts["footnote documents"] = _types(section)
+    documents = footnotes.documents_graph(lines, 1, source_id)
+    graph += documents
+    counts["footnote documents"] = _types(documents)
     # Mentions last: only persons the other sections define (with a label) are looked for.
     labelled = {str(s) for s in graph.subjects(RDFS.label)}
     names = {slug: forms for slug, forms in mentions.gazetteer(records, mentions.DEFAULT_EXTRA).items()
@@ -77,7 +77,21 @@ def extract_monograph(lines: list[str], source_id: str) -> tuple[Graph, dict[str
     graph += section
     counts["chapter mentions"] = Counter({"chapters": len(chapters),
                                           "mentions": len(list(section.triples((None, AP.mentions, None))))})
+    citations = chapters_citing(documents, chapters, source_id)
+    graph += citations
+    counts["footnote documents"]["cited in chapters"] = len(citations)
     return graph, counts
+
+
+def chapters_citing(documents: Graph, chapters, source_id: str) -> Graph:
+    """``ap:citedIn`` from each document to each chapter whose footnotes cite it."""
+    g = Graph()
+    for document, location in documents.subject_objects(AP.citedAt):
+        line = int(documents.value(location, AP.lineStart))
+        for chapter in chapters:
+            if chapter.line_start <= line <= chapter.line_end:
+                g.add((document, AP.citedIn, ids.source_location(source_id, chapter.line_start, chapter.line_end)))
+    return g
 
 
 def _types(graph: Graph) -> Counter:
