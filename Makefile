@@ -11,6 +11,7 @@ BUILD   ?= build
 SOURCES := $(shell find ontology triples -type f \( -name '*.ttl' -o -name '*.nt' \) 2>/dev/null)
 CODE    := $(shell find apparat -name '*.py' 2>/dev/null)
 STAMP   := $(VENV)/.installed
+BROWSER := $(VENV)/.browser
 
 .DEFAULT_GOAL := help
 .PHONY: help setup extract build serve test bench clean
@@ -22,6 +23,17 @@ $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
+	touch $@
+
+# Browser tests drive Debian's chromium + chromedriver. Installed here when
+# missing and apt-get can run (root, as on our machines and CI); otherwise
+# those tests skip and say why.
+$(BROWSER): $(STAMP)
+	@if command -v chromium >/dev/null && command -v chromedriver >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium chromium-driver >/dev/null; \
+	else echo "note: chromium/chromedriver missing and not installable here: browser tests will skip"; fi
 	touch $@
 
 setup: $(STAMP) ## create .venv and install the package with its test extras
@@ -37,7 +49,7 @@ build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write b
 serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT under gunicorn
 	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
 
-test: $(STAMP) ## lint, then run the test suite
+test: $(STAMP) $(BROWSER) ## lint, then run the test suite
 	$(BIN)/ruff check apparat server tests
 	$(BIN)/python -m pytest
 

@@ -10,7 +10,10 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
+import json
+
 from apparat import __version__
+from apparat.errors import KgError
 from apparat.formats import RESULT_FORMATS
 from apparat.queries import UnknownQuery
 
@@ -49,8 +52,59 @@ def run(name: str):
     if saved is None:
         raise UnknownQuery(f"no saved query {name!r}; known: {', '.join(_saved())}")
     values = {k: v for k, v in request.args.items() if k not in RESERVED}
+    if _wants_html():
+        return _page(saved, values)
     return answer_query(saved.bind(values), format_name=request.args.get("format"),
                         infer=wants_inference(request.args))
+
+
+def _page(saved, values: dict[str, str]):
+    """The saved query's web page: its form, and its answer as a table (or timeline)."""
+    missing = [p.name for p in saved.parameters if p.required and not values.get(p.name)]
+    table, error, status = None, None, 200
+    if not missing:
+        try:
+            response = answer_query(saved.bind(values), format_name="json", infer=wants_inference(request.args))
+            table = _table(json.loads(response.get_data()))
+        except KgError as err:
+            error, status = str(err), err.status
+    return render_template("saved_query.html", q=saved, values=values, table=table, error=error,
+                           missing=missing, timeline=_timeline(table) if saved.default_view == "Timeline" else None,
+                           ), status
+
+
+def _table(results: dict) -> dict:
+    columns = results["head"]["vars"]
+    rows = [[b.get(c) for c in columns] for b in results["results"]["bindings"]]
+    return {"columns": columns, "rows": rows}
+
+
+def _timeline(table: dict | None) -> list[dict] | None:
+    """Bars for rows with a start (and maybe an end): years as positions on a shared axis."""
+    if not table or "start" not in table["columns"]:
+        return None
+    start_at, end_at = table["columns"].index("start"), table["columns"].index("end") \
+        if "end" in table["columns"] else None
+    bars = []
+    for row in table["rows"]:
+        first = _year(row[start_at])
+        last = _year(row[end_at]) if end_at is not None else None
+        if first is not None:
+            label = next((c["value"] for c in row if c and c["type"] == "literal"), "")
+            bars.append({"label": label, "first": first, "last": last or first})
+    if not bars:
+        return None
+    low, high = min(b["first"] for b in bars), max(b["last"] for b in bars)
+    span = max(high - low + 1, 1)
+    for bar in bars:
+        bar["left"] = round(100 * (bar["first"] - low) / span, 2)
+        bar["width"] = round(max(100 * (bar["last"] - bar["first"] + 1) / span, 1), 2)
+    return bars
+
+
+def _year(term) -> int | None:
+    text = (term or {}).get("value", "")
+    return int(text[:4]) if text[:4].isdigit() else None
 
 
 def _describe(saved) -> dict:
