@@ -8,9 +8,9 @@ other parameter must be one the query declares.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
-
 import json
+
+from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
 from apparat import __version__
 from apparat.errors import KgError
