@@ -14,6 +14,11 @@ grlc's/BASIL's suffix convention:
 ``?_name_xsd_date``    literal of datatype ``xsd:date`` (any ``prefix_type``)
 =====================  ==========================================
 
+grlc's ``#+ enumerate:`` lists parameters whose possible values come from the
+data: :func:`enumeration_query` derives, from the query's own triple patterns
+around the parameter, a query for those values; the server offers them in the
+web form and the OpenAPI document (as examples: other values stay valid).
+
 Our own ``#+ params:`` decorator adds, per parameter, a ``description``, an
 ``example``, an ``enum`` of allowed values, ``minimum``/``maximum`` for
 numbers and, for IRIs, a ``base`` that turns a slug (``bukharin``) into an IRI.
@@ -166,6 +171,7 @@ class SavedQuery:
     tags: tuple[str, ...] = ()
     default_view: str | None = None
     parameters: tuple[Parameter, ...] = field(default_factory=tuple)
+    enumerate: tuple[str, ...] = ()
 
     def parameter(self, name: str) -> Parameter:
         for param in self.parameters:
@@ -269,6 +275,7 @@ def parse_saved_query(path: Path) -> SavedQuery:
         description=str(header.get("description", "")).strip(),
         tags=tuple(header.get("tags") or ()),
         default_view=view,
+        enumerate=tuple(_names(header.get("enumerate"))),
         # Declared parameters first, in the header's order; then the rest as they appear.
         parameters=tuple(sorted(params.values(), key=lambda p: _index(list(declared), p.name))),
     )
@@ -294,6 +301,61 @@ def _parameter(name, variable, suffix, required, default, info) -> Parameter:
         enum=tuple(str(v) for v in info.get("enum", ())), minimum=info.get("minimum"),
         maximum=info.get("maximum"), base=info.get("base"),
     )
+
+
+def _names(value) -> list[str]:
+    """grlc writes ``enumerate`` as a list of names (or of one-key maps)."""
+    names = []
+    for item in value or ():
+        names += list(item) if isinstance(item, dict) else [str(item)]
+    return names
+
+
+def enumeration_query(saved: SavedQuery, name: str) -> str | None:
+    """A query for the values parameter ``name`` can take in the data (grlc's ``enumerate``).
+
+    Built from the query's first basic graph pattern that uses the parameter,
+    so the values are those the query can match. Returns ``None`` when no
+    triple pattern uses it.
+    """
+    from rdflib.plugins.sparql import prepareQuery
+    from rdflib.term import Variable
+
+    variable = Variable(saved.parameter(name).variable)
+    for triples in _basic_graph_patterns(prepareQuery(saved.text).algebra):
+        if any(variable in triple for triple in triples):
+            body = " . ".join(" ".join(term.n3() for term in triple) for triple in triples)
+            return f"SELECT DISTINCT {variable.n3()} WHERE {{ {body} }} ORDER BY {variable.n3()} LIMIT 1000"
+    return None
+
+
+def enumerate_parameters(saved_queries, dataset) -> dict[str, dict[str, list[str]]]:
+    """Values of every ``#+ enumerate:`` parameter, as users type them (slugs where a
+    ``base`` allows), by query name and parameter name. Run once, at start-up."""
+    from .sparql import run_query
+
+    values: dict[str, dict[str, list[str]]] = {}
+    for saved in saved_queries:
+        for name in saved.enumerate:
+            text = enumeration_query(saved, name)
+            if text is None:
+                continue
+            param = saved.parameter(name)
+            found = [row[param.variable].value for row in run_query(dataset, text, max_rows=1000).rows
+                     if param.variable in row]
+            if param.base:
+                found = [v.removeprefix(param.base) if v.startswith(param.base) else v for v in found]
+            values.setdefault(saved.name, {})[name] = found
+    return values
+
+
+def _basic_graph_patterns(node):
+    if getattr(node, "name", None) == "BGP":
+        yield node["triples"]
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        if isinstance(child, dict | list):
+            yield from _basic_graph_patterns(child)
 
 
 def _index(items: list, item) -> int:

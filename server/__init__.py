@@ -10,7 +10,7 @@ from __future__ import annotations
 from flask import Flask
 
 from apparat.executor import QueryExecutor
-from apparat.queries import load_saved_queries
+from apparat.queries import enumerate_parameters, load_saved_queries
 from apparat.settings import load_settings
 from apparat.store import load_dataset
 
@@ -33,6 +33,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
     # Parsed once at start-up: every request reuses the parsed headers.
     app.extensions["apparat.queries"] = load_saved_queries(settings["queries_dir"])
+    app.extensions["apparat.enumerations"] = enumerate_parameters(
+        app.extensions["apparat.queries"].values(), app.extensions["apparat.dataset"])
 
     from . import dataset, errors, health, http, pages, queries, sparql
 

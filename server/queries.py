@@ -43,7 +43,7 @@ def index():
 
 @bp.get("/queries/openapi.json")
 def openapi():
-    return jsonify(openapi_document(_saved().values()))
+    return jsonify(openapi_document(_saved().values(), current_app.extensions["apparat.enumerations"]))
 
 
 @bp.get("/queries/<name>")
@@ -68,7 +68,8 @@ def _page(saved, values: dict[str, str]):
             table = _table(json.loads(response.get_data()))
         except KgError as err:
             error, status = str(err), err.status
-    return render_template("saved_query.html", q=saved, values=values, table=table, error=error,
+    choices = current_app.extensions["apparat.enumerations"].get(saved.name, {})
+    return render_template("saved_query.html", q=saved, values=values, table=table, error=error, choices=choices,
                            missing=missing, timeline=_timeline(table) if saved.default_view == "Timeline" else None,
                            ), status
 
@@ -108,6 +109,7 @@ def _year(term) -> int | None:
 
 
 def _describe(saved) -> dict:
+    choices = current_app.extensions["apparat.enumerations"].get(saved.name, {})
     return {
         "name": saved.name,
         "summary": saved.summary,
@@ -117,7 +119,8 @@ def _describe(saved) -> dict:
         "url": url_for("queries.run", name=saved.name, _external=False),
         "parameters": [
             {"name": p.name, "type": p.type_name, "required": p.required, "default": p.default,
-             "description": p.description, **({"enum": list(p.enum)} if p.enum else {})}
+             "description": p.description, **({"enum": list(p.enum)} if p.enum else {}),
+             **({"values": choices[p.name]} if p.name in choices else {})}
             for p in saved.parameters
         ],
     }
@@ -140,8 +143,10 @@ def _schema(param) -> dict:
     return {"type": "string", "minLength": 1}
 
 
-def openapi_document(saved_queries) -> dict:
-    """Describe every saved query as a GET operation (OpenAPI 3.1)."""
+def openapi_document(saved_queries, enumerations: dict | None = None) -> dict:
+    """Describe every saved query as a GET operation (OpenAPI 3.1); values of
+    ``#+ enumerate:`` parameters are listed as schema examples (others stay valid)."""
+    enumerations = enumerations or {}
     media = {f.media_type: {"schema": {"type": "string"}} for f in RESULT_FORMATS}
     media["application/sparql-results+json"] = {"schema": {"type": "object"}}
     errors = {"description": "Error", "content": {"text/plain": {"schema": {"type": "string"}},
@@ -154,7 +159,9 @@ def openapi_document(saved_queries) -> dict:
                 "in": "query",
                 "required": p.required,
                 "description": f"{p.description} ({p.type_name})".strip(),
-                "schema": {**_schema(p), **({"default": p.default} if p.default is not None else {})},
+                "schema": {**_schema(p), **({"default": p.default} if p.default is not None else {}),
+                           **({"examples": enumerations[saved.name][p.name][:100]}
+                              if p.name in enumerations.get(saved.name, {}) else {})},
                 **({"example": p.example} if p.example is not None else {}),
             }
             for p in saved.parameters

@@ -108,3 +108,14 @@ def test_every_saved_query_parses_and_documents_its_parameters(dataset):
         # With its example values a query answers something: a parameter used where its
         # VALUES binding does not reach (inside OPTIONAL/UNION) would show up as no rows.
         assert run_query(dataset, text, max_rows=100).rows, f"{q.name} answers nothing for its examples"
+
+
+def test_enumerate_lists_the_values_the_data_has(dataset):
+    from apparat.queries import enumerate_parameters
+
+    saved = load_saved_queries(ROOT / "queries")
+    values = enumerate_parameters(saved.values(), dataset)
+    assert {"bukharin", "kamenev", "stalin"} <= set(values["person-career"]["person"])
+    assert {"politburo", "orgburo", "secretariat", "central-committee"} <= set(values["organ-members-in-year"]["organ"])
+    assert "party-congress-11" in values["events-at-meeting"]["meeting"]
+    assert all("/" not in v for v in values["person-career"]["person"])  # slugs, as users type them
