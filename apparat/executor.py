@@ -93,9 +93,14 @@ class QueryExecutor:
         self._started = False
         self._closed = False
 
+    def start(self) -> None:
+        """Start the executors now (gunicorn calls this as each worker boots)."""
+        self._ensure_started()
+
     def _ensure_started(self) -> None:
-        # Started lazily, in the worker process that serves requests (gunicorn
-        # forks workers; an executor must belong to the process that uses it).
+        # Started in the worker process that serves requests, never before the
+        # fork (an executor must belong to the process that uses it): at worker
+        # boot under gunicorn, else on the first query.
         with self._lock:
             if not self._started:
                 for _ in range(self.size):

@@ -26,6 +26,11 @@ class _Gunicorn(BaseApplication):
         return create_app(self._test_config)
 
 
+def _start_executors(worker) -> None:
+    """Boot a worker's query executors before it takes requests, not on the first query."""
+    worker.wsgi.extensions["apparat.executor"].start()
+
+
 def serve(settings: dict) -> None:
     """Run gunicorn in the foreground until it is stopped.
 
@@ -43,6 +48,7 @@ def serve(settings: dict) -> None:
         # gunicorn 27's control socket sits at one fixed path per user: two
         # servers (tests, replicas) would fight over it, and we do not use it.
         "control_socket_disable": True,
+        "post_worker_init": _start_executors,
         "accesslog": "-",
         "errorlog": "-",
     }

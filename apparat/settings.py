@@ -32,7 +32,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("workers", 2, "gunicorn worker processes (one per core)."),
     Setting("threads", 4, "Threads per gunicorn worker (pyoxigraph releases the GIL)."),
     Setting("query_timeout", 30.0, "Seconds a query may run before it is stopped."),
-    Setting("query_executors", 4, "Executor processes per server process: queries that run at once."),
+    Setting("query_executors", 2, "Executor processes per server process: queries that run at once."),
     Setting("max_rows", 10000, "Most result rows one response returns; more is truncated."),
     Setting("max_query_depth", 200, "Deepest bracket nesting a query may have (guards the parser)."),
     Setting("max_query_length", 100_000, "Longest query text accepted, in characters."),

@@ -122,7 +122,11 @@ class StatedDate:
 
 @dataclass(frozen=True, order=True)
 class MembershipClaim:
-    """One stated interval of one role in one organ, with the lines stating it."""
+    """One stated interval of one role in one organ, with the lines stating it.
+
+    ``note`` is a few words the post names besides its organ: the country or city
+    of a diplomatic post (``"Czechoslovakia"``), else None.
+    """
 
     organ: str
     role: str
@@ -130,12 +134,14 @@ class MembershipClaim:
     end: StatedDate | None
     line_start: int
     line_end: int
+    note: str | None = None
 
     def sort_key(self) -> tuple:
-        """Organ, role, start (unknown first), end (open last), lines."""
+        """Organ, role, start (unknown first), end (open last), note, lines."""
         start = self.start.sort_key() if self.start else (-1,)
         end = self.end.sort_key() if self.end else (10**6,)
-        return (self.organ, self.role, start, end, self.line_start, self.line_end)
+        return (self.organ, self.role, start, end, self.note or "", self.line_start,
+                self.line_end)
 
 
 def _order_by_sort_key(cls) -> None:
