@@ -49,8 +49,39 @@ Organs and roles
     ``ecci`` (``Secretary of ECCI``, ``Secretariat of ECCI`` -> ``secretary``;
     ``Chairman of Ispolkom of the Comintern`` -> ``chairman``), ``sovnarkom``
     (``SNK``), ``sovnarkom-rsfsr``, ``revvoensovet`` (RVS of the Republic). Plain
-    membership is ``full-member``; ``deputy chairman`` is ``member`` (a membership
-    implied by another post).
+    membership is ``full-member``; of a party organ ``deputy chairman`` is ``member``
+    (a membership implied by another post), of any other body ``deputy-chairman``.
+
+Posts beyond the party organs (``MembershipClaim.note`` holds an envoy's place)
+    Editorships: ``Editor of|at|for``, ``editor-in-chief``, ``chief|main editor of``
+    ``[the] [literary] journal|newspaper[,] *Title* [gloss]`` -> ``editor``; ``[member
+    of|on] editorial board of *Title*`` -> ``full-member``; the periodical is one of
+    :data:`_PERIODICALS` (``pravda``, ``izvestiia``, ``bolshevik`` ...), a list
+    (``Editor for *A*, *B* and *C*``) gives each. ``Deputy editor`` is no post here.
+    People's Commissars: ``[People's] Commissar of|for FIELD`` and ``Narkom of FIELD``
+    -> ``peoples-commissar``, after ``deputy``/``first deputy`` ->
+    ``deputy-peoples-commissar``; the commissariat itself (``People's Commissariat
+    of FIELD``, ``Narkomvoenmor``, ``RKI``) takes the role its lead names (``first
+    deputy of Narkomvoenmor``, ``chairman of RKI``, ``member of Narkomzem``); a bare
+    ``In Narkomzem`` says where one worked and is no claim. Slugs: :data:`_COMMISSARIATS`
+    (``narkomindel`` Foreign Affairs, ``nkvd`` Internal Affairs, ``rabkrin`` RKI ...).
+    State bodies (:data:`_STATE_BODIES`: ``vsnkh``, ``gosplan``, ``vtssps``, ``vtsik``,
+    ``tsik``, ``glavkontsesskom``, ``pur``, ``sto``, ``ogiz``): ``chairman``, ``deputy
+    chairman`` -> ``deputy-chairman``, ``head of``/``Headed`` -> ``head``, ``member``,
+    ``secretary``; ``became [first] chair of`` gives a start only; bare ``In X`` is a
+    membership only of VTsIK, TsIK and the STO (councils one sits on). ``of the RSFSR``
+    (or ``, RSFSR``) gives :data:`_RSFSR_SLUGS` (``vsnkh-rsfsr`` ...; Narkompros was
+    never all-union, so it stays ``narkompros``); ``in Ukraine``, another republic or
+    any other qualifier rejects the claim, as for the party organs.
+    Envoys: ``Diplomat|Ambassador|Plenipotentiary [representative]|[General] Consul|
+    Representative of Soviet government in|to PLACE`` -> ``diplomat`` of
+    ``narkomindel``, ``trade representative in PLACE`` -> ``diplomat`` of
+    ``narkomtorg``; PLACE is the note (a list such as ``Latvia, then Poland`` becomes
+    ``Latvia, Poland``); a following clause of a place and its dates (``Diplomat in
+    X, D; Y, D``) is another post.
+    A bare organ chained to a mention whose lead makes no phrase shares its fate
+    (``deputy secretary of Sovnarkom and STO`` gives nothing). A removal from such a
+    body that matches no stated post of it adds no end-only claim (its post is unknown).
 
 Decisions against false positives
     A Ukrainian qualifier (``Ukrainian CC``, ``CC in Ukraine``, ``Politburo of the
@@ -61,8 +92,10 @@ Decisions against false positives
     ``Moscow Committee`` and a city's ``Control Commission`` are no organs here, nor
     is an organ after ``Department of``, ``Presidium of``, ``in the``, ``by`` and
     the like. An undated Revvoensovet mention is rejected (mostly front councils).
-    Every sentence naming an organ keyword but yielding no claim goes to
-    ``PersonRecord.unparsed``.
+    Every sentence naming an organ keyword (a party organ, a state body, a
+    commissariat, or a post word: ``editor``, ``Commissar``, ``diplomat``,
+    ``ambassador``, ``trade representative``, ``consul``) but yielding no claim
+    goes to ``PersonRecord.unparsed``; a periodical's title alone is no keyword.
 """
 
 from __future__ import annotations
@@ -75,6 +108,7 @@ import unicodedata
 from dataclasses import dataclass, field, replace
 
 __all__ = [
+    "ORGAN_SLUGS",
     "ROLES",
     "MembershipClaim",
     "PersonRecord",
@@ -85,7 +119,8 @@ __all__ = [
 ]
 
 ROLES = ("full-member", "candidate-member", "secretary", "chairman", "general-secretary", "head",
-         "member")
+         "member", "deputy-chairman", "editor", "peoples-commissar", "deputy-peoples-commissar",
+         "diplomat")
 
 _MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
 _M = "(?:" + "|".join(_MONTHS) + r")\b"
@@ -257,7 +292,7 @@ def _intervals(body: str, prep: str | None, year: int | None) -> list[tuple]:
 
 # ------------------------------------------------------------------------------ organ phrases
 
-_ORGANS = (
+_ORGANS = [
     ("secretariat-ecci", r"\bSecretariat\s+of\s+(?:the\s+)?"
                          r"(?:ECCI|Executive\s+Committee\s+of\s+(?:the\s+)?Comintern)"),
     ("ecci", r"\b(?:Executive\s+Committee|Ispolkom)(?:\s*\[[^\]]*\])?\s+of\s+(?:the\s+)?Comintern"
@@ -273,24 +308,135 @@ _ORGANS = (
     ("sovnarkom", r"\bSovnarkom\b|\bSNK\b"),
     ("revvoensovet", r"\bRevvoensovet\b|\bRVS\b(?:\s*\[[^\]]*\])?"
                      r"|\bRevolutionary\s+Military\s+Council\b|\bRMC\b"),
-)
+]
+
+_BRACKET = r"(?:\s*\[[^\]]*\])?"  # "[Red Star]", "[NKID]": a gloss the notes add
+
+#: Periodicals an editorship names, as printed (italic, transliterated or English) -> slug.
+_PERIODICALS = {
+    "pravda": r"Pravda",
+    "izvestiia": r"Izvesti[iy]a",
+    "bolshevik": r"Bol['’]?shevik",
+    "trud": r"Trud",
+    "krasnaia-zvezda": r"Krasna[iy]a\s+[Zz]vezda|Red\s+Star",
+    "krasnaia-nov": r"Krasna[iy]a\s+[Nn]ov['’]?|Red\s+Virgin\s+Soil",
+    "kommunistka": r"Kommunistka",
+    "rabochii-krai": r"Rabochii\s+[Kk]rai",
+    "krestianskaia-gazeta": r"Krest['’]?[iy]anskaia\s+[Gg]azeta|Peasants['’]\s+Newspaper",
+    "bednota": r"Bednota|Village\s+Poor",
+    "sovetskaia-sibir": r"Sovetskaia\s+Sibir['’]?|Soviet\s+Siberia",
+    "istorik-marksist": r"Istori(?:k)?[- ][Mm]arksist",
+    "bezbozhnik": r"Bezbozhnik|Atheist",
+    "pod-znamenem-marksizma": r"Pod\s+znamenem\s+marksizma|Under\s+the\s+Banner\s+of\s+Marxism",
+}
+#: People's Commissariats: slug -> (what it is "of", its own names). The NKVD is
+#: named by its field only: the bare "NKVD" of the notes is the police that arrests.
+_COMMISSARIATS = {
+    "narkomindel": (r"Foreign\s+Affairs", r"Narkomindel|NKID"),
+    "narkomfin": (r"Finances?", r"Narkomfin"),
+    "narkomvoenmor": (r"Military\s+and\s+Naval\s+Affairs|War", r"Narkomvoenmor"),
+    "narkommor": (r"Naval\s+Affairs", r"Narkommor"),
+    "narkomput": (r"Ways\s+of\s+Communications?|Transport|Railways", r"Narkomput|NKPS"),
+    "narkomtrud": (r"Labou?r", r"Narkomtrud"),
+    "narkomzem": (r"Agriculture", r"Narkomzem"),
+    "narkompros": (r"Education|Enlightenment", r"Narkompros"),
+    "narkomtorg": (r"Trade", r"Narkomtorg"),
+    "narkomtiazhprom": (r"Heavy\s+Industry", r"Narkomtiazhprom"),
+    "narkomlegprom": (r"Light\s+Industry", r"Narkomlegprom"),
+    "nkvd": (r"Internal\s+Affairs", r"Narkomvnudel"),
+    "rabkrin": (r"Workers['’]\s+and\s+Peasants['’]\s+Inspection|RKI|Rabkrin", r"Rabkrin|RKI"),
+    "narkomnats": (r"Nationalities(?:\s+Affairs)?", r"Narkomnats"),
+    "narkompochtel": (r"Posts?\s+and\s+Telegraphs?", r"Narkompochtel"),
+    "narkomoborony": (r"Defen[cs]e", r"Narkomoborony"),
+    "narkomiust": (r"Justice", r"Narkomiust"),
+}
+#: State bodies other than Sovnarkom and the Revvoensovet.
+_STATE_BODIES = {
+    "vsnkh": r"\bVSNKh\b|\bSupreme\s+(?:Economic\s+Council|Council\s+of\s+(?:the\s+)?"
+             r"(?:National\s+)?Economy)\b(?:\s*\[VSNKh\])?",
+    "gosplan": r"\bGosplan\b|\bState\s+Planning\s+Commi(?:ttee|ssion)\b",
+    "vtssps": r"\bVTsSPS\b",
+    "vtsik": r"\bVTsIK\b|\bAll-Russian\s+Central\s+Executive\s+Committee\b",
+    "tsik": r"\bTsIK\b|(?<!All-Russian\s)\bCentral\s+Executive\s+Committee\b",
+    "glavkontsesskom": r"\bGlavkontsesskom\b|\bMain\s+Concessions?\s+Committee\b",
+    "pur": r"\bPUR\b|\bPolitical\s+(?:Directorate|Administration)\s+of\s+(?:the\s+)?"
+           r"(?:Red\s+Army|Revolutionary\s+Military\s+Council|RVS)\b",
+    "sto": r"\bSTO\b|\bCouncil\s+of\s+Labou?r\s+and\s+Defen[cs]e\b",
+    "ogiz": r"\bOGIZ\b",
+}
+_PLACE = rf"(?!{_M})(?-i:[A-Z][a-z'’-]+)(?:\s+(?!{_M})(?-i:[A-Z][a-z'’-]+))?"
+_PLACES = rf"{_PLACE}(?:(?:\s*,\s*(?:then\s+|and\s+)?|\s+(?:then|and)\s+){_PLACE})*"
+_ENVOY = (r"[Dd]iplomat|[Aa]mbassador|[Pp]lenipotentiary(?:\s+[Rr]epresentative)?|[Pp]olpred"
+          r"|(?:[Gg]eneral\s+)?[Cc]onsul(?:[\s-][Gg]eneral)?"
+          r"|[Rr]epresentative\s+of\s+(?:the\s+)?Soviet\s+government")
+_DIPLOMATS = {
+    "diplomat": rf"\b(?:{_ENVOY})\b(?:\s+(?:in|to)\s+{_PLACES})?",
+    "trade-representative": rf"\b[Tt]rade\s+[Rr]epresentative\b(?:\s+(?:in|to)\s+{_PLACES})?",
+}
+_ORGANS += [(slug, rf"\*(?:{name})\*{_BRACKET}") for slug, name in _PERIODICALS.items()]
+_ORGANS += [(slug, rf"\b(?:People['’]s\s+)?[Cc]ommissar(?:iat)?\s+(?:of|for)\s+(?:the\s+)?"
+                   rf"(?i:{field_}){_BRACKET}|\bNarkom\s+(?:of|for)\s+(?:the\s+)?(?i:{field_})"
+                   rf"{_BRACKET}|\b(?:{names})\b{_BRACKET}")
+            for slug, (field_, names) in _COMMISSARIATS.items()]
+_ORGANS += list(_STATE_BODIES.items()) + list(_DIPLOMATS.items())
 _ORGAN_RE = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(_ORGANS)))
 _PARTY_ORGANS = {"politburo", "orgburo", "secretariat", "central-committee",
                  "central-control-commission"}
+#: Kinds whose roles keep the party reading (``deputy chairman`` is ``member``).
+_PARTY_KINDS = _PARTY_ORGANS | {"general-secretary", "party-control-commission"}
+#: State bodies whose members a bare ``In X`` names (elsewhere it says where one worked).
+_COLLEGIAL = {"sovnarkom", "revvoensovet", "ecci", "secretariat-ecci", "vtsik", "tsik", "sto"}
+#: Organ slug when "of the RSFSR" qualifies a body (else it is rejected); Narkompros
+#: was never all-union, so its RSFSR is the one commissariat of that name.
+_RSFSR_SLUGS = {"sovnarkom": "sovnarkom-rsfsr", "vsnkh": "vsnkh-rsfsr",
+                "rabkrin": "rabkrin-rsfsr", "narkomfin": "narkomfin-rsfsr",
+                "narkomiust": "narkomiust-rsfsr", "narkompros": "narkompros"}
+#: Qualifiers that keep a body all-union: "PUR of the Red Army", "People's Commissar
+#: of Labour in the first Soviet government".
+_KIND_TAIL_OK = {"pur": re.compile(r"\s*of\s+(?:the\s+)?(?:Red\s+Army|Republic)\b")}
+_COMMISSAR_TAIL_OK = re.compile(r"\s*in\s+(?:the\s+)?first\s+Soviet\s+government\b")
+_RSFSR_AFTER_COMMA = re.compile(r"\s*,\s*(?:the\s+)?RSFSR\b")
+
+#: Bodies whose plain membership is no post: a removal from them must name the post.
+_POST_ORGANS = frozenset({*_PERIODICALS, *_COMMISSARIATS, *_STATE_BODIES, "narkomindel",
+                          "narkomtorg", *_RSFSR_SLUGS.values()}) - {"sovnarkom-rsfsr", *_COLLEGIAL}
+#: Every organ slug a claim can carry.
+ORGAN_SLUGS = frozenset(
+    {"politburo", "orgburo", "secretariat", "central-committee", "central-committee-cpbu",
+     "politburo-cpbu", "orgburo-cpbu", "secretariat-cpbu", "central-control-commission-cpbu",
+     "central-control-commission", "party-control-commission", "ecci", "sovnarkom",
+     "revvoensovet", "narkomindel", "narkomtorg", *_PERIODICALS, *_COMMISSARIATS, *_STATE_BODIES,
+     *_RSFSR_SLUGS.values()})
+
 _KEYWORD_RE = re.compile(
     r"\b(?:[Pp]olitburo|Orgburo|Secretariat|CCC?|Central Committee|Control Commission"
     r"|Commission of Party Control|ECCI|Executive Committee of (?:the )?Comintern"
     r"|Ispolkom(?: \[[^\]]*\])? of (?:the )?Comintern|Sovnarkom|SNK|RVS|RMC|Revvoensovet"
-    r"|Revolutionary Military Council|[Gg]eneral [Ss]ecretary)\b")
-_ROLE = (r"candidate[- ]member|full[- ]member|member|general\s+secretary|secretary"
-         r"|deputy\s+chair(?:man)?|chair(?:man)?|head")
+    r"|Revolutionary Military Council|[Gg]eneral [Ss]ecretary"
+    # posts beyond the party organs: editors, commissars, envoys, state bodies
+    r"|[Ee]ditor(?:ial|-in-chief)?|[Cc]ommissar(?:iat)?|Narkom\w*|NKID|RKI|Rabkrin"
+    r"|[Dd]iplomat\w*|[Aa]mbassador|[Pp]lenipotentiary|[Tt]rade [Rr]epresentative|[Cc]onsul"
+    r"|VSNKh|Gosplan|VTsSPS|VTsIK|TsIK|Glavkontsesskom|Main Concessions? Committee|PUR|STO|OGIZ"
+    r"|Supreme Economic Council|Council of (?:the )?(?:National )?Economy"
+    r"|Central Executive Committee|Council of Labou?r and Defen[cs]e)\b")
+_ROLE = (r"candidate[- ]member|full[- ]member"
+         r"|(?:member\s+of\s+(?:the\s+)?|on\s+(?:the\s+)?)?editorial\s+board"
+         r"|member|general\s+secretary|secretary"
+         r"|deputy\s+chair(?:man)?|deputy|chair(?:man)?|head(?:ed)?"
+         r"|editor(?:[- ]in[- ]chief)?|(?:chief|main)\s+editor")
 _LEAD_RE = re.compile(
-    r"\s*(?:(?P<verb>elected|removed|expelled)\s+(?:(?:to|from|as)\s+)?|(?P<from>from)\s+"
-    rf"|(?P<in>in)\s+)?(?:(?P<role>{_ROLE})\b\s*(?:of\s+)?)?(?:the\s+)?"
+    r"\s*(?:also\s+)?(?:(?P<verb>elected|removed|expelled|became)\s+(?:(?:to|from|as)\s+)?"
+    r"|(?P<from>from)\s+|(?P<in>in)\s+)?"
+    rf"(?:(?:first\s+)?(?P<role>{_ROLE})\b\s*(?:under\s+(?-i:[A-Z][\w'’-]+)\s+)?"
+    r"(?:(?:of|at|for)\s+)?)?(?:the\s+)?"
+    r"(?P<desc>(?:(?:major|literary|party|daily|weekly|theoretical)\s+)*"
+    r"(?:journal|newspaper|magazine)\s*,?\s+)?"
     r"(?:(?P<adj>(?-i:[A-Z][\w'’-]+))\s+)?", re.I)
 _ROLE_ONLY_RE = re.compile(r"(?:^|\()\s*(?P<role>candidate[- ]member|full[- ]member|member)\b"
                            r"(?=[\s,]*(?:in\s|from\s)?\d)", re.I)
-_SEP_RE = re.compile(r",|;|:|(?<!\w)\(|(?<!\(b)\)|\band\b")  # not the "(b)" of "RKP(b)"
+# not the "(b)" of "RKP(b)", nor the comma of "newspaper, *Trud*"
+_SEP_RE = re.compile(r"(?<!journal)(?<!newspaper),|;|:|(?<!\w)\(|(?<!\(b)\)|\band\b")
+_PLACE_CLAUSE_RE = re.compile(rf"\s*({_PLACES})\s*(?:,\s*)?(?=(?:in\s+|from\s+)?(?:\d|{_M}))")
 _REPUBLIC_RE = re.compile(r"\b(?:Ukrain|Georgia|Armenia|Azerbaijan|Transcaucas|Belorussia|Turkestan"
                           r"|Kazakh|Uzbek)\w*|\b[CK]P\(b\)U")
 _ALL_UNION_TAIL = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:[RV]KP\(b\)|RSDRP(?:\(b\))?|RCP\(b\)"
@@ -333,6 +479,8 @@ class _Phrase:
     event: str | None = None    # "at <event>" after an "elected to" phrase
     chained: bool = False       # joined to the previous phrase by "," or "and" only
     dates: list = field(default_factory=list)
+    implied: str | None = None  # "commissar" | "diplomat": the post the organ phrase names
+    note: str | None = None     # the place of an envoy's post
 
 
 @dataclass
@@ -346,38 +494,78 @@ class _Group:
 
 
 def _base_slug(kind: str) -> str:
-    return "ecci" if kind == "secretariat-ecci" else kind
+    return {"secretariat-ecci": "ecci", "diplomat": "narkomindel",
+            "trade-representative": "narkomtorg"}.get(kind, kind)
 
 
-def _role_slug(kind: str, role: str | None) -> tuple[str, str]:
-    """Map an organ kind and role word to the (organ slug, role) of a claim."""
+def _implied(kind: str, named: str) -> str | None:
+    """The post an organ phrase names by itself: a People's Commissar or an envoy."""
+    if kind in _DIPLOMATS:
+        return "diplomat"
+    if kind in _COMMISSARIATS and re.match(r"(?:People['’]s\s+)?[Cc]ommissar\s|Narkom\s", named):
+        return "commissar"
+    return None
+
+
+def _role_slug(kind: str, role: str | None, implied: str | None = None) -> tuple[str, str | None]:
+    """Map an organ kind and role word to the (organ slug, role) of a claim.
+
+    The role is None when the word names no post of that kind of organ
+    (``editor of Gosplan``, a bare ``In Narkomzem``).
+    """
     word = re.sub(r"[\s-]+", " ", (role or "").lower())
-    role_slug = {"candidate member": "candidate-member", "general secretary": "general-secretary",
-                 "secretary": "secretary", "chair": "chairman", "chairman": "chairman",
-                 "head": "head", "deputy chair": "member", "deputy chairman": "member",
-                 }.get(word, "full-member")
-    if kind == "general-secretary":
-        return "secretariat", "general-secretary"
-    if kind == "central-committee" and role_slug in ("secretary", "general-secretary"):
-        return "secretariat", role_slug
-    if kind in ("secretariat", "secretariat-ecci") and role_slug == "full-member":
-        role_slug = "secretary"
-    return _base_slug(kind), role_slug
+    word = re.sub(r"^(?:first|member of(?: the)?|on(?: the)?) ", "", word)
+    word = {"chair": "chairman", "deputy chair": "deputy chairman", "headed": "head",
+            "full member": "member", "editor in chief": "editor", "chief editor": "editor",
+            "main editor": "editor"}.get(word, word)
+    organ = _base_slug(kind)
+    if kind in _PARTY_KINDS or kind in ("ecci", "secretariat-ecci") and word != "deputy chairman":
+        if word in ("deputy", "editor", "editorial board"):
+            return organ, None
+        role_slug = {"candidate member": "candidate-member", "general secretary": "general-secretary",
+                     "secretary": "secretary", "chairman": "chairman", "head": "head",
+                     "deputy chairman": "member"}.get(word, "full-member")
+        if kind == "general-secretary":
+            return "secretariat", "general-secretary"
+        if kind == "central-committee" and role_slug in ("secretary", "general-secretary"):
+            return "secretariat", role_slug
+        if kind in ("secretariat", "secretariat-ecci") and role_slug == "full-member":
+            role_slug = "secretary"
+        return organ, role_slug
+    if implied == "diplomat":
+        return organ, "diplomat" if not word else None
+    if implied == "commissar":
+        return organ, {"": "peoples-commissar", "deputy": "deputy-peoples-commissar"}.get(word)
+    if kind in _PERIODICALS:
+        return organ, {"editor": "editor", "editorial board": "full-member"}.get(word)
+    roles = {"candidate member": "candidate-member", "member": "full-member",
+             "secretary": "secretary", "chairman": "chairman", "head": "head",
+             "deputy chairman": "deputy-chairman"}
+    if kind in _COMMISSARIATS:
+        roles["deputy"] = "deputy-peoples-commissar"
+    elif kind in _COLLEGIAL:
+        roles[""] = "full-member"
+    return organ, roles.get(word)
 
 
-def _qualify(kind: str, adj: str | None, tail: str, clause: str) -> str | None:
+def _qualify(kind: str, adj: str | None, tail: str, clause: str, implied: str | None) -> str | None:
     """The organ slug after its qualifiers, or None when it is no all-union organ."""
     slug = _base_slug(kind)
+    adj = None if implied == "diplomat" and adj == "Soviet" else adj
     if kind == "revvoensovet" and _MILITARY_RE.search(tail):
         return None
+    if kind in _KIND_TAIL_OK and _KIND_TAIL_OK[kind].match(tail):
+        return slug if adj is None else None
+    if implied == "commissar" and _COMMISSAR_TAIL_OK.match(tail):
+        return slug if adj is None else None
     if _ALL_UNION_TAIL.match(tail):
         return slug if adj is None else None
     if (adj or "").startswith("Ukrain") or _UKRAINE_TAIL.match(tail):
         return f"{slug}-cpbu" if slug in _PARTY_ORGANS else None
     if adj is not None or _REPUBLIC_RE.search(clause):
         return None
-    if kind == "sovnarkom" and _RSFSR_TAIL.match(tail):
-        return "sovnarkom-rsfsr"
+    if kind in _RSFSR_SLUGS and _RSFSR_TAIL.match(tail):
+        return _RSFSR_SLUGS[kind]
     return None if _OTHER_TAIL.match(tail) else slug
 
 
@@ -391,34 +579,54 @@ def _phrase(text: str, m: re.Match, lead: re.Match, tail_end: int, rest_end: int
             prev: _Phrase | None, removal: bool, clause: str) -> _Phrase | None:
     """The phrase of one organ mention, from its lead and what follows it."""
     kind = _ORGANS[int(m.lastgroup[1:])][0]
-    tail = text[m.end():tail_end]
+    implied = _implied(kind, m.group(0))
+    tail, end = text[m.end():tail_end], tail_end
+    comma = _RSFSR_AFTER_COMMA.match(text, m.end())  # "People's Commissar of Finance, RSFSR"
+    if comma and kind in _RSFSR_SLUGS:
+        tail, end = " of RSFSR", comma.end()
     bare = not lead.group(0).strip()
-    if (bare or lead["in"]) and re.search(r"\w", tail) and not _WEAK_TAIL_OK.match(tail):
+    if (not implied and (bare or lead["in"]) and re.search(r"\w", tail)
+            and not _WEAK_TAIL_OK.match(tail)):
         return None
-    if lead["from"] and not removal:
+    if lead["from"] and not removal or lead["desc"] and kind not in _PERIODICALS:
         return None
     chained = prev is not None and re.fullmatch(r"[\s,]*(?:and)?", text[prev.end:lead.start()])
     role, verb = lead["role"], (lead["verb"] or "").lower() or None
-    verb = "removed" if verb == "expelled" or lead["from"] else verb
+    verb = {"expelled": "removed", "became": "elected"}.get(verb, verb)
+    verb = "removed" if lead["from"] else verb
     if chained and not lead["in"] and not lead["from"]:
         verb = verb or prev.verb
-        role = prev.role if bare else role
+        inherits = bare or lead["desc"] and not role  # "Editor at *X* and the journal *Y*"
+        role = prev.role if inherits and not implied else role
+    if verb != "removed" and _role_slug(kind, role, implied)[1] is None:
+        return None
     event = _EVENT_TAIL.match(tail)
     qualifiers = text[m.end():rest_end] if kind == "revvoensovet" else tail
-    return _Phrase(lead.start(), tail_end, _qualify(kind, lead["adj"], qualifiers, clause), role,
-                   verb, kind, event and event["event"], bool(chained))
+    note = None
+    if implied == "diplomat" and (place := re.search(r"\s(?:in|to)\s+(.+)$", m.group(0), re.S)):
+        note = _place_note(place[1])
+    return _Phrase(lead.start(), end, _qualify(kind, lead["adj"], qualifiers, clause, implied),
+                   role, verb, kind, event and event["event"], bool(chained), implied=implied,
+                   note=note)
 
 
 def _phrases(text: str, lo: int, hi: int, groups: list[_Group], removal: bool) -> list[_Phrase]:
     """Organ phrases of the clause ``text[lo:hi]`` (mentions without a usable lead are skipped)."""
     found: list[_Phrase] = []
+    skipped = None  # end of the last mention whose lead made no phrase
     mentions = list(_ORGAN_RE.finditer(text, lo, hi))
     for i, m in enumerate(mentions):
         rest_end = mentions[i + 1].start() if i + 1 < len(mentions) else hi
         ends = [g.end for g in groups if g.end <= m.start()] + [p.end for p in found[-1:]]
         floor = max([lo, *ends])
         lead = _lead(text, floor, m.start())
+        shares_unknown_post = (  # "deputy secretary of Sovnarkom and STO": so does STO
+            lead is not None and not lead.group(0).strip() and skipped is not None
+            and floor <= skipped and re.fullmatch(r"[\s,]*(?:and)?\s*", text[skipped:lead.start()]))
+        if shares_unknown_post:
+            lead = None
         if lead is None:
+            skipped = m.end()
             continue
         nxt = min([g.start for g in groups if g.start >= m.end()] + [rest_end])
         stop = _SEP_RE.search(text, m.end(), nxt)
@@ -472,22 +680,24 @@ def _assign_dates(text: str, tokens: list) -> None:
 
 
 def _phrase_claims(p: _Phrase) -> list[tuple]:
-    """``(organ, role, start, end, verb)`` claims of one dated phrase."""
+    """``(organ, role, start, end, verb, note)`` claims of one dated phrase."""
     if p.organ is None:
         return []
-    organ, role = _role_slug(p.kind, p.role)
+    organ, role = _role_slug(p.kind, p.role, p.implied)
     organ += p.organ[len(_base_slug(p.kind)):]  # "-cpbu", "-rsfsr"
     dates = p.dates
     if p.verb == "removed":
         ends = [iv[1] or iv[0] for iv in dates]
-        return [(organ, role if p.role else None, None, ends[-1], "removed")] if ends else []
+        return [(organ, role if p.role else None, None, ends[-1], "removed", p.note)] if ends else []
+    if role is None:
+        return []
     if p.verb == "elected" and not dates:
         dates = [(_event_date(p.event) if p.event else None, None, False)]
     if p.verb == "elected" and len(dates) == 1 and dates[0][2]:
         dates = [(dates[0][0], None, False)]
     if not dates:
-        return [] if organ == "revvoensovet" else [(organ, role, None, None, None)]
-    return [(organ, role, start, end, None) for start, end, _ in dates]
+        return [] if organ == "revvoensovet" else [(organ, role, None, None, None, p.note)]
+    return [(organ, role, start, end, None, p.note) for start, end, _ in dates]
 
 
 # ------------------------------------------------------------------------------ sentences
@@ -508,8 +718,27 @@ def _sentences(text: str, start: int) -> list[tuple[int, int]]:
     return out
 
 
+def _continued_post(text: str, a: int, b: int, groups: list[_Group],
+                    last: _Phrase | None) -> list[_Phrase]:
+    """``Diplomat in X, D; Y, D``: a clause of a place and its dates repeats the envoy post."""
+    if last is None or last.implied != "diplomat" or last.organ is None:
+        return []
+    m = _PLACE_CLAUSE_RE.match(text, a, b)
+    group = next((g for g in groups if m and g.start == m.end()), None)
+    if group is None or not re.fullmatch(r"[\s.]*", text[group.end:b]):
+        return []
+    return [_Phrase(m.start(1), m.end(1), last.organ, None, None, last.kind, implied="diplomat",
+                    note=_place_note(m[1]))]
+
+
+def _place_note(places: str) -> str:
+    """``Italy, then Turkey`` -> ``Italy, Turkey``."""
+    return ", ".join(p for p in re.split(r"\s*,\s*(?:then\s+|and\s+)?|\s+(?:then|and)\s+",
+                                         " ".join(places.split())) if p)
+
+
 def _sentence_claims(text: str, lo: int, hi: int) -> list[tuple]:
-    """``(organ, role, start, end, verb)`` claims stated by the sentence ``text[lo:hi]``."""
+    """``(organ, role, start, end, verb, note)`` claims stated by the sentence ``text[lo:hi]``."""
     out, last = [], None
     removal = re.search(r"\b(?:[Rr]emoved|[Ee]xpelled)\b", text[lo:hi]) is not None
     cuts = [lo] + [lo + m.end() for m in re.finditer(";", text[lo:hi])]
@@ -519,7 +748,7 @@ def _sentence_claims(text: str, lo: int, hi: int) -> list[tuple]:
             years = _YEAR_RE.findall(text, lo, g.start())
             intervals = _intervals(g["body"], g["prep"], int(years[-1]) if years else None)
             groups.append(_Group(g.start(), g.end(), intervals))
-        phrases = _phrases(text, a, b, groups, removal)
+        phrases = _phrases(text, a, b, groups, removal) or _continued_post(text, a, b, groups, last)
         phrases = sorted(phrases + _role_only(text, a, b, phrases, last), key=lambda p: p.start)
         _assign_dates(text, sorted(groups + phrases, key=lambda t: t.start))
         for p in phrases:
@@ -537,6 +766,8 @@ def _apply_removal(claims: list[MembershipClaim], organ: str, role: str | None,
                 and (c.end is None
                      or c.end.earliest() <= end.earliest() <= end.latest() <= c.end.latest()))
     matches = [c for c in claims if fits(c)]
+    if not matches and role is None and organ in _POST_ORGANS:
+        return claims
     if not matches:
         return claims + [MembershipClaim(organ, role or "full-member", None, end, *lines)]
     old = max(matches, key=MembershipClaim.sort_key)
@@ -551,18 +782,18 @@ def _entry_claims(text: str, body: int, line_of) -> tuple[tuple, tuple]:
     for lo, hi in _sentences(text, body):
         lines = (line_of(lo), line_of(hi - 1))
         found = _sentence_claims(text, lo, hi)
-        for organ, role, start, end, verb in found:
+        for organ, role, start, end, verb, note in found:
             if verb == "removed":
                 removals.append((organ, role, end, lines))
             else:
-                claims.append(MembershipClaim(organ, role, start, end, *lines))
+                claims.append(MembershipClaim(organ, role, start, end, *lines, note=note))
         if not found and _KEYWORD_RE.search(text, lo, hi):
             unparsed.append((lines[0], text[lo:hi]))
     for removal in removals:
         claims = _apply_removal(claims, *removal)
     first = {}
     for c in sorted(claims, key=MembershipClaim.sort_key):
-        first.setdefault((c.organ, c.role, c.start, c.end), c)
+        first.setdefault((c.organ, c.role, c.start, c.end, c.note), c)
     return tuple(first.values()), tuple(unparsed)
 
 

@@ -1,5 +1,12 @@
 """Person records (from :mod:`apparat.extract.biographies`) -> RDF: persons,
-their names and dates, and one ``org:Membership`` node per stated interval."""
+their names and dates, and one ``org:Membership`` node per stated interval.
+
+A membership node is ``membership/<person>/<organ>/<role>/<start>`` (``open``
+when no start is stated), with ``/<place>`` after it for an envoy's post (whose
+place is also its ``rdfs:comment``), and ``/to-<end>`` when two posts of a person
+would otherwise share a node. Every organ a kept membership names is typed and
+labelled once in the monograph's graph: by the ontology (:data:`ORGAN_CLASSES`),
+by the glossary (:data:`GLOSSARY_BODIES`) or here (:data:`OTHER_BODIES`)."""
 
 from __future__ import annotations
 
@@ -18,20 +25,69 @@ ORGAN_CLASSES: dict[str, URIRef] = {
     "central-committee": AP.CentralCommittee,
     "central-control-commission": AP.ControlCommission,
 }
-#: Bodies the glossary defines (see :mod:`.glossary`): memberships are kept.
-GLOSSARY_BODIES = {"ecci", "sovnarkom", "revvoensovet"}
+#: Bodies the glossary defines (see :mod:`.glossary`; the NKVD is the OGPU's successor
+#: there): memberships are kept, the glossary types and labels them.
+GLOSSARY_BODIES = {"ecci", "sovnarkom", "revvoensovet", "rabkrin", "narkomnats", "nkvd", "vsnkh",
+                   "gosplan", "vtssps", "vtsik", "tsik", "glavkontsesskom", "pur"}
+
+
+def _commissariat(label: str) -> tuple[URIRef, str]:
+    return AP.Commissariat, f"People's Commissariat of {label}"
+
+
 #: Bodies only the biographies name: defined here, with a class and a label.
 OTHER_BODIES: dict[str, tuple[URIRef, str]] = {
     "central-committee-cpbu": (AP.PartyOrgan, "Central Committee of the CP(b)U"),
     "politburo-cpbu": (AP.PartyOrgan, "Politburo of the CP(b)U"),
+    "orgburo-cpbu": (AP.PartyOrgan, "Orgburo of the CP(b)U"),
+    "secretariat-cpbu": (AP.PartyOrgan, "Secretariat of the CP(b)U"),
+    "central-control-commission-cpbu": (AP.PartyOrgan, "Central Control Commission of the CP(b)U"),
     "party-control-commission": (AP.ControlCommission, "Party Control Commission"),
     "sovnarkom-rsfsr": (AP.StateBody, "Sovnarkom of the RSFSR"),
+    "vsnkh-rsfsr": (AP.StateBody, "Supreme Council of the National Economy of the RSFSR"),
+    "sto": (AP.StateBody, "Council of Labour and Defence"),
+    "ogiz": (AP.StateBody, "Association of State Book and Magazine Publishers (OGIZ)"),
+    # People's Commissariats
+    "narkomindel": _commissariat("Foreign Affairs"),
+    "narkomfin": _commissariat("Finance"),
+    "narkomfin-rsfsr": _commissariat("Finance of the RSFSR"),
+    "narkomvoenmor": _commissariat("Military and Naval Affairs"),
+    "narkommor": _commissariat("Naval Affairs"),
+    "narkomput": _commissariat("Ways of Communication"),
+    "narkomtrud": _commissariat("Labour"),
+    "narkomzem": _commissariat("Agriculture"),
+    "narkompros": _commissariat("Education"),
+    "narkomtorg": _commissariat("Trade"),
+    "narkomtiazhprom": _commissariat("Heavy Industry"),
+    "narkomlegprom": _commissariat("Light Industry"),
+    "narkompochtel": _commissariat("Posts and Telegraphs"),
+    "narkomoborony": _commissariat("Defence"),
+    "narkomiust": _commissariat("Justice"),
+    "narkomiust-rsfsr": _commissariat("Justice of the RSFSR"),
+    "rabkrin-rsfsr": _commissariat("Workers' and Peasants' Inspection of the RSFSR"),
+    # periodicals
+    "pravda": (AP.Periodical, "Pravda"),
+    "izvestiia": (AP.Periodical, "Izvestiia"),
+    "bolshevik": (AP.Periodical, "Bolshevik"),
+    "trud": (AP.Periodical, "Trud (Labour)"),
+    "krasnaia-zvezda": (AP.Periodical, "Krasnaia zvezda (Red Star)"),
+    "krasnaia-nov": (AP.Periodical, "Krasnaia nov' (Red Virgin Soil)"),
+    "kommunistka": (AP.Periodical, "Kommunistka"),
+    "rabochii-krai": (AP.Periodical, "Rabochii krai"),
+    "krestianskaia-gazeta": (AP.Periodical, "Krest'ianskaia gazeta (Peasants' Newspaper)"),
+    "bednota": (AP.Periodical, "Bednota (Village Poor)"),
+    "sovetskaia-sibir": (AP.Periodical, "Sovetskaia Sibir' (Soviet Siberia)"),
+    "istorik-marksist": (AP.Periodical, "Istorik-marksist"),
+    "bezbozhnik": (AP.Periodical, "Bezbozhnik (Atheist)"),
+    "pod-znamenem-marksizma": (AP.Periodical, "Pod znamenem marksizma (Under the Banner of Marxism)"),
 }
 
-#: Role slugs the ontology defines; the parser's "member" (a body with no
-#: candidate grade) is a full member, its "head" a chairman.
-ROLES = {"full-member", "candidate-member", "secretary", "general-secretary", "chairman"}
-ROLE_ALIASES = {"member": "full-member", "head": "chairman"}
+#: Role slugs the ontology defines (``apid:role/…``); the parser's "member" (a
+#: membership implied by a party post such as deputy chairman of the CCC) is a full member.
+ROLES = {"full-member", "candidate-member", "secretary", "general-secretary", "chairman",
+         "deputy-chairman", "head", "editor", "peoples-commissar", "deputy-peoples-commissar",
+         "diplomat"}
+ROLE_ALIASES = {"member": "full-member"}
 
 
 def persons_graph(records, source_id: str, organs: set[str] | None = None) -> Graph:
@@ -40,8 +96,11 @@ def persons_graph(records, source_id: str, organs: set[str] | None = None) -> Gr
     Args:
         records: ``PersonRecord`` objects.
         source_id: the source they were read from (``rogovin-1992``).
-        organs: organ slugs to keep memberships of (default: every organ in
-            :data:`ORGAN_CLASSES`; others are left for the ontology to model).
+        organs: organ slugs to keep memberships of (default: every organ of
+            :data:`ORGAN_CLASSES`, :data:`GLOSSARY_BODIES` and :data:`OTHER_BODIES`).
+
+    Raises:
+        ValueError: a kept claim's role is none of :data:`ROLES` (or an alias).
     """
     organs = {*ORGAN_CLASSES, *GLOSSARY_BODIES, *OTHER_BODIES} if organs is None else organs
     g = Graph()
@@ -69,19 +128,35 @@ def persons_graph(records, source_id: str, organs: set[str] | None = None) -> Gr
                 if date.old_style is not None:
                     g.add((person, old_style, date_literal(date.old_style)))
         cite(g, person, source_id, rec.line_start, rec.line_end)
+        nodes: dict[URIRef, object] = {}
         for claim in rec.memberships:
             if claim.organ in organs:
-                _membership(g, person, rec.slug, claim, source_id)
+                _membership(g, person, rec.slug, claim, source_id, nodes)
     return g
 
 
-def _membership(g: Graph, person: URIRef, person_slug: str, claim, source_id: str) -> None:
+def _membership(g: Graph, person: URIRef, person_slug: str, claim, source_id: str,
+                nodes: dict[URIRef, object]) -> None:
     role = ROLE_ALIASES.get(claim.role, claim.role)
-    start = f"{claim.start.year:04d}-{claim.start.month or 0:02d}-{claim.start.day or 0:02d}" if claim.start else "open"
-    node = ids.entity("membership", f"{person_slug}/{claim.organ}/{role}/{start}")
+    if role not in ROLES:
+        raise ValueError(f"role {claim.role!r} of {person_slug} is no role of the ontology")
+    key = f"{person_slug}/{claim.organ}/{role}/{_date_key(claim.start)}"
+    note = getattr(claim, "note", None)
+    if note:
+        key += f"/{ids.slugify(note)}"
+    node = ids.entity("membership", key)
+    if nodes.setdefault(node, claim) is not claim:  # same post and start: tell them by the end
+        node = ids.entity("membership", f"{key}/to-{_date_key(claim.end)}")
+        nodes[node] = claim
     g.add((node, RDF.type, ORG.Membership))
     g.add((node, ORG.member, person))
     g.add((node, ORG.organization, ids.entity("organ", claim.organ)))
     g.add((node, ORG.role, ids.entity("role", role)))
+    if note:
+        g.add((node, RDFS.comment, Literal(note, lang="en")))
     add_interval(g, node, claim.start, claim.end)
     cite(g, node, source_id, claim.line_start, claim.line_end)
+
+
+def _date_key(date) -> str:
+    return f"{date.year:04d}-{date.month or 0:02d}-{date.day or 0:02d}" if date else "open"
