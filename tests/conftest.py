@@ -12,6 +12,15 @@ from apparat.serve import ServerProcess
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
 CORPUS = SHARED / "corpus"
+MONOGRAPH = CORPUS / "004_154d022a6a9a2c16.txt"
+
+
+@pytest.fixture(scope="session")
+def monograph_lines() -> list[str]:
+    """The lines of the monograph (004), or a skip saying the corpus is absent."""
+    if not MONOGRAPH.exists():
+        pytest.skip(f"needs the shared corpus: {MONOGRAPH} is absent")
+    return MONOGRAPH.read_text(encoding="utf-8").splitlines()
 
 
 #: Tests talk only to 127.0.0.1: the SERVICE allowlist names a loopback port

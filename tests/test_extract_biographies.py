@@ -827,10 +827,8 @@ def test_samples_are_not_copied_from_the_corpus():
 
 
 @pytest.fixture(scope="module")
-def notes():
-    if not MONOGRAPH.exists():
-        pytest.skip(f"corpus file not found: {MONOGRAPH} (the shared corpus is absent)")
-    lines = MONOGRAPH.read_text(encoding="utf-8").splitlines()
+def notes(monograph_lines):
+    lines = monograph_lines
     start, end = find_section(lines)
     return (start, end), {
         r.slug: r for r in parse_biographies(lines[start:end], first_line_no=start + 1)

@@ -251,10 +251,8 @@ def test_samples_are_not_copied_from_the_corpus():
 
 
 @pytest.fixture(scope="module")
-def real():
-    if not MONOGRAPH.exists():
-        pytest.skip(f"corpus not found at {MONOGRAPH}")
-    lines = MONOGRAPH.read_text(encoding="utf-8").splitlines()
+def real(monograph_lines):
+    lines = monograph_lines
     start, end = find_glossary_section(lines)
     return lines, start, end, glossary_graph(lines[start:end], start + 1, SOURCE)
 

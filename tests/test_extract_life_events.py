@@ -268,10 +268,8 @@ def test_sample_graph_passes_shacl(tmp_path):
 
 
 @pytest.fixture(scope="module")
-def notes():
-    if not MONOGRAPH.exists():
-        pytest.skip(f"corpus file not found: {MONOGRAPH} (the shared corpus is absent)")
-    lines = MONOGRAPH.read_text(encoding="utf-8").splitlines()
+def notes(monograph_lines):
+    lines = monograph_lines
     start, end = find_section(lines)
     records = parse_biographies(lines[start:end], first_line_no=start + 1)
     return records, lines[start:end], start + 1, life_events_graph(records, lines[start:end], start + 1, SOURCE)
