@@ -63,6 +63,9 @@ def test_politburo_in_year(dataset, saved):
     assert persons(rows(dataset, saved, "politburo-in-year", year=1926)) == {
         "bukharin", "kamenev", "rudzutak", "rykov", "tomsky", "voroshilov", "zinoviev"}
     assert persons(rows(dataset, saved, "politburo-in-year", year=1926, role="candidate")) == {"rudzutak", "syrtsov"}
+    # candidates in 1925: Rudzutak 1923-1926 (6957), Sokolnikov 1924-1925 (6995), Syrtsov 1919-1930 (7005)
+    assert persons(rows(dataset, saved, "politburo-in-year", year=1925, role="candidate")) == {
+        "rudzutak", "sokolnikov", "syrtsov"}
     # 1931: Ordzhonikidze 1930-1937 (6929), Rudzutak 1926-1932, Voroshilov 1926-1952
     assert persons(rows(dataset, saved, "politburo-in-year", year=1931)) == {"ordzhonikidze", "rudzutak", "voroshilov"}
 
@@ -208,6 +211,15 @@ def test_fates_in_year(dataset, saved):
         ("bakaev", "1936-08-25"), ("goltsman", "1936-08-25"), ("kamenev", "1936-08-25"),
         ("mrachkovsky", "1936-08-25"), ("smirnov-ivan", "1936-08-25"), ("yevdokimov", "1936-08-25"),
         ("zinoviev", "1936-08-26"), ("maretsky", "1936-05-26"), ("stukov", "1936-11-04")}
+    shot_1937 = {(r["person"].removeprefix("id/person/"), r["date"])
+                 for r in rows(dataset, saved, "fates-in-year", kind="shot", year=1937)}
+    # checked by hand: 6923 Muralov, 6935 Piatakov, 6965 Sapronov, 6979 Slepkov, 6997 Sten
+    assert {("muralov", "1937-02-01"), ("piatakov", "1937-02-01"), ("sapronov", "1937-09-28"),
+            ("slepkov", "1937-05-26"), ("sten", "1937-06-20")} <= shot_1937
+    # relatives named in a note are not its subject: Piatakov's wife (20 June 1937) and
+    # Mrachkovsky's brother and sons (25 March, 1 April 1937) are not persons of ours
+    assert {d for _p, d in shot_1937} & {"1937-03-25", "1937-04-01"} == set()
+    assert [p for p, d in shot_1937 if d == "1937-06-20"] == ["sten"]
     suicides = rows(dataset, saved, "fates-in-year", kind="suicide", year=1937)
     assert persons(suicides) == {"ordzhonikidze"}  # 6929: 18 February 1937
 
