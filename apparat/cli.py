@@ -147,7 +147,7 @@ def query(ctx, target, expression, params, fmt, no_infer, build_dir):
     TARGET is a saved query's name (see `apparat queries`) or a .rq file;
     or give the text with -e. Parameters: --year 1926 or -p year=1926.
     """
-    from .sparql import check_query_text, check_service_calls, run_query
+    from .sparql import check_query, run_query
     from .store import load_dataset
     from .table import render_table
 
@@ -156,8 +156,7 @@ def query(ctx, target, expression, params, fmt, no_infer, build_dir):
     settings = load_settings({"build_dir": build_dir})
     values = _parse_params(params, ctx.args)
     text = expression if target is None else _saved_or_file(target, settings, values)
-    check_query_text(text, max_length=settings["max_query_length"], max_depth=settings["max_query_depth"])
-    check_service_calls(text, tuple(settings["service_allowlist"].split()))
+    check_query(text, settings)
     result = run_query(load_dataset(settings["build_dir"]), text, max_rows=settings["max_rows"], infer=not no_infer)
     if fmt == "table":
         click.echo(render_table(result), nl=False)

@@ -58,6 +58,24 @@ class UpdateForbidden(QueryRefused):
     title = "Update forbidden"
 
 
+class UnknownQuery(KgError):
+    """No saved query of that name."""
+
+    status = 404
+    title = "Unknown saved query"
+
+
+class ParameterError(KgError):
+    """A parameter value is missing or is not of the declared type."""
+
+    status = 400
+    title = "Bad parameter"
+
+    def __init__(self, name: str, message: str):
+        self.parameter = name
+        super().__init__(f"parameter {name!r}: {message}")
+
+
 class QueryTimeout(KgError):
     """The query ran past the time limit and was stopped."""
 

@@ -46,7 +46,7 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from .errors import KgError, QueryRefused
+from .errors import ParameterError, QueryRefused, UnknownQuery
 from .namespaces import PREFIXES
 from .sparql import NON_CODE as _SKIP
 
@@ -54,24 +54,6 @@ _XSD = "http://www.w3.org/2001/XMLSchema#"
 _PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
-
-
-class UnknownQuery(KgError):
-    """No saved query of that name."""
-
-    status = 404
-    title = "Unknown saved query"
-
-
-class ParameterError(KgError):
-    """A parameter value is missing or is not of the declared type."""
-
-    status = 400
-    title = "Bad parameter"
-
-    def __init__(self, name: str, message: str):
-        self.parameter = name
-        super().__init__(f"parameter {name!r}: {message}")
 
 
 @dataclass(frozen=True)

@@ -101,6 +101,13 @@ def check_query_text(text: str, *, max_length: int, max_depth: int) -> None:
         raise QueryRefused(f"query nests brackets {deepest} deep; the limit is {max_depth}")
 
 
+def check_query(text: str, settings: dict) -> None:
+    """Every check a user's query passes before any parser or engine sees it:
+    length, nesting, and the ``SERVICE`` allowlist (all from ``settings``)."""
+    check_query_text(text, max_length=settings["max_query_length"], max_depth=settings["max_query_depth"])
+    check_service_calls(text, tuple(settings["service_allowlist"].split()))
+
+
 def check_service_calls(text: str, allowlist: tuple[str, ...]) -> None:
     """Refuse ``SERVICE`` to any endpoint outside ``allowlist`` (and to a variable).
 

@@ -13,9 +13,8 @@ import json
 from flask import Blueprint, current_app, jsonify, render_template, request, url_for
 
 from apparat import __version__
-from apparat.errors import KgError
+from apparat.errors import KgError, UnknownQuery
 from apparat.formats import RESULT_FORMATS
-from apparat.queries import UnknownQuery
 
 from .results import answer_query, wants_inference
 

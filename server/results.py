@@ -10,7 +10,7 @@ from flask import Response, current_app, request
 from apparat.errors import NotAcceptable
 from apparat.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, find_format, serialize_triples
 from apparat.namespaces import PREFIXES
-from apparat.sparql import check_query_text, check_service_calls, query_form
+from apparat.sparql import check_query, query_form
 from apparat.terms import to_ox
 
 
@@ -56,8 +56,7 @@ def answer_query(text: str, *, format_name: str | None, infer: bool = True,
     nesting, SERVICE allowlist) run before any parser or engine sees it.
     """
     settings = current_app.config["APPARAT"]
-    check_query_text(text, max_length=settings["max_query_length"], max_depth=settings["max_query_depth"])
-    check_service_calls(text, tuple(settings["service_allowlist"].split()))
+    check_query(text, settings)
     offered = GRAPH_FORMATS if query_form(text) == "graph" else RESULT_FORMATS
     fmt = choose_format(format_name, offered)
     executed = current_app.extensions["apparat.executor"].run(

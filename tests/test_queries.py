@@ -7,8 +7,8 @@ from pathlib import Path
 import pyoxigraph as ox
 import pytest
 
-from apparat.errors import QueryRefused
-from apparat.queries import ParameterError, inject_values, load_saved_queries, parse_saved_query
+from apparat.errors import ParameterError, QueryRefused
+from apparat.queries import inject_values, load_saved_queries, parse_saved_query
 from apparat.sparql import check_service_calls, run_query
 
 ROOT = Path(__file__).resolve().parents[1]
