@@ -14,9 +14,11 @@ the same way; that request gets a 500, which is our bug to fix.
 
 from __future__ import annotations
 
+import logging
 import multiprocessing
 import queue
 import threading
+import time
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -150,8 +152,15 @@ class QueryExecutor:
         executor.stop()
 
         def restart():
-            if not self._closed:
-                self._idle.put(_Executor(self.build_dir, self.start_timeout))
+            for attempt in range(3):  # a pool that cannot refill would shrink for good
+                if self._closed:
+                    return
+                try:
+                    self._idle.put(_Executor(self.build_dir, self.start_timeout))
+                    return
+                except Exception:
+                    logging.getLogger(__name__).exception("query executor restart %d failed", attempt + 1)
+                    time.sleep(1)
 
         threading.Thread(target=restart, daemon=True).start()
 
