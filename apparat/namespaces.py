@@ -61,6 +61,20 @@ PREFIXES: dict[str, str] = {
 }
 
 
+def shorten(iri: str) -> str:
+    """Write an IRI as a prefixed name when one of :data:`PREFIXES` covers it.
+
+    >>> shorten("https://w3id.org/apparat/id/organ/politburo")
+    'apid:organ/politburo'
+    >>> shorten("http://example.org/x")
+    'http://example.org/x'
+    """
+    for prefix, namespace in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
+        if iri.startswith(namespace) and len(iri) > len(namespace):
+            return f"{prefix}:{iri[len(namespace):]}"
+    return iri
+
+
 def source_graph(source_id: str) -> URIRef:
     """Return the named graph that holds the facts one source states.
 

@@ -47,8 +47,9 @@ import pyoxigraph as ox
 import yaml
 
 from .errors import ParameterError, QueryRefused, UnknownQuery
-from .namespaces import PREFIXES
+from .namespaces import PREFIXES, shorten
 from .sparql import NON_CODE as _SKIP
+from .sparql import algebra_nodes
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 _PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
@@ -82,7 +83,7 @@ class Parameter:
         if self.kind == "lang":
             return f"a string (tagged @{self.lang})"
         if self.kind in ("integer", "datatype"):
-            return _short(self.datatype)
+            return shorten(self.datatype or "")
         return "one of " + ", ".join(self.enum) if self.enum else "a string"
 
     def to_term(self, value: str):
@@ -132,13 +133,6 @@ class Parameter:
 
 def _raise():
     raise ValueError
-
-
-def _short(iri: str | None) -> str:
-    for prefix, namespace in PREFIXES.items():
-        if iri and iri.startswith(namespace):
-            return f"{prefix}:{iri[len(namespace):]}"
-    return iri or ""
 
 
 @dataclass(frozen=True)
@@ -304,7 +298,8 @@ def enumeration_query(saved: SavedQuery, name: str) -> str | None:
     from rdflib.term import Variable
 
     variable = Variable(saved.parameter(name).variable)
-    for triples in _basic_graph_patterns(prepareQuery(saved.text).algebra):
+    for bgp in algebra_nodes(prepareQuery(saved.text).algebra, "BGP"):
+        triples = bgp["triples"]
         if any(variable in triple for triple in triples):
             body = " . ".join(" ".join(term.n3() for term in triple) for triple in triples)
             return f"SELECT DISTINCT {variable.n3()} WHERE {{ {body} }} ORDER BY {variable.n3()} LIMIT 1000"
@@ -329,15 +324,6 @@ def enumerate_parameters(saved_queries, dataset) -> dict[str, dict[str, list[str
                 found = [v.removeprefix(param.base) if v.startswith(param.base) else v for v in found]
             values.setdefault(saved.name, {})[name] = found
     return values
-
-
-def _basic_graph_patterns(node):
-    if getattr(node, "name", None) == "BGP":
-        yield node["triples"]
-    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
-    for child in children:
-        if isinstance(child, dict | list):
-            yield from _basic_graph_patterns(child)
 
 
 def _index(items: list, item) -> int:

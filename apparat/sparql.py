@@ -38,7 +38,7 @@ def query_form(text: str) -> str:
     so the response format can be negotiated before the query runs. A text
     with no such keyword is reported as "bindings" (it will fail to parse).
 
-    >>> query_form("PREFIX ex: <http://ex/select#> # ASK me\nCONSTRUCT WHERE { ?s ?p ?o }")
+    >>> query_form("PREFIX ex: <http://ex/select#> # ASK me\\nCONSTRUCT WHERE { ?s ?p ?o }")
     'graph'
     """
     match = _FORM.search(NON_CODE.sub(" ", text))
@@ -122,19 +122,21 @@ def check_service_calls(text: str, allowlist: tuple[str, ...]) -> None:
         algebra = prepareQuery(text, initNs=PREFIXES).algebra
     except Exception as err:  # rdflib's parser disagrees with oxigraph's: refuse, safely
         raise QueryRefused(f"cannot check the SERVICE endpoints of this query: {err}") from None
-    for endpoint in _service_terms(algebra):
+    for service in algebra_nodes(algebra, "ServiceGraphPattern"):
+        endpoint = service["term"]
         if str(endpoint) not in allowlist or endpoint.__class__.__name__ != "URIRef":
             allowed = ", ".join(allowlist) or "none"
             raise QueryRefused(f"SERVICE <{endpoint}> is not allowed; allowed endpoints: {allowed}")
 
 
-def _service_terms(node):
-    if getattr(node, "name", None) == "ServiceGraphPattern":
-        yield node["term"]
+def algebra_nodes(node, name: str):
+    """Every node called ``name`` (``BGP``, ``ServiceGraphPattern`` …) in rdflib's query algebra."""
+    if getattr(node, "name", None) == name:
+        yield node
     children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
     for child in children:
         if isinstance(child, dict | list):
-            yield from _service_terms(child)
+            yield from algebra_nodes(child, name)
 
 
 def run_query(

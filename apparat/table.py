@@ -3,16 +3,12 @@
 from __future__ import annotations
 
 from .formats import plain_value
-from .namespaces import PREFIXES
+from .namespaces import shorten
 
 
 def _short(term) -> str:
     text = plain_value(term)
-    if term is not None and term.__class__.__name__ == "NamedNode":
-        for prefix, namespace in PREFIXES.items():
-            if text.startswith(namespace) and len(text) > len(namespace):
-                return f"{prefix}:{text[len(namespace):]}"
-    return text
+    return shorten(text) if term is not None and term.__class__.__name__ == "NamedNode" else text
 
 
 def render_table(result) -> str:

@@ -8,7 +8,7 @@ from dataclasses import dataclass, field
 from rdflib import Graph, URIRef
 from rdflib.namespace import OWL, RDF, RDFS
 
-from apparat.namespaces import AP, PREFIXES
+from apparat.namespaces import AP, shorten
 
 
 @dataclass
@@ -22,11 +22,7 @@ class Term:
 
 
 def _curie(term) -> str:
-    text = str(term)
-    for prefix, ns in sorted(PREFIXES.items(), key=lambda kv: -len(kv[1])):
-        if text.startswith(ns):
-            return f"{prefix}:{text[len(ns):]}"
-    return text
+    return shorten(str(term))
 
 
 def _list(graph: Graph, head) -> list:

@@ -102,5 +102,5 @@ def _row(quad, other) -> dict:
 def _local_link(term) -> str | None:
     """Our own IRIs link to this server; others stay as they are."""
     if isinstance(term, ox.NamedNode) and term.value.startswith(BASE):
-        return "/" + term.value[len(BASE):].replace("ontology#", "ontology#")
+        return "/" + term.value[len(BASE):]
     return term.value if isinstance(term, ox.NamedNode) else None
