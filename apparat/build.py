@@ -29,14 +29,13 @@ from rdflib import Dataset, Graph, URIRef
 
 from . import __version__
 from .errors import BuildError
+from .layout import DATASET_FILE, MANIFEST_FILE
 from .namespaces import DEFAULT_DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_for_triples_file
 from .reason import materialize_inferences
 from .terms import to_ox, to_rdflib
 from .triples_io import find_rdf_files, read_quads, stem
 from .validate import validate
 
-DATASET_FILE = "dataset.nq"
-MANIFEST_FILE = "build.json"
 SHAPES_PREFIX = "shapes"
 
 
@@ -239,4 +238,4 @@ class _Stopwatch:
         self.log(f"{name}: {self.timings[name]:.2f} s")
 
 
-__all__ = ["BuildInputs", "BuildReport", "BuildError", "build", "DATASET_FILE", "MANIFEST_FILE"]
+__all__ = ["BuildInputs", "BuildReport", "BuildError", "build"]

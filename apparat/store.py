@@ -14,8 +14,8 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-from .build import DATASET_FILE, MANIFEST_FILE
 from .errors import DatasetMissing
+from .layout import DATASET_FILE, MANIFEST_FILE
 from .namespaces import ASSERTED_UNION_GRAPH, INFERRED_GRAPH
 
 

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from flask import Blueprint, current_app, request, send_file
 
-from apparat.build import DATASET_FILE
+from apparat.layout import DATASET_FILE
 
 from .description import DESCRIPTION_PREFIXES, void_description
 from .results import graph_response

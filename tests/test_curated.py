@@ -15,8 +15,9 @@ from rdflib import BNode, Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from apparat import ids
-from apparat.build import DATASET_FILE, BuildInputs, build
+from apparat.build import BuildInputs, build
 from apparat.extract.sources import parse_sources
+from apparat.layout import DATASET_FILE
 from apparat.namespaces import AP, CONFLICTS_GRAPH, ORG, source_graph
 
 ROOT = Path(__file__).resolve().parents[1]
