@@ -102,6 +102,22 @@ def extract(corpus):
     click.echo("\n".join(report.lines()))
 
 
+@main.command("check-ledger")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path, resolve_path=True))
+@click.option(
+    "--corpus", type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
+    help="Folder of the source texts and sources.tsv (default: ../shared/corpus); spans are checked against it.",
+)
+def check_ledger(files, corpus):
+    """Check claims-ledger files (default: all of triples/claims/): every row, with file:row errors."""
+    from .extract.run import check_ledgers
+
+    settings = load_settings({"corpus_dir": corpus})
+    counts = check_ledgers(settings["triples_dir"], settings["corpus_dir"], list(files) or None)
+    for path, n in counts.items():
+        click.echo(f"{n:>5} claims  {path}")
+
+
 @main.command()
 @click.option("--host", help="Address to bind (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to bind (default 8000; 0 picks a free one).")

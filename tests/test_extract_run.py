@@ -22,10 +22,10 @@ corpus = pytest.mark.skipif(not (SHARED / "corpus" / "sources.tsv").exists(),
 def test_extraction_is_deterministic_and_committed_triples_are_current(tmp_path):
     one, two = tmp_path / "one", tmp_path / "two"
     wikidata = SHARED / "wikidata" / "known-ids.tsv"
-    report = extract(SHARED / "corpus", one, wikidata)
-    extract(SHARED / "corpus", two, wikidata)
+    report = extract(SHARED / "corpus", one, wikidata, data_dir=ROOT / "triples")
+    extract(SHARED / "corpus", two, wikidata, data_dir=ROOT / "triples")
     written = sorted(p.name for p in one.iterdir())
-    assert written == ["links.nt", "rogovin-1992.nt", "sources.nt"]
+    assert written == ["gazetteer.nt", "links.nt", "rogovin-1992.nt", "sources.nt"]
     for name in written:
         assert (one / name).read_bytes() == (two / name).read_bytes(), f"{name} differs between two runs"
         assert (one / name).read_bytes() == (ROOT / "triples" / name).read_bytes(), (

@@ -6,6 +6,8 @@ This is the only extraction module that touches files.
 
 from __future__ import annotations
 
+import csv
+import io
 from collections import Counter
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -18,9 +20,14 @@ from ..errors import KgError
 from ..namespaces import AP
 from ..triples_io import canonical_ntriples, write_if_changed
 from . import biographies, congresses, footnotes, glossary, life_events, mentions
+from .dates import StatedDate, StatedTime
+from .gazetteer import load_gazetteer
+from .ledger import LedgerError, ledger_files, read_ledger
 from .persons import GLOSSARY_BODIES, ORGAN_CLASSES, OTHER_BODIES, persons_graph
-from .sources import file_to_source_id, parse_sources, sources_graph
-from .wikidata import links_graph
+from .records import Span
+from .sources import parse_sources, sources_graph
+from .text import load_sources
+from .writer import EventDates, compile_claims, gazetteer_graph
 
 MONOGRAPH = "rogovin-1992"
 KEPT_ORGANS = {*ORGAN_CLASSES, *GLOSSARY_BODIES, *OTHER_BODIES}
@@ -103,24 +110,30 @@ def _types(graph: Graph) -> Counter:
     return counter
 
 
-def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = None) -> ExtractReport:
-    """Extract every section of the corpus into ``triples_dir``.
+def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = None, *,
+            data_dir: Path | None = None) -> ExtractReport:
+    """Extract every section of the corpus, and compile the gazetteer and the claims
+    ledger, into ``triples_dir``.
 
-    ``wikidata_tsv`` (``../shared/wikidata/known-ids.tsv``) adds the Wikidata links.
+    The gazetteer and the ledger are read from ``data_dir``'s ``gazetteer/`` and
+    ``claims/`` folders (default: ``triples_dir``'s).
+
+    ``wikidata_tsv`` (``../shared/wikidata/known-ids.tsv``) confirms the gazetteer's
+    Wikidata ids: a Q-id it does not list fails the extraction.
 
     Raises:
         KgError: the corpus (or its ``sources.tsv``) is not where expected.
+        GazetteerError, LedgerError: a gazetteer or ledger row is wrong (``file:row: …``).
     """
-    catalogue = corpus_dir / "sources.tsv"
-    if not catalogue.exists():
-        raise KgError(f"no corpus at {corpus_dir} (expected {catalogue}); pass --corpus or set APPARAT_CORPUS_DIR")
-    rows = parse_sources(catalogue.read_text(encoding="utf-8"))
-    files = {source_id: corpus_dir / name for name, source_id in file_to_source_id(rows).items()}
+    sources = load_sources(corpus_dir)
+    rows = parse_sources((Path(corpus_dir) / "sources.tsv").read_text(encoding="utf-8"))
+    data_dir = Path(data_dir or triples_dir)
+    gazetteer = load_gazetteer(data_dir / "gazetteer")
     report = ExtractReport()
     outputs = {"sources": sources_graph(rows)}
     report.counts["sources"] = Counter({"sources": len(rows)})
 
-    lines = files[MONOGRAPH].read_text(encoding="utf-8").splitlines()
+    lines = list(sources[MONOGRAPH].lines)
     monograph, counts = extract_monograph(lines, MONOGRAPH)
     outputs[MONOGRAPH] = monograph
     report.counts.update(counts)
@@ -129,15 +142,60 @@ def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = Non
     report.unparsed += [(MONOGRAPH, n, s) for r in records for n, s in r.unparsed]
     report.unparsed += [(MONOGRAPH, n, s) for n, s in life_events.unparsed_events(records, lines[start:end], start + 1)]
 
-    known = {s for g in outputs.values() for s in g.subjects()}
+    claims = read_ledgers(data_dir / "claims", gazetteer, sources)
+    for graph_name, graph in compile_claims(claims, gazetteer, congress_dates(lines, MONOGRAPH)).items():
+        outputs[graph_name] = outputs.get(graph_name, Graph()) + graph
+    for source_id in sorted({c.source for c in claims}):
+        report.counts[f"claims ledger: {source_id}"] = Counter(c.kind for c in claims if c.source == source_id)
+
+    known = None
     if wikidata_tsv is not None and wikidata_tsv.exists():
-        outputs["links"] = links_graph(wikidata_tsv.read_text(encoding="utf-8"), known)
-        report.counts["wikidata links"] = Counter({"skos:exactMatch": len(outputs["links"])})
+        known = {row["wikidata"] for row in csv.DictReader(io.StringIO(wikidata_tsv.read_text(encoding="utf-8")),
+                                                            delimiter="\t")}
+    used = {t for graph in outputs.values() for triple in graph for t in (triple[0], triple[2])}
+    try:
+        outputs["gazetteer"], outputs["links"] = gazetteer_graph(gazetteer, known, used)
+    except ValueError as err:
+        raise KgError(str(err)) from None
+    report.counts["gazetteer"] = Counter(e.kind for e in gazetteer)
+    report.counts["wikidata links"] = Counter({"skos:exactMatch": len(outputs["links"])})
 
     for name, graph in outputs.items():
-        path = triples_dir / f"{name}.nt"
+        path = Path(triples_dir) / f"{name}.nt"
         (report.written if write_if_changed(path, canonical_ntriples(graph)) else report.unchanged).append(path)
     return report
+
+
+def read_ledgers(claims_dir: Path, gazetteer, sources) -> list:
+    """Every claim of every ledger file, checked (all errors of all files at once).
+
+    Raises:
+        LedgerError: one ``file:row: message`` per problem.
+    """
+    claims, errors = [], []
+    for source_id, paths in ledger_files(claims_dir).items():
+        for path in paths:
+            try:
+                claims += read_ledger(path, source_id, gazetteer, sources)
+            except LedgerError as err:
+                errors += err.messages
+    if errors:
+        raise LedgerError(errors)
+    return claims
+
+
+def congress_dates(lines: list[str], source_id: str) -> EventDates:
+    """When each congress and conference met, by the monograph's table: what ``at`` resolves to."""
+    dates = EventDates(reference=source_id)
+    start, end = congresses.find_congress_section(lines)
+    for entry in congresses.parse_congresses(lines[start:end], start + 1):
+        if entry.start is None:
+            continue
+        first = StatedDate(entry.start.year, entry.start.month, entry.start.day, text=entry.start.text)
+        last = StatedDate(entry.end.year, entry.end.month, entry.end.day, text=entry.end.text) if entry.end else None
+        time = StatedTime("range", first, last) if last and last != first else StatedTime("at", first)
+        dates.add(entry.iri.split("/id/event/", 1)[1], source_id, time, (Span(entry.line_start, entry.line_end),))
+    return dates
 
 
 def _biography_counts(records) -> Counter:
@@ -146,4 +204,37 @@ def _biography_counts(records) -> Counter:
         for claim in record.memberships:
             kept = "" if claim.organ in KEPT_ORGANS else " (not yet modelled)"
             counts[f"membership {claim.organ} {claim.role}{kept}"] += 1
+    return counts
+
+
+def _ledger_source_id(path: Path, claims_dir: Path) -> str:
+    """``triples/claims/<id>.csv`` or ``triples/claims/<id>/<part>.csv`` -> ``<id>``."""
+    relative = path.resolve().relative_to(claims_dir.resolve())
+    return relative.parts[0] if len(relative.parts) > 1 else path.stem
+
+
+def check_ledgers(triples_dir: Path, corpus_dir: Path | None, files: list[Path] | None = None) -> dict[str, int]:
+    """Check ledger files (default: every one under ``triples/claims/``); return claims per file.
+
+    With the corpus present, every span is checked against its source text.
+
+    Raises:
+        GazetteerError: the gazetteer does not load.
+        LedgerError: every problem of every file, each as ``file:row: message``.
+    """
+    claims_dir = Path(triples_dir) / "claims"
+    gazetteer = load_gazetteer(Path(triples_dir) / "gazetteer")
+    sources = load_sources(corpus_dir) if corpus_dir and (Path(corpus_dir) / "sources.tsv").exists() else None
+    if files is None:
+        files = [p for paths in ledger_files(claims_dir).values() for p in paths]
+    counts, errors = {}, []
+    for path in files:
+        try:
+            claims = read_ledger(path, _ledger_source_id(path, claims_dir), gazetteer, sources)
+        except LedgerError as err:
+            errors += err.messages
+            continue
+        counts[str(path)] = len(claims)
+    if errors:
+        raise LedgerError(errors)
     return counts
