@@ -165,7 +165,7 @@ def monograph() -> Graph:
     if not MONOGRAPH_FILE.exists():
         pytest.skip(f"corpus file not found: {MONOGRAPH_FILE} (the shared corpus is absent)")
     lines = MONOGRAPH_FILE.read_text(encoding="utf-8").splitlines()
-    graph, _ = extract_monograph(lines, MONOGRAPH)
+    graph, _, _ = extract_monograph(lines, MONOGRAPH)
     return graph
 
 

@@ -289,7 +289,8 @@ def _make(year: int, month: int | None, day: int | None, shown: str, *, lenient:
 # ------------------------------------------------------------------------------ times
 
 _EVENT_SLUG = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
-_DASH = r"\s*[–—]\s*|(?<=\b\d{4})-(?=(?:\d{2}|\d{4})\b(?!-))|\s+-\s+"
+_DASH = (r"\s*[–—]\s*|(?<=\b\d{4})-(?=(?:\d{2}|\d{4})\b(?!-))|\s+-\s+"
+         rf"|(?<=[a-z])-(?={_M})")  # "April-May 1920"
 _WORDS = {"to", "until", "till", "through", "thru"}
 
 

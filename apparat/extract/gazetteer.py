@@ -246,7 +246,7 @@ def load_gazetteer(folder: Path) -> Gazetteer:
         for line, row in read_rows(path):
             origin = f"{path}:{line}"
             slug = (row.get("slug") or "").strip()
-            if not (row.get("label") or "").strip() and f"{kind}/{slug}" in gazetteer.entities:
+            if not (row.get("label") or "").strip() and "-" in path.stem:
                 additions.append((kind, slug, row, origin))  # more names for an entity defined elsewhere
                 continue
             entity = _entity(kind, row, origin)
@@ -254,8 +254,10 @@ def load_gazetteer(folder: Path) -> Gazetteer:
                 first = gazetteer.entities[entity.key].origin
                 raise GazetteerError(f"{entity.origin}: {entity.key} is already defined at {first}")
             gazetteer.entities[entity.key] = entity
-    for kind, slug, row, _origin in additions:
-        old = gazetteer.entities[f"{kind}/{slug}"]
+    for kind, slug, row, origin in additions:
+        old = gazetteer.entities.get(f"{kind}/{slug}")
+        if old is None:
+            raise GazetteerError(f"{origin}: {kind} {slug!r} has no label, and no other file defines it")
         gazetteer.entities[old.key] = replace(
             old, names=old.names + _split(row.get("names")), variants=old.variants + _split(row.get("variants")),
             abbreviations=old.abbreviations + _split(row.get("abbreviation")),

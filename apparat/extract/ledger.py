@@ -53,7 +53,7 @@ class Kind:
 
 
 _MEMBER = dict(subject=("person",), objects=("organ",), needs_object=True, one_object=True,
-               role="full-member")
+               role="full-member", value="text")
 
 #: The kinds of statement a row can make (see triples/claims/README.md).
 KINDS: dict[str, Kind] = {
@@ -66,6 +66,8 @@ KINDS: dict[str, Kind] = {
     "removed": Kind(**_MEMBER, membership="end", event="ap:Removal", help="removed from an organ or post"),
     "resigned": Kind(**_MEMBER, membership="end", event="ap:Resignation", help="resigned (and left)"),
     "left": Kind(**_MEMBER, membership="end", help="left an organ or faction (broke with it)"),
+    "joined-party": Kind(subject=("person",), objects=("organ",), one_object=True, event="ap:JoiningParty",
+                         value="text", help="joined the party (value: its name as written, RSDRP, Bolsheviks …)"),
     "expelled": Kind(subject=("person",), objects=("organ",), one_object=True, event="ap:Expulsion",
                      help="expelled from the party (or the organ named)"),
     "reinstated": Kind(subject=("person",), objects=("organ",), one_object=True, event="ap:Reinstatement",
@@ -96,6 +98,7 @@ KINDS: dict[str, Kind] = {
     "event": Kind(subject=_ANY, objects=("person", "organ", "document", "event", "place"), value="text",
                   needs_id=True, help="any other event (id: its slug); value: outcome"),
     "born": Kind(subject=("person",), objects=("place",), help="was born"),
+    "death-date": Kind(subject=("person",), help="died on the date (no event: the date of a note's header)"),
     "count": Kind(subject=_ANY, value="integer", help="how many (role: what is counted)"),
     "attribute": Kind(subject=_ANY, objects=_ANY, value="text",
                       help="any other statement: role a key of the extra vocabulary"),
@@ -126,6 +129,11 @@ EXTRA_KEYS: dict[str, tuple[str, tuple[str, ...] | str]] = {
     "organ": ("ap:organization", ("organ",)),
     "person": ("ap:person", ("person",)),
     "successor": ("ap:successor", ("person",)),
+    "pref-label": ("skos:prefLabel", "text"),
+    "given-name": ("foaf:givenName", "literal"),
+    "family-name": ("foaf:familyName", "literal"),
+    "patronymic": ("ap:patronymic", "literal"),
+    "other-name": ("ap:otherName", "literal"),
     "predecessor": ("ap:predecessor", ("person",)),
 }
 

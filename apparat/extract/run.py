@@ -13,24 +13,23 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import RDF, RDFS
+from rdflib.namespace import RDF
 
 from .. import ids
 from ..errors import KgError
 from ..namespaces import AP
 from ..triples_io import canonical_ntriples, write_if_changed
 from . import biographies, congresses, footnotes, glossary, life_events, mentions
-from .dates import StatedDate, StatedTime
-from .gazetteer import load_gazetteer
+from .gazetteer import Gazetteer, load_gazetteer
 from .ledger import LedgerError, ledger_files, read_ledger
-from .persons import GLOSSARY_BODIES, ORGAN_CLASSES, OTHER_BODIES, persons_graph
-from .records import Span
+from .lexicon import Lexicon
+from .persons import persons_claims
+from .records import Claim
 from .sources import parse_sources, sources_graph
 from .text import load_sources
-from .writer import EventDates, compile_claims, gazetteer_graph
+from .writer import compile_claims, gazetteer_graph
 
 MONOGRAPH = "rogovin-1992"
-KEPT_ORGANS = {*ORGAN_CLASSES, *GLOSSARY_BODIES, *OTHER_BODIES}
 
 
 @dataclass
@@ -54,20 +53,31 @@ class ExtractReport:
         return out
 
 
-def extract_monograph(lines: list[str], source_id: str) -> tuple[Graph, dict[str, Counter]]:
-    """Every extractor for the monograph (004), its sections found in ``lines``; one graph."""
-    graph, counts = Graph(), {}
+def extract_monograph(lines: list[str], source_id: str, gazetteer: Gazetteer
+                      ) -> tuple[Graph, list[Claim], dict[str, Counter], list]:
+    """Every parser of the monograph (004), on its sections found in ``lines``.
+
+    Returns the graph of what the sections define (glossary entries, cited
+    documents, chapters), the claims they state (the biographical notes, the
+    table of congresses: the writer turns those into RDF), counts per section,
+    and the person records of the biographical notes.
+    """
+    lexicon = Lexicon.from_gazetteer(gazetteer)
+    graph, claims, counts = Graph(), [], {}
     start, end = biographies.find_section(lines)
-    records = biographies.parse_biographies(lines[start:end], first_line_no=start + 1)
-    graph += persons_graph(records, source_id)
-    counts["biographical notes"] = _biography_counts(records)
-    events = life_events.life_events_graph(records, lines[start:end], start + 1, source_id)
-    graph += events
-    counts["life events (biographical notes)"] = _types(events)
+    records = biographies.parse_biographies(lines[start:end], first_line_no=start + 1, lexicon=lexicon)
+    organs = {e.slug for e in gazetteer.of_kind("organ")}
+    section = persons_claims(records, source_id, gazetteer, organs)
+    claims += section
+    counts["biographical notes"] = _biography_counts(records, organs) + Counter(c.kind for c in section)
+    section = life_events.life_event_claims(records, lines[start:end], start + 1, source_id, lexicon)
+    claims += section
+    counts["life events (biographical notes)"] = Counter(c.kind for c in section)
     start, end = congresses.find_congress_section(lines)
-    section = congresses.congresses_graph(lines[start:end], start + 1, source_id)
-    graph += section
-    counts["congress dates"] = _types(section)
+    graph += congresses.congresses_graph(lines[start:end], start + 1, source_id)
+    section = congresses.congress_claims(lines[start:end], start + 1, source_id)
+    claims += section
+    counts["congress dates"] = Counter(c.subject.split("/")[1].rsplit("-", 1)[0] for c in section)
     start, end = glossary.find_glossary_section(lines)
     section = glossary.glossary_graph(lines[start:end], start + 1, source_id)
     graph += section
@@ -75,19 +85,26 @@ def extract_monograph(lines: list[str], source_id: str) -> tuple[Graph, dict[str
     documents = footnotes.documents_graph(lines, 1, source_id)
     graph += documents
     counts["footnote documents"] = _types(documents)
-    # Mentions last: only persons the other sections define (with a label) are looked for.
-    labelled = {str(s) for s in graph.subjects(RDFS.label)}
-    names = {slug: forms for slug, forms in mentions.gazetteer(records, mentions.DEFAULT_EXTRA).items()
-             if str(ids.entity("person", slug)) in labelled}
     chapters = mentions.find_chapters(lines)
-    section = mentions.mentions_graph(lines, source_id, chapters, names)
+    section = mentions.mentions_graph(lines, source_id, chapters, person_names(records, gazetteer))
     graph += section
     counts["chapter mentions"] = Counter({"chapters": len(chapters),
                                           "mentions": len(list(section.triples((None, AP.mentions, None))))})
     citations = chapters_citing(documents, chapters, source_id)
     graph += citations
     counts["footnote documents"]["cited in chapters"] = len(citations)
-    return graph, counts
+    return graph, claims, counts, records
+
+
+def person_names(records, gazetteer: Gazetteer) -> dict[str, list[str]]:
+    """Name forms to look for: the notes' persons by their records, every other person of
+    the gazetteer by its label, names and variants, and its surname when no one else has it."""
+    noted = {r.slug for r in records}
+    others = [e for e in gazetteer.of_kind("person") if e.slug not in noted]
+    surnames = Counter([r.surname for r in records] + [e.label.split()[-1] for e in others])
+    extra = {e.slug: [*e.forms(), *([e.label.split()[-1]] if surnames[e.label.split()[-1]] == 1 else [])]
+             for e in others}
+    return mentions.gazetteer(records, extra)
 
 
 def chapters_citing(documents: Graph, chapters, source_id: str) -> Graph:
@@ -134,16 +151,17 @@ def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = Non
     report.counts["sources"] = Counter({"sources": len(rows)})
 
     lines = list(sources[MONOGRAPH].lines)
-    monograph, counts = extract_monograph(lines, MONOGRAPH)
+    lexicon = Lexicon.from_gazetteer(gazetteer)
+    monograph, parsed, counts, records = extract_monograph(lines, MONOGRAPH, gazetteer)
     outputs[MONOGRAPH] = monograph
     report.counts.update(counts)
     start, end = biographies.find_section(lines)
-    records = biographies.parse_biographies(lines[start:end], first_line_no=start + 1)
     report.unparsed += [(MONOGRAPH, n, s) for r in records for n, s in r.unparsed]
-    report.unparsed += [(MONOGRAPH, n, s) for n, s in life_events.unparsed_events(records, lines[start:end], start + 1)]
+    report.unparsed += [(MONOGRAPH, n, s)
+                        for n, s in life_events.unparsed_events(records, lines[start:end], start + 1, lexicon)]
 
     claims = read_ledgers(data_dir / "claims", gazetteer, sources)
-    for graph_name, graph in compile_claims(claims, gazetteer, congress_dates(lines, MONOGRAPH)).items():
+    for graph_name, graph in compile_claims(parsed + claims, gazetteer).items():
         outputs[graph_name] = outputs.get(graph_name, Graph()) + graph
     for source_id in sorted({c.source for c in claims}):
         report.counts[f"claims ledger: {source_id}"] = Counter(c.kind for c in claims if c.source == source_id)
@@ -184,27 +202,14 @@ def read_ledgers(claims_dir: Path, gazetteer, sources) -> list:
     return claims
 
 
-def congress_dates(lines: list[str], source_id: str) -> EventDates:
-    """When each congress and conference met, by the monograph's table: what ``at`` resolves to."""
-    dates = EventDates(reference=source_id)
-    start, end = congresses.find_congress_section(lines)
-    for entry in congresses.parse_congresses(lines[start:end], start + 1):
-        if entry.start is None:
-            continue
-        first = StatedDate(entry.start.year, entry.start.month, entry.start.day, text=entry.start.text)
-        last = StatedDate(entry.end.year, entry.end.month, entry.end.day, text=entry.end.text) if entry.end else None
-        time = StatedTime("range", first, last) if last and last != first else StatedTime("at", first)
-        dates.add(entry.iri.split("/id/event/", 1)[1], source_id, time, (Span(entry.line_start, entry.line_end),))
-    return dates
-
-
-def _biography_counts(records) -> Counter:
+def _biography_counts(records, organs: set[str]) -> Counter:
     counts = Counter({"persons": len(records)})
     for record in records:
         for claim in record.memberships:
-            kept = "" if claim.organ in KEPT_ORGANS else " (not yet modelled)"
+            kept = "" if claim.organ in organs else " (not in the gazetteer)"
             counts[f"membership {claim.organ} {claim.role}{kept}"] += 1
     return counts
+
 
 
 def _ledger_source_id(path: Path, claims_dir: Path) -> str:

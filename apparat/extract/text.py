@@ -59,8 +59,7 @@ def load_sources(corpus_dir: Path) -> dict[str, SourceText]:
 
 def _form_pattern(form: str) -> str:
     """A name as a regex: spaces match any whitespace, initials need no space after the dot."""
-    body = r"\s*".join(r"\s+".join(re.escape(w) for w in part.split()) for part in form.split(". "))
-    body = body.replace(r"\.\s+", r"\.\s*")
+    body = r"\s+".join(re.escape(w) for w in form.split()).replace(r"\.\s+", r"\.\s*")
     return rf"(?<![\w-]){body}(?![\w])"
 
 
@@ -72,6 +71,8 @@ def mentions_any(text: str, forms: Iterable[str], patterns: Iterable[str] = ()) 
     True
     >>> mentions_any("Stalinism", ["Stalin"])
     False
+    >>> mentions_any("a letter of M.I. Ulyanova", ["M. I. Ulyanova"])
+    True
     """
     for form in forms:
         if form and re.search(_form_pattern(form), text, re.I):
@@ -79,8 +80,8 @@ def mentions_any(text: str, forms: Iterable[str], patterns: Iterable[str] = ()) 
     return any(p and re.search(p, text) for p in patterns)
 
 
-_BOUNDARY_RE = re.compile(r"[.!?][\"”’'*)]*\s+(?=[A-Z0-9\"“‘'(\[*])")
-_ABBREV_RE = re.compile(r"(?:^|[\s(\[])(?:[A-Z]|St|b|c|ca|d|vol|No|Dr|Mr|Com|cf|Cf|pp?)$")
+_BOUNDARY_RE = re.compile(r"[.!?][\"”’'*]*\s+(?=[A-Z0-9\"“‘'(\[*])")
+_ABBREV_RE = re.compile(r"(?:^|[\s(\[])(?:[A-Z]|St|b|c|ca|d|vol|No|Dr|Mr)$")
 
 
 def sentences(text: str, start: int = 0) -> list[tuple[int, int]]:

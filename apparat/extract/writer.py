@@ -52,7 +52,7 @@ _EVENT_WORDS = {"elected": "election", "reelected": "reelection", "appointed": "
                 "exiled": "exile", "sentenced": "trial", "shot": "execution", "died": "death",
                 "suicide": "suicide", "rehabilitated": "rehabilitation", "signed": "signing",
                 "resignation-attempt": "resignation-attempt", "decision": "decision",
-                "renamed": "renaming"}
+                "renamed": "renaming", "joined-party": "joining-party"}
 
 
 def curie(name: str) -> URIRef:
@@ -296,7 +296,10 @@ class Writer:
         if claim.kind == "born":
             main = subject
             compared = self._life_date(g, claim, time, SCHEMA.birthDate, AP.birthDateOldStyle, negated)
-        if claim.kind == "died":
+        if claim.kind == "death-date":
+            main = subject
+            compared = self._life_date(g, claim, time, SCHEMA.deathDate, AP.deathDateOldStyle, negated)
+        if claim.kind in ("died", "shot", "suicide"):  # the event dates the person's death too
             compared += self._life_date(g, claim, time, SCHEMA.deathDate, AP.deathDateOldStyle, negated,
                                         event_has_date=True)
         if claim.kind in ("count", "attribute"):
@@ -308,7 +311,8 @@ class Writer:
             for key, value in claim.extra:
                 self._extra(g, main, key, value)
         # An event or document a statement names is attested by that statement's lines.
-        refs = [*claim.at, *claim.objects, *(v for k, v in claim.extra if isinstance(EXTRA_KEYS[k][1], tuple))]
+        refs = [claim.subject, *claim.at, *claim.objects,
+                *(v for k, v in claim.extra if isinstance(EXTRA_KEYS[k][1], tuple))]
         for ref in refs:
             if ref.startswith(("event/", "document/")) and self.iri(ref) != main:
                 self._cite(g, self.iri(ref), claim)
@@ -350,6 +354,9 @@ class Writer:
             g.add((node, AP.about, about))
             g.add((node, AP.property, prop))
             g.add((node, AP.value, val))
+            twin = _old_style(claim.time)
+            if twin is not None and prop in (AP.date, AP.startDate, SCHEMA.birthDate, SCHEMA.deathDate):
+                g.add((node, AP.oldStyle, date_literal(twin)))
             if window is not None:
                 if window.earliest:
                     g.add((node, AP.earliest, _day(window.earliest)))
@@ -383,18 +390,23 @@ class Writer:
         key += (t.start.key() if t.start else f"at-{t.at.key()}" if t.at
                 else f"to-{t.end.key()}" if t.end
                 else ids.slugify(claim.time.text or time.text) if t.kind != AP.Undated else "open")
-        signature = (t, claim.kind in ("member", "joined", "left"))
-        node = ids.entity("membership", key)
-        n = 1
-        while node in self._memberships and self._memberships[node] != signature:
-            n += 1
-            node = ids.entity("membership", f"{key}/{claim.source}" + (f"-{n}" if n > 2 else ""))
+        if claim.value:  # an envoy's place, or another word the post names besides its organ
+            key += f"/{ids.slugify(claim.value)}"
+        signature = (t, claim.value)
+        # One node per statement of a tenure: the same tenure stated the same way (by two
+        # sources, or twice by one) shares its node; a different statement gets its own.
+        candidates = [key] + ([f"{key}/to-{t.end.key()}"] if t.end and t.start else []) + [f"{key}/{claim.source}"]
+        candidates += [f"{key}/{claim.source}-{n}" for n in range(2, 100)]
+        node = next(ids.entity("membership", k) for k in candidates
+                    if self._memberships.get(ids.entity("membership", k), signature) == signature)
         self._memberships[node] = signature
         g.add((node, RDF.type, ORG.Membership))
         g.add((node, ORG.member, person))
         g.add((node, ORG.organization, organ))
         g.add((node, ORG.role, ids.entity("role", role)))
         g.add((node, AP.timeStatement, t.kind))
+        if claim.value:
+            g.add((node, RDFS.comment, Literal(claim.value, lang="en")))
         if t.start:
             g.add((node, AP.startDate, date_literal(t.start)))
         if t.end:
@@ -486,11 +498,15 @@ class Writer:
                 g.add((node, AP.addressee, target))
         if kind.membership and claim.kind != "joined":
             g.add((node, AP.organization, self.iri(claim.objects[0])))
+        if claim.kind in ("expelled", "reinstated", "joined-party") and not claim.objects:
+            g.add((node, AP.organization, ids.entity("organ", "party")))
+        if claim.kind == "joined-party" and claim.value:
+            g.add((node, AP.partyName, Literal(claim.value)))
         if claim.role and kind.membership or claim.kind == "resignation-attempt" and claim.role:
             g.add((node, AP.post, ids.entity("role", claim.role)))
         for at in claim.at:
             g.add((node, AP.atEvent, self.iri(at)))
-        if claim.value and claim.kind not in ("renamed",):
+        if claim.value and claim.kind not in ("renamed", "joined-party") and not kind.membership:
             g.add((node, AP.outcome, Literal(claim.value, lang="en")))
         self._point_time(g, node, claim, time)
         self._cite(g, node, claim)
@@ -563,7 +579,12 @@ class Writer:
         self._cite(g, node, claim)
         if time.kind == "undated":
             return []
-        value = Literal(time.text) if time.kind != "at" else self._time_literal(time)
+        if time.kind == "at":
+            value = self._time_literal(time)
+        elif time.kind == "range" and not time.text:
+            value = Literal(f"{time.start.iso()}/{time.end.iso()}")  # an ISO 8601 interval
+        else:
+            value = Literal(time.text)
         return [(node, AP.date, value, point_window(time), "date")]
 
     def _life_date(self, g: Graph, claim: Claim, time: StatedTime, prop, old_prop, negated: bool,
@@ -603,7 +624,11 @@ class Writer:
         if not negated:
             g.add((subject, prop, value))
             self._cite(g, subject, claim)
-        return [(subject, prop, value, None, prop.split("#")[-1].split("/")[-1])]
+        # A count holds at a time: its window keeps counts of different times apart.
+        window = point_window(self._resolve_time(claim)) if claim.kind == "count" else None
+        if window is not None and window.earliest is None and window.latest is None:
+            window = None
+        return [(subject, prop, value, window, prop.split("#")[-1].split("/")[-1])]
 
     def _extra(self, g: Graph, node: URIRef, key: str, value: str) -> None:
         prop_name, expected = EXTRA_KEYS[key]
@@ -618,6 +643,12 @@ class Writer:
                 g.add((node, SKOS.prefLabel, Literal(value, lang="en")))
         else:
             g.add((node, prop, Literal(value)))
+
+
+def _old_style(time: StatedTime) -> StatedDate | None:
+    """The Old Style twin of a point's date, where the source gives one."""
+    date = time.start if time.kind == "at" else None
+    return date.old_style if isinstance(date, StatedDate) else None
 
 
 def _vague(date) -> bool:
