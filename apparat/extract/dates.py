@@ -29,6 +29,7 @@ written                                     ``kind``    meaning
 ``until D``, ``till D``, ``up to D``        until       holds up to D (start not stated)
 ``between D1 and D2``, ``D1 or D2``         window      a point somewhere in D1 .. D2
 ``before D``, ``by D``, ``no later than D`` window      a point no later than D (``before``: earlier)
+``the 1920s``, ``early 1920s``              window      a point in the decade
 ``after D``, ``no earlier than D``          window      a point no earlier than D (``after``: later)
 ==========================================  ==========  ==========================================
 
@@ -294,8 +295,13 @@ _DASH = (r"\s*[–—]\s*|(?<=\b\d{4})-(?=(?:\d{2}|\d{4})\b(?!-))|\s+-\s+"
 _WORDS = {"to", "until", "till", "through", "thru"}
 
 
+_DECADE_RE = re.compile(r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?(?P<d>\d{3}0)s", re.I)
+
+
 def _date_or_ref(text: str, default_year: int | None = None) -> StatedDate | EventRef:
     text = text.strip()
+    if m := _DECADE_RE.fullmatch(text):  # "from the early 1920s": from the decade's first year
+        return StatedDate(int(m["d"]), approximate=True, qualifier=" ".join(text.split()).lower(), text=text)
     try:
         return parse_date(text, default_year)
     except DateSyntaxError:
@@ -334,6 +340,9 @@ def parse_time(text: str) -> StatedTime:
     low = shown.lower()
     if not shown:
         return StatedTime("undated")
+    if m := _DECADE_RE.fullmatch(shown):  # "the 1920s", "early 1920s": somewhere in the decade
+        first = int(m["d"])
+        return StatedTime("window", StatedDate(first, text=shown), StatedDate(first + 9, text=shown), text=shown)
     for word, kind, side, strict in (("between ", "window", None, False),
                                      ("from ", "from", "start", False),
                                      ("since ", "from", "start", False),

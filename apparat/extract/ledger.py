@@ -129,6 +129,12 @@ EXTRA_KEYS: dict[str, tuple[str, tuple[str, ...] | str]] = {
     "organ": ("ap:organization", ("organ",)),
     "person": ("ap:person", ("person",)),
     "successor": ("ap:successor", ("person",)),
+    "comment": ("rdfs:comment", "text"),
+    "publisher": ("dct:publisher", "literal"),
+    "pages": ("ap:pages", "literal"),
+    "old-name": ("ap:oldName", "literal"),
+    "topic": ("schema:about", _ANY),
+    "spouse": ("schema:spouse", ("person",)),
     "pref-label": ("skos:prefLabel", "text"),
     "given-name": ("foaf:givenName", "literal"),
     "family-name": ("foaf:familyName", "literal"),
@@ -293,7 +299,7 @@ def _claim(cells: dict[str, str], source_id: str, gazetteer: Gazetteer,
     except DateSyntaxError as err:
         raise ValueError(f"date: {err}") from None
     for ref in time.refs:
-        _resolve(gazetteer, ref.slug, ("event",), "date names an event that")
+        _resolve(gazetteer, ref.slug, ("event", "document"), "date names an event or document that")
     at = tuple(_resolve(gazetteer, ref, ("event",), "at", own) for ref in _split(cells["at"]))
     value = cells["value"] or None
     if kind.value is None and value:

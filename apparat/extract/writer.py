@@ -23,8 +23,9 @@ Events get ``ap:date`` (or ``ap:startDate``/``ap:endDate`` for meetings), and th
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from rdflib import Graph, Literal, URIRef
 from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
@@ -38,6 +39,12 @@ from .records import Claim, Span
 
 __all__ = ["EventDates", "Writer", "date_literal", "gazetteer_graph"]
 
+#: Classes of events that happen to one person (ap:person names them).
+_PERSONAL_CLASSES = {"ap:PersonalEvent", "ap:Death", "ap:Execution", "ap:Suicide", "ap:Election", "ap:Reelection",
+                     "ap:Cooptation", "ap:Appointment", "ap:Removal", "ap:Resignation", "ap:ResignationAttempt",
+                     "ap:Arrest", "ap:Exile", "ap:Trial", "ap:Rehabilitation", "ap:Reinstatement", "ap:Expulsion",
+                     "ap:JoiningParty", "ap:Signing"}
+_SLUG_RE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
 _PREFIXES = {"ap": AP, "org": ORG, "schema": SCHEMA, "skos": SKOS, "foaf": FOAF, "prov": PROV,
              "rdfs": RDFS, "dct": DCTERMS, "owl": OWL}
 _TIME_KINDS = {"range": AP.Range, "from": AP.OpenEnded, "until": AP.EndOnly, "at": AP.AtTime,
@@ -249,9 +256,9 @@ class Writer:
 
         try:
             resolved = time.resolved(lookup)
-        except LookupError as err:
-            # No source dates that event: the statement keeps its reference, undated.
-            return StatedTime("undated", text=f"{time.text} (no source dates {err.args[0]})")
+        except LookupError:
+            # No source dates that event: the statement keeps its reference (ap:dateAsStated), undated.
+            return StatedTime("undated", text=time.text)
         self._dated_by = list(used)
         return StatedTime(resolved.kind, resolved.start, resolved.end, resolved.strict, text=time.text)
 
@@ -284,6 +291,7 @@ class Writer:
         negated = claim.certainty == "negated"
         if kind.membership:
             main, compared = self._membership(g, claim, kind, time, negated)
+        event = None
         if kind.event or claim.kind in ("event",):
             event, event_compared = self._event(g, claim, kind, time, negated)
             compared += event_compared
@@ -301,15 +309,15 @@ class Writer:
             compared = self._life_date(g, claim, time, SCHEMA.deathDate, AP.deathDateOldStyle, negated)
         if claim.kind in ("died", "shot", "suicide"):  # the event dates the person's death too
             compared += self._life_date(g, claim, time, SCHEMA.deathDate, AP.deathDateOldStyle, negated,
-                                        event_has_date=True)
+                                        event_has_date=claim.kind != "died" or claim.source == "rogovin-1992")
         if claim.kind in ("count", "attribute"):
             main = subject
             compared = self._attribute(g, claim, negated)
         if main is None:
             main = subject
         if not negated:
-            for key, value in claim.extra:
-                self._extra(g, main, key, value)
+            for key, value in claim.extra:  # an election's citations and participants are the event's
+                self._extra(g, event or main, key, value)
         # An event or document a statement names is attested by that statement's lines.
         refs = [claim.subject, *claim.at, *claim.objects,
                 *(v for k, v in claim.extra if isinstance(EXTRA_KEYS[k][1], tuple))]
@@ -413,9 +421,10 @@ class Writer:
             g.add((node, AP.endDate, date_literal(t.end)))
         if t.at:
             g.add((node, AP.date, date_literal(t.at)))
-        if time.kind not in ("undated",) and (time.refs or time.kind == "window" or _vague(time.start)
-                                              or _vague(time.end) or claim.time.refs or claim.at):
-            g.add((node, AP.dateAsStated, Literal(claim.time.text or time.text)))
+        if (time.kind not in ("undated",) and (time.refs or time.kind == "window" or _vague(time.start)
+                                               or _vague(time.end) or claim.time.refs or claim.at)
+                or time.kind == "undated" and claim.time.kind != "undated"):
+            g.add((node, AP.dateAsStated, Literal(self.readable(claim.time.text or time.text))))
         self._date_notes(g, node, t.start, t.end, t.at)
         if t.held.earliest:
             g.add((node, AP.heldFrom, _day(t.held.earliest)))
@@ -469,8 +478,12 @@ class Writer:
                 self._labelled.add(node)
         if cls is not None:
             g.add((node, RDF.type, cls))
-        if claim.subject.startswith("person/") and claim.kind != "decision":
+        personal = not (claim.kind == "event" and entity is not None and entity.cls
+                        and not set(entity.cls) & _PERSONAL_CLASSES)
+        if claim.subject.startswith("person/") and claim.kind != "decision" and personal:
             g.add((node, AP.person, subject))
+        elif claim.subject.startswith("person/") and claim.kind != "decision":
+            g.add((node, AP.participant, subject))  # an event of many, not the person's own
         elif claim.kind == "decision" and claim.subject.startswith("organ/"):
             g.add((node, AP.organization, subject))
         elif claim.kind == "decision":
@@ -519,17 +532,27 @@ class Writer:
             compared.append((node, AP.atEvent, self.iri(at), None, f"at-{at.split('/', 1)[1]}"))
         return node, compared
 
+    def readable(self, text: str) -> str:
+        """A date as stated, with every event slug in it replaced by the event's label."""
+        def label(m):
+            entity = self.gazetteer.get("event", m[0])
+            return entity.label if entity else m[0]
+        return _SLUG_RE.sub(label, text)
+
     def _point_time(self, g: Graph, node: URIRef, claim: Claim, time: StatedTime) -> None:
         if time.kind == "undated":
+            if claim.time.kind != "undated" or claim.at:  # stated by an event no source dates
+                g.add((node, AP.dateAsStated, Literal(self.readable(claim.time.text or time.text
+                                                                    or f"at {claim.at[0].split('/', 1)[1]}"))))
             return
         w = point_window(time)
         if time.kind == "at" and isinstance(time.start, StatedDate):
             g.add((node, AP.date, date_literal(time.start)))
             self._date_notes(g, node, time.start)
             if _vague(time.start) or claim.time.refs or claim.at and claim.time.kind == "undated":
-                g.add((node, AP.dateAsStated, Literal(claim.time.text or time.text)))
+                g.add((node, AP.dateAsStated, Literal(self.readable(claim.time.text or time.text))))
         else:
-            g.add((node, AP.dateAsStated, Literal(claim.time.text or time.text)))
+            g.add((node, AP.dateAsStated, Literal(self.readable(claim.time.text or time.text))))
         if w.earliest:
             g.add((node, AP.earliestStart, _day(w.earliest)))
         if w.latest:
@@ -551,6 +574,8 @@ class Writer:
                 g.add((doc, AP.addressee, self.iri(obj)))
             if claim.value:
                 g.add((doc, DCTERMS.title, Literal(claim.value, lang="en")))
+        for at in claim.at:
+            g.add((doc, AP.atEvent, self.iri(at)))
         self._point_time(g, doc, claim, time)
         self._cite(g, doc, claim)
         if time.kind == "undated":
@@ -632,6 +657,8 @@ class Writer:
 
     def _extra(self, g: Graph, node: URIRef, key: str, value: str) -> None:
         prop_name, expected = EXTRA_KEYS[key]
+        if key == "concerns" and "/id/document/" in node:  # what a document is about (ap:concerns is an event's)
+            prop_name = EXTRA_KEYS["topic"][0]
         prop = curie(prop_name)
         if isinstance(expected, tuple):
             g.add((node, prop, self.iri(value)))
@@ -730,5 +757,22 @@ def compile_claims(claims: Iterable[Claim], gazetteer: Gazetteer,
     for c in claims:
         if c.kind == "meeting":
             dates.add(c.subject.split("/", 1)[1], c.source, c.time, c.spans)
-    return Writer(gazetteer, dates).write(claims)
+    named = [c for c in claims if c.id and c.kind not in ("meeting", "document", "wrote")]
+    named += [replace(c, id=c.subject.split("/", 1)[1]) for c in claims if c.kind == "document"]
+    for c in named:  # an event or document a row names and dates dates what refers to it, after meetings
+        dates.add(c.id, c.source, c.time, c.spans)
+    writer = Writer(gazetteer, dates)
+    for _ in range(5):  # "after X", where X is dated "after Y": resolve a few links deep
+        added = False
+        for c in named:
+            if c.time.refs and not any(src == c.source and spans == c.spans
+                                       for src, _, spans in dates.stated.get(c.id, [])):
+                writer._dated_by = []
+                resolved = writer._resolve_time(c)
+                if resolved.kind != "undated" and not resolved.refs:
+                    dates.add(c.id, c.source, resolved, c.spans)
+                    added = True
+        if not added:
+            break
+    return writer.write(claims)
 
