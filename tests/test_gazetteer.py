@@ -47,7 +47,8 @@ def test_a_duplicate_slug_names_both_rows(tmp_path):
     folder = tmp_path / "g"
     _write(folder, "persons.csv", "slug,label", "lenin,Lenin")
     extra = _write(folder, "persons-more.csv", "slug,label", "lenin,V. I. Lenin")
-    with pytest.raises(GazetteerError, match=rf"{re.escape(str(extra))}:2: person/lenin is already defined at .*persons.csv:2"):
+    where = re.escape(str(extra))
+    with pytest.raises(GazetteerError, match=rf"{where}:2: person/lenin is already defined at .*persons.csv:2"):
         load_gazetteer(folder)
 
 
