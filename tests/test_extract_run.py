@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import shutil
 from pathlib import Path
 
 import pytest
@@ -25,7 +26,9 @@ def test_extraction_is_deterministic_and_committed_triples_are_current(tmp_path)
     report = extract(SHARED / "corpus", one, wikidata, data_dir=ROOT / "triples")
     extract(SHARED / "corpus", two, wikidata, data_dir=ROOT / "triples")
     written = sorted(p.name for p in one.iterdir())
-    assert written == ["gazetteer.nt", "links.nt", "rogovin-1992.nt", "sources.nt"]
+    assert written == ["four-attempts-blog.nt", "gazetteer.nt", "links.nt", "resignations-forum-2023.nt",
+                       "rogovin-1992.nt", "sources.nt", "stalin-gensec-spartacus.nt",
+                       "stalin-vs-lenin-globalsecurity.nt"]
     for name in written:
         assert (one / name).read_bytes() == (two / name).read_bytes(), f"{name} differs between two runs"
         assert (one / name).read_bytes() == (ROOT / "triples" / name).read_bytes(), (
@@ -37,11 +40,14 @@ def test_extraction_is_deterministic_and_committed_triples_are_current(tmp_path)
 @pytest.mark.corpus
 @corpus
 def test_extract_command_reports_sections_and_unparsed_sentences(tmp_path, monkeypatch):
+    for data in ("gazetteer", "claims"):  # the inputs extraction reads beside the corpus
+        shutil.copytree(ROOT / "triples" / data, tmp_path / data)
     monkeypatch.setenv("APPARAT_TRIPLES_DIR", str(tmp_path))
     result = CliRunner().invoke(main, ["extract", "--corpus", str(SHARED / "corpus")])
     assert result.exit_code == 0, result.output
     for section in ("biographical notes:", "congress dates:", "glossary:", "footnote documents:",
-                    "life events (biographical notes):", "chapter mentions:", "wikidata links:"):
+                    "life events (biographical notes):", "chapter mentions:", "wikidata links:",
+                    "claims ledger: rogovin-1992:", "claims ledger: four-attempts-blog:", "gazetteer:"):
         assert section in result.output
     assert "unparsed organ-bearing sentences:" in result.output
 

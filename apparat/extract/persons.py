@@ -60,20 +60,23 @@ def membership_claim(rec, m, source_id: str, gazetteer: Gazetteer | None = None)
     """One stated interval of one role in one organ, as a claim."""
     role = ROLE_ALIASES.get(m.role, m.role)
     if role not in ROLES:
-        raise ValueError(f"role {m.role!r} of {rec.slug} is no role of the gazetteer")
+        raise ValueError(f"role {m.role!r} of {rec.slug} is no role of the gazetteer (roles.csv)")
     kind, at = "member", ()
-    if m.statement == "range":
+    statement = m.statement
+    if statement == "range" and (m.start is None or m.end is None):  # a record built without its statement
+        statement = "from" if m.start else "end" if m.end else "undated"
+    if statement == "range":
         time = StatedTime("range", m.start, m.end)
-    elif m.statement == "from":
+    elif statement == "from":
         time = StatedTime("from", m.start)
-    elif m.statement == "at":
+    elif statement == "at":
         time = StatedTime("at", m.start)
-    elif m.statement == "start":
+    elif statement == "start":
         kind = "elected"
         time = StatedTime("at", m.start) if m.start else StatedTime("undated")
         slug = _event_slug(m.event, gazetteer) if m.start is None else None
         at = (f"event/{slug}",) if slug else ()
-    elif m.statement == "end":
+    elif statement == "end":
         kind, time = "left", StatedTime("at", m.end)
     else:
         time = StatedTime("undated")

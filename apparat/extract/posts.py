@@ -27,15 +27,17 @@ Membership forms (``P`` = role + organ, ``D`` = dates)
     their first sentence; memberships are sorted by :meth:`MembershipClaim.sort_key`.
 
 Organs and roles
-    ``politburo``, ``orgburo``, ``secretariat`` (``secretary of CC``, ``Secretariat
-    of CC`` -> ``secretary``; ``General Secretary`` -> ``general-secretary``),
+    ``politburo``, ``orgburo``, ``secretariat`` (``secretary of CC`` -> ``secretary`` of
+    the Secretariat; ``[member of] Secretariat of CC`` -> ``full-member`` of it, not
+    thereby a secretary; ``General Secretary`` -> ``general-secretary``),
     ``central-committee``, ``central-control-commission`` (``chairman of CCC`` ->
     ``chairman``), ``party-control-commission`` (the KPK of 1934, not the CCC),
-    ``ecci`` (``Secretary of ECCI``, ``Secretariat of ECCI`` -> ``secretary``;
-    ``Chairman of Ispolkom of the Comintern`` -> ``chairman``), ``sovnarkom``
+    ``ecci`` (``Chairman of Ispolkom of the Comintern`` -> ``chairman``), its
+    Secretariat ``secretariat-ecci`` (``Secretary of ECCI`` -> ``secretary`` of it,
+    ``[member of] Secretariat of ECCI`` -> ``full-member`` of it), ``sovnarkom``
     (``SNK``), ``sovnarkom-rsfsr``, ``revvoensovet`` (RVS of the Republic). Plain
-    membership is ``full-member``; of a party organ ``deputy chairman`` is ``member``
-    (a membership implied by another post), of any other body ``deputy-chairman``.
+    membership is ``full-member``; ``deputy chairman`` is ``deputy-chairman``, of a
+    party organ too (a deputy chairman is not thereby a member).
 
 Posts beyond the party organs (``MembershipClaim.note`` holds an envoy's place)
     Editorships: ``Editor of|at|for``, ``editor-in-chief``, ``chief|main editor of``
@@ -211,7 +213,7 @@ _DIPLOMATS = {
 }
 _PARTY_ORGANS = {"politburo", "orgburo", "secretariat", "central-committee",
                  "central-control-commission"}
-#: Kinds whose roles keep the party reading (``deputy chairman`` is ``member``).
+#: Kinds whose roles keep the party reading.
 _PARTY_KINDS = _PARTY_ORGANS | {"general-secretary", "party-control-commission"}
 #: State bodies whose members a bare ``In X`` names (elsewhere it says where one worked).
 _COLLEGIAL = {"sovnarkom", "revvoensovet", "ecci", "secretariat-ecci", "vtsik", "tsik", "sto"}
@@ -269,7 +271,7 @@ class Grammar:
     @property
     def organ_slugs(self) -> frozenset[str]:
         """Every organ slug a claim can carry."""
-        base = {_base_slug(kind) for kind, _ in self.organs}
+        base = {_base_slug(kind) for kind, _ in self.organs} - {"general-secretary"} | {"secretariat"}
         return frozenset(base | {f"{s}-cpbu" for s in _PARTY_ORGANS} | set(self.rsfsr.values()))
 
 
@@ -330,8 +332,7 @@ class _Group:
 
 
 def _base_slug(kind: str) -> str:
-    return {"secretariat-ecci": "ecci", "diplomat": "narkomindel",
-            "trade-representative": "narkomtorg"}.get(kind, kind)
+    return {"diplomat": "narkomindel", "trade-representative": "narkomtorg"}.get(kind, kind)
 
 
 def _implied(gr: Grammar, kind: str, named: str) -> str | None:
@@ -360,13 +361,15 @@ def _role_slug(gr: Grammar, kind: str, role: str | None, implied: str | None = N
             return organ, None
         role_slug = {"candidate member": "candidate-member", "general secretary": "general-secretary",
                      "secretary": "secretary", "chairman": "chairman", "head": "head",
-                     "deputy chairman": "member"}.get(word, "full-member")
+                     "deputy chairman": "deputy-chairman"}.get(word, "full-member")
         if kind == "general-secretary":
             return "secretariat", "general-secretary"
+        # A secretary of the CC (of the ECCI) sits on its Secretariat; a member of the
+        # Secretariat is a member of it, not thereby a secretary.
         if kind == "central-committee" and role_slug in ("secretary", "general-secretary"):
             return "secretariat", role_slug
-        if kind in ("secretariat", "secretariat-ecci") and role_slug == "full-member":
-            role_slug = "secretary"
+        if kind == "ecci" and role_slug in ("secretary", "general-secretary"):
+            return "secretariat-ecci", role_slug
         return organ, role_slug
     if implied == "diplomat":
         return organ, "diplomat" if not word else None
