@@ -197,6 +197,7 @@ def read_ledgers(claims_dir: Path, gazetteer, sources) -> list:
                 claims += read_ledger(path, source_id, gazetteer, sources)
             except LedgerError as err:
                 errors += err.messages
+    errors += shared_id_errors(claims)
     if errors:
         raise LedgerError(errors)
     return claims
@@ -218,6 +219,26 @@ def _ledger_source_id(path: Path, claims_dir: Path) -> str:
     return relative.parts[0] if len(relative.parts) > 1 else path.stem
 
 
+#: Kinds whose event is one person's own: rows sharing its id must name that person.
+_OWN_EVENT_KINDS = {"died", "shot", "suicide", "arrested", "exiled", "sentenced", "rehabilitated",
+                    "expelled", "reinstated", "joined-party", "born"}
+
+
+def shared_id_errors(claims) -> list[str]:
+    """Rows that reuse the id of a person's own event (a death, an arrest …) under another subject.
+
+    Such a row would make the event that person's too; it wants an event of its own
+    with ``concerns=<id>`` instead.
+    """
+    owners: dict[str, set[str]] = {}
+    for c in claims:
+        if c.id and c.kind in _OWN_EVENT_KINDS:
+            owners.setdefault(c.id, set()).add(c.subject)
+    return [f"{c.origin}: id {c.id!r} is the {'/'.join(sorted(owners[c.id]))} event; "
+            f"a row about it under {c.subject!r} wants an id of its own and concerns={c.id}"
+            for c in claims if c.id in owners and c.subject not in owners[c.id]]
+
+
 def check_ledgers(triples_dir: Path, corpus_dir: Path | None, files: list[Path] | None = None) -> dict[str, int]:
     """Check ledger files (default: every one under ``triples/claims/``); return claims per file.
 
@@ -232,7 +253,7 @@ def check_ledgers(triples_dir: Path, corpus_dir: Path | None, files: list[Path] 
     sources = load_sources(corpus_dir) if corpus_dir and (Path(corpus_dir) / "sources.tsv").exists() else None
     if files is None:
         files = [p for paths in ledger_files(claims_dir).values() for p in paths]
-    counts, errors = {}, []
+    counts, errors, read = {}, [], []
     for path in files:
         try:
             claims = read_ledger(path, _ledger_source_id(path, claims_dir), gazetteer, sources)
@@ -240,6 +261,8 @@ def check_ledgers(triples_dir: Path, corpus_dir: Path | None, files: list[Path] 
             errors += err.messages
             continue
         counts[str(path)] = len(claims)
+        read += claims
+    errors += shared_id_errors(read)
     if errors:
         raise LedgerError(errors)
     return counts

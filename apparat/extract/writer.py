@@ -578,9 +578,11 @@ class Writer:
             g.add((doc, AP.atEvent, self.iri(at)))
         self._point_time(g, doc, claim, time)
         self._cite(g, doc, claim)
-        if time.kind == "undated":
-            return doc, []
-        return doc, [(doc, AP.date, self._time_literal(time), point_window(time), "date")]
+        compared = [] if time.kind == "undated" else [
+            (doc, AP.date, self._time_literal(time), point_window(time), "date")]
+        if claim.kind == "document":  # whom it is addressed to is compared too (rule meetings-disagree)
+            compared += [(doc, AP.addressee, self.iri(o), None, f"to-{o.split('/', 1)[1]}") for o in claim.objects]
+        return doc, compared
 
     def _meeting(self, g: Graph, claim: Claim, time: StatedTime, negated: bool):
         node = self.iri(claim.subject)
