@@ -235,8 +235,8 @@ def test_a_new_organ_and_a_spelling_variant_need_only_data(tmp_path):
 
 def test_a_row_reusing_a_persons_death_under_another_subject_is_refused(tmp_path):
     # A reader once gave "Stalin removed Frunze" the id of Frunze's death: that made the death Stalin's.
-    from apparat.extract.run import shared_id_errors
     from apparat.extract.records import Claim, Span
+    from apparat.extract.run import shared_id_errors
     died = Claim("s", (Span(1, 1),), "died", "person/frunze", id="frunze-death", origin="x.csv:2")
     blame = Claim("s", (Span(2, 2),), "event", "person/stalin", id="frunze-death", origin="x.csv:3")
     assert shared_id_errors([died, blame]) == [
