@@ -174,11 +174,25 @@ def test_defendant_and_sentence_are_one_trial_at_the_moscow_trial():
          ["Rehabilitation 1957-04-02", "Reinstatement 1957-04-09"]),
         ("Rehabilitated legally in 1956, and along party lines in 1962.",
          ["Rehabilitation 1956 legal rehabilitation", "Rehabilitation 1962 along party lines"]),
-        ("Not rehabilitated. Rehabilitation refused in 1990.", []),
+        ("Rehabilitation refused in 1990.", ["RehabilitationRefused 1990"]),
+        ("Rehabilitation rejected in 1956, 1959, and 1961; granted in 1990.",
+         ["Rehabilitation 1990", "RehabilitationRefused 1956", "RehabilitationRefused 1959",
+          "RehabilitationRefused 1961"]),
+        ("Not rehabilitated.", []),  # no event: a negated claim (next test)
     ],
 )
 def test_death_and_rehabilitation_forms(body, expected):
     assert only(body) == expected
+
+
+def test_not_rehabilitated_is_a_negated_claim_of_the_person():
+    _, g = parse(entry("Shot in 1938. Not rehabilitated."))
+    zaitsev = ids.entity("person", "zaitsev")
+    negated = [c for c in g.subjects(AP.certainty, AP.Negated)
+               if (c, AP.statedOf, zaitsev) in g and (c, AP.value, AP.Rehabilitation) in g]
+    assert len(negated) == 1
+    assert (negated[0], AP.property, RDF.type) in g
+    assert not list(g.subjects(RDF.type, AP.Rehabilitation))  # no rehabilitation is asserted
 
 
 def test_sentences_about_relatives_are_skipped():

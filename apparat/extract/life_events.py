@@ -30,8 +30,10 @@ Triggers and their dates
     ``committed suicide|shot himself`` -> ``ap:Suicide``; ``died|killed|murdered``
     -> ``ap:Death`` with the manner as outcome when stated. ``rehabilitated`` (every
     date after it: ``in 1988 and 1990``, ``legally on D1, and along party lines on
-    D2``) and ``Rehabilitation ... granted`` -> ``ap:Rehabilitation``; refused or
-    rejected rehabilitations and ``Not rehabilitated`` give no event. ``signed``
+    D2``) and ``Rehabilitation ... granted`` -> ``ap:Rehabilitation``;
+    ``Rehabilitation rejected|refused in D1, D2 …`` -> one ``ap:RehabilitationRefused``
+    per date; ``Not rehabilitated`` -> a negated rehabilitation claim (the note says it
+    did not happen: the claim is kept, no event is asserted). ``signed``
     with named documents -> one ``ap:Signing`` per document.
 
     A trigger's date is the first date after it (before the next trigger), unless that
@@ -193,9 +195,10 @@ class _Event:
     document: str | None = None
     trial: str | None = None
     defendant: bool = False
+    negated: bool = False  # the note says it did not happen ("Not rehabilitated")
 
     def key(self) -> tuple:
-        return (self.cls, self.kind, self.date, self.organ, self.outcome, self.document, self.trial)
+        return (self.cls, self.kind, self.date, self.organ, self.outcome, self.document, self.trial, self.negated)
 
 
 @dataclass
@@ -328,10 +331,12 @@ def _triggers(s: str, previous: str) -> tuple[list[_Trigger], bool]:
         if t.kind == "execution" and re.search(r"\b(?:to\s+be|were|was|also|whom)\s+$", before):
             ignored = True
             continue
-        if t.kind == "rehab" and (m.group().startswith(("rej", "ref")) or before.endswith("Not ")
-                                  or (m.group() == "granted" and "Rehabilitation" not in s)):
-            ignored = ignored or m.group() != "granted"
+        if t.kind == "rehab" and m.group() == "granted" and "Rehabilitation" not in s:
             continue
+        if t.kind == "rehab" and m.group().startswith(("rej", "ref")):
+            t.kind = "rehab-refused"
+        elif t.kind == "rehab" and before.endswith("Not "):
+            t.kind = "no-rehab"
         if t.kind == "expel":
             t.organ = _expel_organ(m, s, previous)
             if t.organ is None:
@@ -382,7 +387,7 @@ def _assign_dates(s: str, clause: tuple[int, int], trigs: list[_Trigger], groups
         seg = [g for g in single if t.end <= g.start and g.end <= seg_hi and g is not pre.get(i + 1)]
         if t.kind != "join":
             seg = [g for g in seg if g.last is None]
-        picked = seg if t.kind == "rehab" else seg[:1]
+        picked = seg if t.kind in ("rehab", "rehab-refused") else seg[:1]
         t.dates = [d for d in (resolve(g.first, g.start) for g in picked) if d]
         t.own = bool(t.dates)
         relative = re.search(r"\b(next|same)\s+day\b", s[t.end:seg_hi])
@@ -439,6 +444,10 @@ def _event(t: _Trigger, s: str, seg: str, lines) -> list[_Event]:
         return [_Event("Rehabilitation", "rehabilitation", d, [lines],
                        outcome=outcomes[i] if i < len(outcomes) else None)
                 for i, d in enumerate(dates)]
+    if t.kind == "rehab-refused":
+        return [_Event("RehabilitationRefused", "rehabilitation-refused", d, [lines]) for d in dates]
+    if t.kind == "no-rehab":
+        return [_Event("Rehabilitation", "rehabilitation", None, [lines], negated=True)]
     if t.kind == "sign":
         return [_Event("Signing", f"signing-{doc}", one, [lines], document=doc)
                 for doc in _documents(seg)]
@@ -667,7 +676,8 @@ def _unique(node: str, used: set[str]) -> str:
 #: Event class -> the ledger kind of its claim.
 _KINDS = {"JoiningParty": "joined-party", "Expulsion": "expelled", "Reinstatement": "reinstated",
           "Arrest": "arrested", "Trial": "sentenced", "Execution": "shot", "Suicide": "suicide",
-          "Death": "died", "Rehabilitation": "rehabilitated", "Signing": "signed"}
+          "Death": "died", "Rehabilitation": "rehabilitated", "Signing": "signed",
+          "RehabilitationRefused": "rehabilitation-refused"}
 
 
 def _spans(lines) -> tuple[Span, ...]:
@@ -679,7 +689,7 @@ def _time(date: StatedDate | None) -> StatedTime:
 
 
 def _event_claim(slug: str, e: _Event, used: set[str], source_id: str) -> Claim:
-    node = _unique(f"{slug}/{e.kind}/{_date_key(e.date)}", used)
+    node = _unique(f"{slug}/{'no-' if e.negated else ''}{e.kind}/{_date_key(e.date)}", used)
     objects = ()
     if e.organ and e.organ != "party":
         objects = (f"organ/{e.organ}",)
@@ -689,7 +699,8 @@ def _event_claim(slug: str, e: _Event, used: set[str], source_id: str) -> Claim:
         objects = (f"event/{e.trial}",)
     value = e.party_name if e.cls == "JoiningParty" else e.outcome
     return Claim(source_id, _spans(e.lines), _KINDS[e.cls], f"person/{slug}", objects=objects, time=_time(e.date),
-                 value=value, id=node, origin=f"{source_id} biographical notes: line {e.lines[0][0]}")
+                 value=value, id=node, certainty="negated" if e.negated else None,
+                 origin=f"{source_id} biographical notes: line {e.lines[0][0]}")
 
 
 def _membership_claim(slug: str, m: _Membership, source_id: str) -> Claim:

@@ -42,7 +42,7 @@ __all__ = ["EventDates", "Writer", "date_literal", "gazetteer_graph"]
 #: Classes of events that happen to one person (ap:person names them).
 _PERSONAL_CLASSES = {"ap:PersonalEvent", "ap:Death", "ap:Execution", "ap:Suicide", "ap:Election", "ap:Reelection",
                      "ap:Cooptation", "ap:Appointment", "ap:Removal", "ap:Resignation", "ap:ResignationAttempt",
-                     "ap:Arrest", "ap:Exile", "ap:Trial", "ap:Rehabilitation", "ap:Reinstatement", "ap:Expulsion",
+                     "ap:Arrest", "ap:Exile", "ap:Trial", "ap:Rehabilitation", "ap:RehabilitationRefused", "ap:Reinstatement", "ap:Expulsion",
                      "ap:JoiningParty", "ap:Signing"}
 _SLUG_RE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
 _PREFIXES = {"ap": AP, "org": ORG, "schema": SCHEMA, "skos": SKOS, "foaf": FOAF, "prov": PROV,
@@ -58,6 +58,7 @@ _EVENT_WORDS = {"elected": "election", "reelected": "reelection", "appointed": "
                 "expelled": "expulsion", "reinstated": "reinstatement", "arrested": "arrest",
                 "exiled": "exile", "sentenced": "trial", "shot": "execution", "died": "death",
                 "suicide": "suicide", "rehabilitated": "rehabilitation", "signed": "signing",
+                "rehabilitation-refused": "rehabilitation-refused",
                 "resignation-attempt": "resignation-attempt", "decision": "decision",
                 "renamed": "renaming", "joined-party": "joining-party"}
 
@@ -340,6 +341,7 @@ class Writer:
             self._claims.add(node)
             g.add((node, RDF.type, AP.Claim))
             g.add((node, AP.statementKind, Literal(claim.kind)))
+            g.add((node, AP.statedOf, self.iri(claim.subject)))
             self._cite(g, node, claim)
             for source, spans in self._dated_by:
                 self._cite(g, node, claim, AP.datedBy, source, spans)
