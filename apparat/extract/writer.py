@@ -42,7 +42,8 @@ __all__ = ["EventDates", "Writer", "date_literal", "gazetteer_graph"]
 #: Classes of events that happen to one person (ap:person names them).
 _PERSONAL_CLASSES = {"ap:PersonalEvent", "ap:Death", "ap:Execution", "ap:Suicide", "ap:Election", "ap:Reelection",
                      "ap:Cooptation", "ap:Appointment", "ap:Removal", "ap:Resignation", "ap:ResignationAttempt",
-                     "ap:Arrest", "ap:Exile", "ap:Trial", "ap:Rehabilitation", "ap:RehabilitationRefused", "ap:Reinstatement", "ap:Expulsion",
+                     "ap:Arrest", "ap:Exile", "ap:Trial", "ap:Rehabilitation",
+                     "ap:RehabilitationRefused", "ap:Reinstatement", "ap:Expulsion",
                      "ap:JoiningParty", "ap:Signing"}
 _SLUG_RE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
 _PREFIXES = {"ap": AP, "org": ORG, "schema": SCHEMA, "skos": SKOS, "foaf": FOAF, "prov": PROV,
