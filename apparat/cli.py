@@ -92,14 +92,19 @@ def build(build_dir, data, ontology, no_reasoning):
     "--corpus", type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
     help="Folder of the source texts and sources.tsv (default: ../shared/corpus).",
 )
-def extract(corpus):
+@click.option("--coverage", is_flag=True,
+              help="Print only the coverage table (claims per source, section and kind; Markdown, as in the README).")
+def extract(corpus, coverage):
     """Extract triples from the corpus into triples/ and report what was found."""
     from .extract.run import extract as run_extract
 
     settings = load_settings({"corpus_dir": corpus})
     wikidata = settings["corpus_dir"].parent / "wikidata" / "known-ids.tsv"
     report = run_extract(settings["corpus_dir"], settings["triples_dir"], wikidata)
-    click.echo("\n".join(report.lines()))
+    if coverage:
+        click.echo("\n".join(report.coverage_table()))
+        return
+    click.echo("\n".join(report.lines() + ["", "coverage (claims read):", *report.coverage_table()]))
 
 
 @main.command("check-ledger")

@@ -35,6 +35,16 @@ def test_extraction_is_deterministic_and_committed_triples_are_current(tmp_path)
             f"triples/{name} is stale: run `make extract` and commit the result")
     assert report.counts["biographical notes"]["persons"] == 73
     assert report.counts["chapter mentions"]["chapters"] == 49
+    # The coverage table: a row per chapter (49), per parsed section and per short text, and a
+    # total that is every claim read: the ledgers' rows and the parsers' claims.
+    table = report.coverage_table()
+    rows = table[2:-1]
+    assert sum(r.startswith("| rogovin-1992 | ch. ") for r in rows) == 49
+    assert {"| rogovin-1992 | biographical notes |", "| rogovin-1992 | table of congresses |",
+            "| four-attempts-blog | text |"} <= {r[:r.index(" |", r.index(" | ") + 3) + 2] for r in rows}
+    ledger = sum(sum(kinds.values()) for key, kinds in report.counts.items() if key.startswith("claims ledger:"))
+    parsed = sum(report.counts["life events (biographical notes)"].values())
+    assert int(table[-1].rsplit("|", 2)[-2]) == sum(report.coverage.values()) > ledger + parsed
 
 
 @pytest.mark.corpus

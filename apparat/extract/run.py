@@ -31,6 +31,21 @@ from .writer import compile_claims, gazetteer_graph
 
 MONOGRAPH = "rogovin-1992"
 
+#: Columns of the coverage table: ledger kinds grouped as a reader thinks of them.
+COVERAGE_GROUPS = {
+    "memberships": ("member", "elected", "reelected", "appointed", "coopted", "joined", "removed",
+                    "resigned", "left"),
+    "resignation attempts": ("resignation-attempt",),
+    "party and life events": ("joined-party", "expelled", "reinstated", "arrested", "exiled", "sentenced",
+                              "shot", "died", "suicide", "rehabilitated", "rehabilitation-refused", "born",
+                              "death-date"),
+    "documents": ("document", "wrote", "signed"),
+    "meetings and decisions": ("meeting", "decision"),
+    "other events": ("event", "renamed"),
+    "counts and attributes": ("count", "attribute"),
+}
+_GROUP_OF = {kind: group for group, kinds in COVERAGE_GROUPS.items() for kind in kinds}
+
 
 @dataclass
 class ExtractReport:
@@ -40,6 +55,26 @@ class ExtractReport:
     written: list[Path] = field(default_factory=list)
     unchanged: list[Path] = field(default_factory=list)
     unparsed: list[tuple[str, int, str]] = field(default_factory=list)  # (source id, line, sentence)
+    #: Claims read per (source, section, ledger kind): the table the README carries.
+    coverage: Counter = field(default_factory=Counter)
+
+    def coverage_table(self) -> list[str]:
+        """:attr:`coverage` as a Markdown table: one row per source and section, one column per kind group."""
+        groups = list(COVERAGE_GROUPS)
+        out = ["| source | section | " + " | ".join(groups) + " | all |",
+               "|---|---|" + "---:|" * (len(groups) + 1)]
+        rows = sorted({(src, sec) for src, sec, _ in self.coverage}, key=_section_order)
+        totals = Counter()
+        for src, sec in rows:
+            cells = Counter()
+            for (s, c, kind), n in self.coverage.items():
+                if (s, c) == (src, sec):
+                    cells[_GROUP_OF.get(kind, "other events")] += n
+            totals.update(cells)
+            out.append(f"| {src} | {sec} | " + " | ".join(str(cells[g] or "") for g in groups)
+                       + f" | {sum(cells.values())} |")
+        out.append("| **all** | | " + " | ".join(str(totals[g]) for g in groups) + f" | {sum(totals.values())} |")
+        return out
 
     def lines(self) -> list[str]:
         """The report as text lines (sentences are shown, never stored)."""
@@ -51,6 +86,25 @@ class ExtractReport:
         out += [f"  {src}:{line}: {sentence}" for src, line, sentence in self.unparsed]
         out += [f"wrote {p}" for p in self.written] + [f"unchanged {p}" for p in self.unchanged]
         return out
+
+
+def _section_order(row: tuple[str, str]) -> tuple:
+    src, sec = row
+    number = int(sec.split()[1].rstrip(".")) if sec.startswith("ch. ") else -1 if sec == "front matter" else 99
+    return (src != MONOGRAPH, src, number, sec)
+
+
+def sections_of(claim: Claim, chapters) -> str:
+    """The section a claim was read from: the parser's (``biographical notes``) or the chapter of its first line."""
+    if claim.origin.startswith(f"{claim.source} "):
+        return claim.origin[len(claim.source) + 1:].split(":", 1)[0]
+    if claim.source != MONOGRAPH:
+        return "text"
+    line = claim.first_line
+    if chapters and line < chapters[0].line_start:
+        return "front matter"
+    chapter = next((c for c in chapters if c.line_start <= line <= c.line_end), None)
+    return f"ch. {chapter.number}. {chapter.title}" if chapter else "back matter"
 
 
 def extract_monograph(lines: list[str], source_id: str, gazetteer: Gazetteer
@@ -161,6 +215,10 @@ def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = Non
                         for n, s in life_events.unparsed_events(records, lines[start:end], start + 1, lexicon)]
 
     claims = read_ledgers(data_dir / "claims", gazetteer, sources)
+    chapters = mentions.find_chapters(lines)
+    report.coverage = Counter((c.source, sections_of(c, chapters), c.kind) for c in parsed + claims)
+    for chapter in chapters:  # a chapter nothing was read from still gets its row
+        report.coverage[(MONOGRAPH, f"ch. {chapter.number}. {chapter.title}", "member")] += 0
     for graph_name, graph in compile_claims(parsed + claims, gazetteer).items():
         outputs[graph_name] = outputs.get(graph_name, Graph()) + graph
     for source_id in sorted({c.source for c in claims}):
