@@ -7,6 +7,8 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 CORPUS  ?= ../shared/corpus
 BUILD   ?= build
+# e.g. BENCH_BUILD="--scales 1,10 --owlrl-up-to 10" (see python -m apparat.bench_build --help)
+BENCH_BUILD ?=
 
 SOURCES := $(shell find ontology triples -type f \( -name '*.ttl' -o -name '*.nt' \) 2>/dev/null)
 CODE    := $(shell find apparat -name '*.py' 2>/dev/null)
@@ -53,8 +55,9 @@ test: $(STAMP) $(BROWSER) ## lint, then run the test suite
 	$(BIN)/ruff check apparat server tests
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## run the benchmarks, write $(BUILD)/bench.md
+bench: $(STAMP) ## run the benchmarks, write $(BUILD)/bench.md and $(BUILD)/bench-build.md
 	$(BIN)/python -m apparat.bench --out $(BUILD)/bench.md
+	$(BIN)/python -m apparat.bench_build --out $(BUILD)/bench-build.md $(BENCH_BUILD)
 
 clean: ## remove build output and caches (keeps .venv)
 	rm -rf $(BUILD) .pytest_cache .ruff_cache
