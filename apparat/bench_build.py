@@ -171,7 +171,8 @@ def main(argv=None) -> None:
                 print(f"    {results[engine]}", file=sys.stderr, flush=True)
             rows.append((name, results, with_owlrl))
             if "seconds" in results["fast build"] and "seconds" in results.get("owlrl build", {}):
-                same = _inferred_quads(tmp / "builds" / name / "fast") == _inferred_quads(tmp / "builds" / name / "owlrl")
+                builds = tmp / "builds" / name
+                same = _inferred_quads(builds / "fast") == _inferred_quads(builds / "owlrl")
                 checks.append(f"- {name}: fast and owlrl inferred graphs {'identical' if same else 'DIFFER'} "
                               f"({results['fast build']['inferred']:,} triples)")
             ntriples.unlink()
@@ -190,6 +191,12 @@ def _cell(result: dict | None) -> str:
     return f"{result['seconds']:.2f} s, {result['peak_mb']:,.0f} MB"
 
 
+def _ratio(top: dict | None, bottom: dict | None, fmt: str) -> str:
+    if top and bottom and "seconds" in top and "seconds" in bottom:
+        return fmt.format(top["seconds"] / bottom["seconds"])
+    return ""
+
+
 def _table(rows, args) -> list[str]:
     lines = ["## Build with reasoning (seconds, peak resident memory)", "",
              f"Child processes, each stopped past {args.max_mb:,.0f} MB or {args.timeout:.0f} s. "
@@ -200,9 +207,8 @@ def _table(rows, args) -> list[str]:
     for name, results, with_owlrl in rows:
         raw, fast, owl, again = (results.get(k) for k in ("raw reasonable", "fast build", "owlrl build",
                                                           "unchanged rebuild"))
-        ratio = f"{fast['seconds'] / raw['seconds']:.2f}" if fast and raw and "seconds" in fast and "seconds" in raw else ""
-        owl_ratio = (f"{owl['seconds'] / fast['seconds']:.1f}" if owl and fast and "seconds" in owl
-                     and "seconds" in fast else "")
+        ratio = _ratio(fast, raw, "{:.2f}")
+        owl_ratio = _ratio(owl, fast, "{:.1f}")
         steps = ", ".join(f"{k} {v:.1f}" for k, v in fast.get("timings", {}).items()) if fast else ""
         asserted = f"{fast['asserted']:,}" if fast and "asserted" in fast else ""
         lines.append(f"| {name} | {asserted} | {_cell(raw)} | {_cell(fast)} | {ratio} | "
