@@ -24,7 +24,7 @@ from pathlib import Path
 from .. import __version__
 from ..errors import BuildError
 from ..layout import DATASET_FILE, MANIFEST_FILE
-from ..namespaces import INFERRED_GRAPH
+from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from . import progress as progress_module
 from .inputs import BuildInputs, cache_key
 from .install import install, write_manifest
@@ -96,8 +96,10 @@ def validate_step(ctx: BuildContext) -> None:
 
 def reason_step(ctx: BuildContext) -> None:
     asserted = union(ctx.graphs)
-    with ctx.progress.task("reason", unit="rounds") as advance:
-        inference = infer(asserted, ctx.reasoner, on_round=lambda _round, _size: advance(1))
+    ontology = {node for t in ctx.graphs.get(str(ONTOLOGY_GRAPH), ()) for node in t}
+    with ctx.progress.task("reason", unit="parts") as advance:
+        inference = infer(asserted, ctx.reasoner, shared=ontology,
+                          on_round=lambda done, total: advance(1, total=total))
     ctx.report.reasoner = inference.reasoner
     ctx.report.notes += inference.notes
     for note in inference.notes:

@@ -35,13 +35,14 @@ class Inference:
     notes: list[str] = field(default_factory=list)
 
 
-def infer(asserted: set[Triple], reasoner: str = "fast", *,
+def infer(asserted: set[Triple], reasoner: str = "fast", *, shared: Iterable = (),
           on_round: Callable[[int, int], None] = lambda _r, _n: None) -> Inference:
     """Compute the OWL 2 RL closure of ``asserted`` and return what it adds.
 
     Args:
         asserted: every asserted triple (the ontology included), as rdflib terms.
         reasoner: ``"fast"`` or ``"owlrl"``.
+        shared: nodes of the ontology (lets the fast path reason in parts).
         on_round: progress callback (round number, closure size) of the fast path.
 
     Returns:
@@ -58,7 +59,7 @@ def infer(asserted: set[Triple], reasoner: str = "fast", *,
         from .fast import Unsupported, closure
 
         try:
-            full = closure(asserted, on_round=on_round)
+            full = closure(asserted, shared=shared, on_round=on_round)
         except Unsupported as why:
             notes.append(f"fast path not applicable ({why}); used owlrl")
             reasoner = "owlrl"
