@@ -92,7 +92,7 @@ def build(build_dir, data, ontology, no_reasoning, reasoner, force):
     click.echo(f"{report.asserted:>8}  asserted\n{report.inferred:>8}  inferred")
     how = f", reasoner {report.reasoner}" if report.reasoner else ""
     state = "unchanged" if report.reused else "built"
-    click.echo(f"{state} {settings['build_dir']} in {sum(report.timings.values()):.2f} s{how}")
+    click.echo(f"{state} {settings['build_dir']} in {report.seconds:.2f} s{how}")
 
 
 @main.command()

@@ -36,14 +36,14 @@ class Inference:
 
 
 def infer(asserted: set[Triple], reasoner: str = "fast", *, shared: Iterable = (),
-          on_round: Callable[[int, int], None] = lambda _r, _n: None) -> Inference:
+          on_round: Callable[[int, int | None], None] = lambda _r, _n: None) -> Inference:
     """Compute the OWL 2 RL closure of ``asserted`` and return what it adds.
 
     Args:
         asserted: every asserted triple (the ontology included), as rdflib terms.
         reasoner: ``"fast"`` or ``"owlrl"``.
         shared: nodes of the ontology (lets the fast path reason in parts).
-        on_round: progress callback (round number, closure size) of the fast path.
+        on_round: progress of the fast path: (round, ``None``) or (part, how many parts).
 
     Returns:
         The inferred triples, without noise and without asserted triples.

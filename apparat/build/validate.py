@@ -18,6 +18,9 @@ class ValidationFailed(BuildError):
         self.report_text = report_text
         super().__init__("SHACL validation failed:\n" + report_text)
 
+    def __reduce__(self):  # raised in the validation process, re-raised in the build's
+        return type(self), (self.report_text,)
+
 
 def validate(data: Iterable[Triple], shapes: Iterable[Triple]) -> None:
     """Check the asserted triples (every graph together, with the ontology) against ``shapes``.
