@@ -185,3 +185,24 @@ def test_progress_on_a_terminal_shows_counts_and_rates(tmp_path):
         shown.display.refresh()
     shown.close()
     assert "parse" in screen.getvalue() and "2/4" in screen.getvalue() and "files" in screen.getvalue()
+
+
+def test_build_command_takes_a_reasoner_and_skips_an_unchanged_build(tmp_path):
+    from click.testing import CliRunner
+
+    from apparat.cli import main
+
+    (tmp_path / "data.ttl").write_text("<http://example.org/tom> a <http://example.org/Cat> .\n")
+    (tmp_path / "onto.ttl").write_text("<http://example.org/Cat> <http://www.w3.org/2000/01/rdf-schema#subClassOf> "
+                                       "<http://example.org/Animal> .\n")
+    command = ["build", "--data", str(tmp_path / "data.ttl"), "--ontology", str(tmp_path / "onto.ttl"),
+               "--build-dir", str(tmp_path / "build")]
+    first = CliRunner().invoke(main, [*command, "--reasoner", "owlrl"])
+    assert first.exit_code == 0, first.output
+    assert "reasoner owlrl" in first.output and "reason: " in first.output
+    again = CliRunner().invoke(main, [*command, "--reasoner", "owlrl"])
+    assert again.exit_code == 0 and "unchanged" in again.output and "reason: " not in again.output
+    forced = CliRunner().invoke(main, [*command, "--reasoner", "owlrl", "--force"])
+    assert "built" in forced.output and "reason: " in forced.output
+    bad = CliRunner().invoke(main, [*command, "--reasoner", "pellet"])
+    assert bad.exit_code == 2
