@@ -41,6 +41,11 @@ RULES = [
     pytest.param(
         [(P, OWL.propertyChainAxiom, BNode("_:c")), *rdf_list("c", Q, R, Q), (X, Q, Y), (Y, R, X), (X, Q, Z)],
         (X, P, Z), id="prp-spo2: a chain of three links"),
+    pytest.param([(P, OWL.inverseOf, Q), (X, P, Y)], (Y, Q, X), id="prp-inv1"),
+    pytest.param([(P, OWL.inverseOf, Q), (X, Q, Y)], (Y, P, X), id="prp-inv2"),
+    pytest.param([(P, RDFS.subPropertyOf, Q), (X, P, Y)], (X, Q, Y), id="prp-spo1"),
+    pytest.param([(P, OWL.equivalentProperty, Q), (X, Q, Y)], (X, P, Y), id="prp-eqp2"),
+    pytest.param([(P, RDF.type, OWL.SymmetricProperty), (X, P, Y)], (Y, P, X), id="prp-symp"),
     pytest.param([(A, RDF.type, OWL.Class)], (A, RDFS.subClassOf, OWL.Thing), id="scm-cls: C under owl:Thing"),
     pytest.param([(A, RDF.type, OWL.Class)], (OWL.Nothing, RDFS.subClassOf, A), id="scm-cls: owl:Nothing under C"),
     pytest.param([(A, RDF.type, OWL.Class)], (A, OWL.equivalentClass, A), id="scm-cls: C equivalent to itself"),
