@@ -21,10 +21,13 @@ BROWSER := $(VENV)/.browser
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
+# pip shows what it fetches and installs on a terminal, and stays quiet elsewhere (CI, logs).
+PIP_QUIET = $$([ -t 1 ] || echo --quiet)
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install $(PIP_QUIET) --upgrade pip
+	$(BIN)/pip install $(PIP_QUIET) -e '.[test]'
 	touch $@
 
 # Browser tests drive Debian's chromium + chromedriver. Installed here when
