@@ -87,7 +87,8 @@ def closure(asserted: set[Triple], *, shared: Iterable = (), batch_size: int = B
     return _closure(asserted, on_round=on_round)
 
 
-def _closure(asserted: set[Triple], *, on_round: Callable[[int, int | None], None] = lambda _r, _n: None) -> set[Triple]:
+def _closure(asserted: set[Triple], *,
+             on_round: Callable[[int, int | None], None] = lambda _r, _n: None) -> set[Triple]:
     """The closure of ``asserted`` in one piece (see :func:`closure`)."""
     why = unsupported(asserted)
     if why:

@@ -12,7 +12,8 @@ class _Namespace:
 
 
 RDF = _Namespace("http://www.w3.org/1999/02/22-rdf-syntax-ns#", "type first rest nil Property")
-RDFS = _Namespace("http://www.w3.org/2000/01/rdf-schema#", "subClassOf subPropertyOf domain range Datatype label comment")
+RDFS = _Namespace("http://www.w3.org/2000/01/rdf-schema#",
+                  "subClassOf subPropertyOf domain range Datatype label comment")
 OWL = _Namespace(
     "http://www.w3.org/2002/07/owl#",
     "Class Thing Nothing sameAs propertyChainAxiom equivalentClass equivalentProperty inverseOf "
