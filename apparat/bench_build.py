@@ -229,8 +229,10 @@ def _table(rows, args) -> list[str]:
         owl_ratio = _ratio(owl, fast, "{:.1f}")
         steps = ", ".join(f"{k} {v:.1f}" for k, v in fast.get("timings", {}).items()) if fast else ""
         asserted = f"{fast['asserted']:,}" if fast and "asserted" in fast else ""
+        rebuilt = again and "seconds" in again and not again.get("reused")
+        again_cell = _cell(again) + (" (not reused: rebuilt)" if rebuilt else "")
         lines.append(f"| {name} | {asserted} | {_cell(raw)} | {_cell(fast)} | {ratio} | "
-                     f"{_cell(owl) if with_owlrl else 'not run'} | {owl_ratio} | {_cell(again)} | {steps} |")
+                     f"{_cell(owl) if with_owlrl else 'not run'} | {owl_ratio} | {again_cell} | {steps} |")
     return lines
 
 
