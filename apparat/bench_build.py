@@ -183,6 +183,9 @@ def main(argv=None) -> None:
             results = {}
             engines = ["raw reasonable", "fast build", "unchanged rebuild"] + (["owlrl build"] if with_owlrl else [])
             for engine in engines:
+                if engine == "unchanged rebuild" and "seconds" not in results["fast build"]:
+                    results[engine] = {"failed": "not run (no build to reuse)"}
+                    continue
                 target = tmp / "builds" / name / ("owlrl" if engine == "owlrl build" else "fast")
                 print(f"{name}: {engine} …", file=sys.stderr, flush=True)
                 results[engine] = _measure(engine, spec, target, max_mb=args.max_mb, timeout=args.timeout)
