@@ -7,6 +7,8 @@ HOST    ?= 127.0.0.1
 PORT    ?= 8000
 CORPUS  ?= ../shared/corpus
 BUILD   ?= build
+# e.g. BENCH_BUILD="--scales 1,10 --owlrl-up-to 10" (see python -m apparat.bench_build --help)
+BENCH_BUILD ?=
 
 SOURCES := $(shell find ontology triples -type f \( -name '*.ttl' -o -name '*.nt' \) 2>/dev/null)
 CODE    := $(shell find apparat -name '*.py' 2>/dev/null)
@@ -19,10 +21,13 @@ BROWSER := $(VENV)/.browser
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
+# pip shows what it fetches and installs on a terminal, and stays quiet elsewhere (CI, logs).
+PIP_QUIET = $$([ -t 1 ] || echo --quiet)
+
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[test]'
+	$(BIN)/pip install $(PIP_QUIET) --upgrade pip
+	$(BIN)/pip install $(PIP_QUIET) -e '.[test]'
 	touch $@
 
 # Browser tests drive Debian's chromium + chromedriver. Installed here when
@@ -53,8 +58,9 @@ test: $(STAMP) $(BROWSER) ## lint, then run the test suite
 	$(BIN)/ruff check apparat server tests
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## run the benchmarks, write $(BUILD)/bench.md
+bench: $(STAMP) ## run the benchmarks, write $(BUILD)/bench.md and $(BUILD)/bench-build.md
 	$(BIN)/python -m apparat.bench --out $(BUILD)/bench.md
+	$(BIN)/python -m apparat.bench_build --out $(BUILD)/bench-build.md $(BENCH_BUILD)
 
 clean: ## remove build output and caches (keeps .venv)
 	rm -rf $(BUILD) .pytest_cache .ruff_cache

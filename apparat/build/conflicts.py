@@ -15,7 +15,11 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
-__all__ = ["apply_rules", "rule_files"]
+from ..namespaces import CONFLICTS_GRAPH
+from .parse import Graphs
+from .terms import Triple, from_ox, to_ox
+
+__all__ = ["apply_rules", "conflicts_graph", "rule_files"]
 
 
 def rule_files(queries_dir: Path) -> list[Path]:
@@ -40,3 +44,11 @@ def apply_rules(quads: Iterable[ox.Quad], rules: Sequence[Path]) -> list[ox.Trip
             raise SyntaxError(f"{path}: {err}") from None
         out.update(result)
     return sorted(out, key=str)
+
+
+def conflicts_graph(graphs: Graphs, rules: Sequence[Path]) -> tuple[str, set[Triple]]:
+    """The graph ``…/graph/conflicts``: what ``rules`` find in the asserted ``graphs``."""
+    quads = (ox.Quad(*(to_ox(t) for t in triple), ox.DefaultGraph() if g is None else ox.NamedNode(g))
+             for g, triples in graphs.items() for triple in triples)
+    found = {(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in apply_rules(quads, rules)}
+    return str(CONFLICTS_GRAPH), found
