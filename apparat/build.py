@@ -31,6 +31,7 @@ from . import __version__
 from .errors import BuildError
 from .layout import DATASET_FILE, MANIFEST_FILE
 from .namespaces import DEFAULT_DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_for_triples_file
+from .query.store import write_store
 from .reason import materialize_inferences
 from .terms import to_ox, to_rdflib
 from .triples_io import find_rdf_files, read_quads, stem
@@ -207,6 +208,7 @@ def _install(ds: Dataset, report: BuildReport, build_dir: Path) -> None:
             "inputs": report.inputs,
         }
         (staging / MANIFEST_FILE).write_text(json.dumps(manifest, indent=2) + "\n", encoding="utf-8")
+        write_store(staging)  # the read-only store serving opens (apparat/query/store.py)
         _swap(staging, build_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

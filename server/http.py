@@ -6,22 +6,28 @@
   build's etag combined with the request's URL and Accept header, and
   Last-Modified is the build time; conditional requests get 304.
 - gzip when the client accepts it and the body is worth compressing.
+- Bodies over ``max_request_bytes`` are refused with 413 from the request
+  line and headers alone, before a byte of the body is read.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import time
 from datetime import datetime
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 _MIN_GZIP = 1024
 
 
 def init_app(app: Flask) -> None:
+    app.wsgi_app = _BodyCap(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
+
     @app.before_request
     def _preflight():
+        g.started = time.monotonic()  # the query deadline counts from here
         if request.method == "OPTIONS":
             response = app.make_default_options_response()
             return _cors(response)
@@ -46,8 +52,27 @@ def _cors(response):
     return response
 
 
+class _BodyCap:
+    """WSGI middleware: a declared body over ``limit`` bytes gets 413 before anything reads it."""
+
+    def __init__(self, wsgi_app, limit: int):
+        self.wsgi_app, self.limit = wsgi_app, limit
+
+    def __call__(self, environ, start_response):
+        length = environ.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > self.limit:
+            body = f"Payload too large: request bodies are limited to {self.limit} bytes\n".encode()
+            start_response("413 Payload Too Large", [("Content-Type", "text/plain"), ("Connection", "close"),
+                                                     ("Content-Length", str(len(body)))])
+            return [body]
+        return self.wsgi_app(environ, start_response)
+
+
 def _validators(app: Flask, response) -> None:
-    manifest = app.extensions["apparat.dataset"].manifest
+    if response.get_etag()[0]:  # answers carry the build's checksum already
+        response.last_modified = datetime.fromisoformat(app.extensions["apparat"].manifest["built_at"])
+        return
+    manifest = app.extensions["apparat"].manifest
     key = "\n".join((manifest["etag"], request.full_path, request.headers.get("Accept", "")))
     response.set_etag(hashlib.sha256(key.encode()).hexdigest()[:32], weak=True)
     response.last_modified = datetime.fromisoformat(manifest["built_at"])

@@ -201,8 +201,8 @@ def test_the_monograph_states_the_new_posts(monograph):
 
 def test_the_repository_builds_with_the_new_posts(tmp_path):
     from apparat.build import BuildInputs, build
+    from apparat.query.local import load_dataset
     from apparat.settings import load_settings
-    from apparat.store import load_dataset
 
     settings = load_settings({"build_dir": tmp_path / "b"})
     build(BuildInputs.from_settings(settings), tmp_path / "b")  # raises if SHACL fails

@@ -15,11 +15,10 @@ import threading
 import pytest
 import requests
 from conftest import ALLOWED_SERVICE, TEST_ENV
+from harness import ServerProcess
 from rdflib import Graph, Namespace
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
-
-from apparat.serve import ServerProcess
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
