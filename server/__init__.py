@@ -36,7 +36,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     engine = engine_for(build, settings)
     pool = ExecutorPool(build.build_dir, build.etag, engine, size=settings["query_executors"],
                         timeout=settings["query_timeout"], client_limit=settings["client_queries"],
-                        queue_limit=settings["query_queue"])
+                        queue_limit=settings["query_queue"], in_memory=settings["executor_store"] == "memory")
     app.config["APPARAT"] = settings
     # Bodies over the cap are refused before they are read (413), also when chunked.
     app.config["MAX_CONTENT_LENGTH"] = settings["max_request_bytes"]

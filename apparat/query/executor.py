@@ -115,8 +115,12 @@ def _die_with_parent(parent: int) -> None:
     threading.Thread(target=watch, daemon=True, name="apparat-parent-watchdog").start()
 
 
-def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int) -> None:
-    """Executor main loop: one request in, its answer out in chunks, until told to stop."""
+def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memory: bool = False) -> None:
+    """Executor main loop: one request in, its answer out in chunks, until told to stop.
+
+    With ``in_memory`` the executor copies the store into memory first (joins run
+    several times faster; each executor then holds its own copy: see README).
+    """
     _die_with_parent(parent)
     import pyoxigraph as ox
 
@@ -126,6 +130,10 @@ def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int) -> None
 
     try:
         store = open_store(Path(build_dir), etag)
+        if in_memory:
+            copy = ox.Store()
+            copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            store = copy
     except errors.KgError as err:
         conn.send(("bug", str(err)))
         return
@@ -192,10 +200,11 @@ def _term(text: str, ox):
 # --- the pool, in the web process -------------------------------------------------------------
 
 class _Executor:
-    def __init__(self, build_dir: Path, etag: str, engine: Engine):
+    def __init__(self, build_dir: Path, etag: str, engine: Engine, in_memory: bool = False):
         parent, child = _CONTEXT.Pipe()
         self.conn = parent
-        self.process = _CONTEXT.Process(target=_serve, args=(child, str(build_dir), etag, engine, os.getpid()),
+        self.process = _CONTEXT.Process(target=_serve,
+                                        args=(child, str(build_dir), etag, engine, os.getpid(), in_memory),
                                         daemon=True, name="apparat-executor")
         self.process.start()
         child.close()
@@ -231,10 +240,13 @@ class ExecutorPool:
         timeout: seconds a request may take, every wait included.
         client_limit: queries one client address may run at once.
         queue_limit: requests that may wait for an executor; more get ServerBusy.
+        in_memory: each executor copies the store into memory (faster joins, a copy each).
     """
 
     def __init__(self, build_dir: Path, etag: str, engine: Engine, *, size: int, timeout: float,
-                 client_limit: int = 2, queue_limit: int = 64, start_timeout: float = 60.0):
+                 client_limit: int = 2, queue_limit: int = 64, in_memory: bool = False,
+                 start_timeout: float = 60.0):
+        self.in_memory = in_memory
         self.build_dir, self.etag, self.engine = Path(build_dir), etag, engine
         self.size, self.timeout, self.start_timeout = size, timeout, start_timeout
         self.client_limit, self.queue_limit = max(1, client_limit), queue_limit
@@ -275,7 +287,7 @@ class ExecutorPool:
                 return
             for attempt in range(1, 4):
                 try:
-                    executor = _Executor(self.build_dir, self.etag, self.engine)
+                    executor = _Executor(self.build_dir, self.etag, self.engine, self.in_memory)
                     executor.wait_ready(self.start_timeout)
                 except Exception:
                     _LOG.exception("query executor start %d failed", attempt)
