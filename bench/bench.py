@@ -1,151 +1,462 @@
-"""``make bench``: build, query and HTTP numbers, written as a Markdown table.
+"""``make bench``: Apparat against ``oxigraph serve-read-only`` and rdflib-endpoint, same data, same run.
 
-Every number is paired with a peer measured in the same run (these machines
-are noisy, so ratios travel better than seconds): pyoxigraph against rdflib's
-own SPARQL engine on the same built dataset, and HTTP through gunicorn
-against the same query called in-process. Only 127.0.0.1 is contacted, and
-every loop is bounded.
+Every server gets the same build (oxigraph serves the build's own store, whose
+default graph holds the union; rdflib-endpoint loads ``dataset.nq``) and the
+same query texts (every prefix declared), driven by wrk at 1, 4 and 16
+connections. Numbers travel as ratios measured in the same run: these
+machines are shared and noisy. Only 127.0.0.0/8 is contacted, every load is
+bounded in time, and every server started is stopped.
 
-Run: ``python -m apparat.bench [--out build/bench.md] [--requests N]``.
+Run: ``python bench/bench.py --build-dir build [--seconds 4] [--out bench/results]``.
+Writes ``bench/results/bench.md`` (and ``.json``).
 """
 
 from __future__ import annotations
 
 import argparse
-import concurrent.futures
-import statistics
+import json
+import os
+import re
+import shutil
+import signal
+import socket
+import subprocess
+import sys
 import tempfile
+import threading
 import time
 import urllib.parse
 import urllib.request
+from contextlib import contextmanager
 from pathlib import Path
 
-from .build import BuildInputs, build
-from .queries import load_saved_queries
-from .serve import ServerProcess
-from .settings import load_settings
-from .sparql import run_query
-from .store import load_dataset
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "tests"))
 
+from harness import ServerProcess, family  # noqa: E402
+
+PREFIXES = """PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX rdfs: <http://www.w3.org/2000/01/rdf-schema#>
+PREFIX ap: <https://w3id.org/apparat/ontology#>
+"""
+PERSON = "https://w3id.org/apparat/id/person/"
+RESULTS = "application/sparql-results+json"
 QUERIES = {
-    "organ hierarchy (transitive, inferred)":
-        "SELECT ?a ?b WHERE { ?a org:subOrganizationOf ?b }",
-    "memberships with labels (5-way join)":
-        "SELECT ?p ?l ?o ?r WHERE { ?m org:member ?p ; org:organization ?o ; org:role ?r . "
-        "?p rdfs:label ?l . ?o a ap:PartyOrgan }",
-    "co-membership (self-join)":
-        "SELECT DISTINCT ?a ?b WHERE { ?m1 org:member ?a ; org:organization ?o . "
-        "?m2 org:member ?b ; org:organization ?o . FILTER(STR(?a) < STR(?b)) }",
+    "point lookup, repeated": (f"SELECT ?p ?o WHERE {{ <{PERSON}bukharin> ?p ?o }}", RESULTS),
+    "point lookup, distinct IRIs": ("SELECT ?p ?o WHERE { <IRI> ?p ?o } LIMIT N", RESULTS),
+    "3-way join": (PREFIXES + "SELECT ?p ?o ?l WHERE { ?m org:member ?p . ?m org:organization ?o . "
+                   "?o rdfs:label ?l }", RESULTS),
+    "aggregate": (PREFIXES + "SELECT ?o (COUNT(?m) AS ?n) WHERE { ?m org:organization ?o } GROUP BY ?o "
+                  "ORDER BY DESC(?n) ?o", RESULTS),
+    "CONSTRUCT": (PREFIXES + "CONSTRUCT { ?p rdfs:label ?l } WHERE { ?p a ap:Person ; rdfs:label ?l }",
+                  "text/turtle"),
+    "saved query (politburo-in-year 1926)": (None, RESULTS),
 }
+CONNECTIONS = (1, 4, 16)
+CHEAP = f"ASK {{ <{PERSON}bukharin> ?p ?o }}"
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l }"
 
 
-def _median_ms(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append((time.perf_counter() - start) * 1000)
-    return statistics.median(times)
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
 
 
-def _rdflib_dataset(build_dir: Path):
-    from rdflib import Dataset
-
-    from .namespaces import PREFIXES
-
-    ds = Dataset(default_union=True)
-    ds.parse(build_dir / "dataset.nq", format="nquads")
-    return ds, PREFIXES
-
-
-def bench_engines(build_dir: Path, repeat: int) -> list[tuple[str, float, float]]:
-    dataset = load_dataset(build_dir)
-    rdflib_ds, prefixes = _rdflib_dataset(build_dir)
-    rows = []
-    for name, text in QUERIES.items():
-        ox_ms = _median_ms(lambda t=text: run_query(dataset, t, max_rows=10**9), repeat)
-        rdf_ms = _median_ms(lambda t=text: list(rdflib_ds.query(t, initNs=prefixes)), max(1, repeat // 5))
-        rows.append((name, ox_ms, rdf_ms))
-    return rows
-
-
-def bench_http(build_dir: Path, url_path: str, requests_total: int, threads: int) -> dict[str, float]:
-    def fetch(base: str) -> None:
-        with urllib.request.urlopen(base + url_path, timeout=30) as response:
-            response.read()
-
-    with ServerProcess(build_dir, "--workers", "2") as server:
-        with concurrent.futures.ThreadPoolExecutor(threads) as pool:  # warm up every worker
-            list(pool.map(lambda _i: fetch(server.base_url), range(8 * threads)))
-        start = time.perf_counter()
-        for _ in range(requests_total):
-            fetch(server.base_url)
-        sequential = requests_total / (time.perf_counter() - start)
-        start = time.perf_counter()
-        with concurrent.futures.ThreadPoolExecutor(threads) as pool:
-            list(pool.map(lambda _i: fetch(server.base_url), range(requests_total)))
-        concurrent_rps = requests_total / (time.perf_counter() - start)
-        rss = _children_peak_rss_mb(server.process.pid)
-    return {"sequential": sequential, "concurrent": concurrent_rps, "rss_mb": rss}
-
-
-def _children_peak_rss_mb(pid: int) -> float:
-    """Peak resident memory of the gunicorn master and all its descendants:
-    workers and their query executors (Linux /proc)."""
-    parents, peaks = {}, {}
-    for status in Path("/proc").glob("[0-9]*/status"):
+def wait_http(url: str, seconds: float = 120.0) -> float:
+    started = time.monotonic()
+    while time.monotonic() - started < seconds:
         try:
-            text = status.read_text()
+            with urllib.request.urlopen(url, timeout=2):
+                return time.monotonic() - started
+        except OSError:
+            time.sleep(0.05)
+    raise RuntimeError(f"{url} never answered")
+
+
+class Peer:
+    """A server under test: its base URL, the path queries go to, its process (for memory)."""
+
+    def __init__(self, name: str, sparql_url: str, pid: int, ready_s: float, saved_path: str | None = None):
+        self.name, self.sparql_url, self.pid, self.ready_s, self.saved_path = name, sparql_url, pid, ready_s, saved_path
+
+
+@contextmanager
+def apparat(build_dir: Path, name: str, env: dict):
+    started = time.monotonic()
+    with ServerProcess(build_dir, env={"APPARAT_SERVICE_ALLOWLIST": "", **env}, timeout=120) as server:
+        ready = time.monotonic() - started
+        yield Peer(name, server.base_url + "/sparql", server.process.pid, ready,
+                   saved_path=server.base_url + "/queries/politburo-in-year?year=1926")
+
+
+@contextmanager
+def process_peer(name: str, command: list[str], url: str, probe: str):
+    started = time.monotonic()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+    try:
+        wait_http(probe)
+        yield Peer(name, url, process.pid, time.monotonic() - started)
+    finally:
+        os.killpg(process.pid, signal.SIGTERM)
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait(timeout=10)
+
+
+def oxigraph(build_dir: Path):
+    port = free_port()
+    binary = shutil.which("oxigraph") or str(Path(sys.executable).parent / "oxigraph")
+    url = f"http://127.0.0.1:{port}/query"
+    probe = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
+    return process_peer("oxigraph serve-read-only", [binary, "serve-read-only", "--location",
+                        str(build_dir / "store"), "--bind", f"127.0.0.1:{port}"], url, probe)
+
+
+def rdflib_endpoint(build_dir: Path):
+    port = free_port()
+    binary = str(Path(sys.executable).parent / "rdflib-endpoint")
+    url = f"http://127.0.0.1:{port}/sparql"
+    probe = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
+    return process_peer("rdflib-endpoint", [binary, "serve", "--host", "127.0.0.1", "--port", str(port),
+                        str(build_dir / "dataset.nq")], url, probe)
+
+
+# --- load -----------------------------------------------------------------------------------
+
+LUA_DISTINCT = """
+local iris = {%s}
+local n = 0
+request = function()
+  n = n + 1
+  local iri = iris[(n %% #iris) + 1]
+  local q = "SELECT ?p ?o WHERE { <" .. iri .. "> ?p ?o } LIMIT " .. (100000 + n + math.random(1, 1000000) * 1000)
+  local e = string.gsub(q, "([^%%w])", function(c) return string.format("%%%%%%02X", string.byte(c)) end)
+  return wrk.format("GET", "%s?query=" .. e, {["Accept"] = "%s"})
+end
+"""
+
+
+def wrk(url: str, accept: str, connections: int, seconds: float, script: str | None = None) -> dict:
+    command = ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds:g}s", "--latency",
+               "--timeout", "10s", "-H", f"Accept: {accept}"]
+    with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
+        if script:
+            lua.write(script)
+    try:
+        if script:
+            command += ["-s", lua.name]
+        output = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+    finally:
+        os.unlink(lua.name)
+    return parse_wrk(output)
+
+
+def parse_wrk(output: str) -> dict:
+    def ms(text: str) -> float:
+        value, unit = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text).groups()
+        return float(value) * {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60000.0}[unit]
+
+    rps = re.search(r"Requests/sec:\s+([\d.]+)", output)
+    p50 = re.search(r"\s50%\s+(\S+)", output)
+    p99 = re.search(r"\s99%\s+(\S+)", output)
+    bad = re.search(r"Non-2xx or 3xx responses: (\d+)", output)
+    errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    total = re.search(r"(\d+) requests in", output)
+    return {"rps": float(rps[1]) if rps else 0.0, "p50_ms": ms(p50[1]) if p50 else None,
+            "p99_ms": ms(p99[1]) if p99 else None, "requests": int(total[1]) if total else 0,
+            "non2xx": int(bad[1]) if bad else 0, "errors": sum(map(int, errors.groups())) if errors else 0}
+
+
+def memory_mb(pid: int) -> tuple[float, float]:
+    """(sum of RSS, sum of PSS) in MB over ``pid`` and its descendants."""
+    rss = pss = 0.0
+    for member in family(pid):
+        try:
+            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
+                if line.startswith("Rss:"):
+                    rss += int(line.split()[1]) / 1024
+                elif line.startswith("Pss:"):
+                    pss += int(line.split()[1]) / 1024
         except OSError:
             continue
-        fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
-        parents[status.parent.name] = fields.get("PPid", "").strip()
-        peaks[status.parent.name] = int(fields.get("VmHWM", "0 kB").split()[0]) / 1024
-    family, grew = {str(pid)}, True
-    while grew:
-        grown = family | {p for p, parent in parents.items() if parent in family}
-        grew, family = grown != family, grown
-    return sum(peaks.get(p, 0.0) for p in family)
+    return rss, pss
+
+
+class PeakMemory:
+    """Samples a process tree's memory in the background; ``peak`` is the largest (RSS, PSS) seen."""
+
+    def __init__(self, pid: int):
+        self.pid, self.peak, self._stop = pid, (0.0, 0.0), threading.Event()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+
+    def _run(self):
+        while not self._stop.wait(0.25):
+            rss, pss = memory_mb(self.pid)
+            self.peak = (max(self.peak[0], rss), max(self.peak[1], pss))
+
+    def __enter__(self):
+        self._thread.start()
+        return self
+
+    def __exit__(self, *exc):
+        self._stop.set()
+        self._thread.join(timeout=5)
+
+
+def drive(peer: Peer, texts: dict, subjects: list[str], seconds: float, connections=CONNECTIONS) -> dict:
+    results = {}
+    for name, (text, accept) in QUERIES.items():
+        for conns in connections:
+            if name.startswith("point lookup, distinct"):
+                iris = ",".join(f'"{iri}"' for iri in subjects)
+                results[(name, conns)] = wrk(peer.sparql_url, accept, conns, seconds,
+                                             LUA_DISTINCT % (iris, urllib.parse.urlsplit(peer.sparql_url).path, accept))
+                continue
+            if text is None:
+                url = peer.saved_path or peer.sparql_url + "?" + urllib.parse.urlencode({"query": texts["saved"]})
+            else:
+                url = peer.sparql_url + "?" + urllib.parse.urlencode({"query": text})
+            results[(name, conns)] = wrk(url, accept, conns, seconds)
+    return results
+
+
+# --- hostile clients --------------------------------------------------------------------------
+
+def cheap_latencies(peer: Peer, count: int, source: str = "127.0.0.1") -> list[float]:
+    import http.client
+
+    parts = urllib.parse.urlsplit(peer.sparql_url)
+    times = []
+    for _ in range(count):
+        connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=15, source_address=(source, 0))
+        started = time.monotonic()
+        try:
+            connection.request("GET", parts.path + "?" + urllib.parse.urlencode({"query": CHEAP}),
+                               headers={"Accept": RESULTS})
+            connection.getresponse().read()
+            times.append(time.monotonic() - started)
+        except OSError:
+            times.append(15.0)
+        finally:
+            connection.close()
+    return times
+
+
+def slow_sockets(peer: Peer) -> float:
+    """Worst cheap-query latency (s) while 20 slow-header and 200 silent connections hang on."""
+    parts = urllib.parse.urlsplit(peer.sparql_url)
+    socks = []
+    for _ in range(220):
+        try:
+            socks.append(socket.create_connection((parts.hostname, parts.port), timeout=5))
+        except OSError:
+            break
+    stop = threading.Event()
+
+    def dribble():
+        while not stop.wait(0.5):
+            for sock in socks[:20]:
+                try:
+                    sock.send(b"X")
+                except OSError:
+                    pass
+
+    for sock in socks[:20]:
+        try:
+            sock.send(b"GET /sparql?query=ASK%7B%7D HTTP/1.1\r\nHost: x\r\nX-Slow: ")
+        except OSError:
+            pass
+    feeder = threading.Thread(target=dribble, daemon=True)
+    feeder.start()
+    try:
+        time.sleep(0.5)
+        return max(cheap_latencies(peer, 20))
+    finally:
+        stop.set()
+        feeder.join(timeout=5)
+        for sock in socks:
+            sock.close()
+
+
+def runaway_p99(peer: Peer, seconds: float) -> tuple[float, float]:
+    """(p50, p99) in ms of a client's cheap queries while another (127.0.0.2) loops two runaway queries."""
+    import http.client
+
+    parts = urllib.parse.urlsplit(peer.sparql_url)
+    stop = threading.Event()
+
+    def loop():
+        while not stop.is_set():
+            connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=60,
+                                                    source_address=("127.0.0.2", 0))
+            try:
+                connection.request("GET", parts.path + "?" + urllib.parse.urlencode({"query": RUNAWAY}))
+                connection.getresponse().read()
+            except OSError:
+                time.sleep(0.1)
+            finally:
+                connection.close()
+
+    threads = [threading.Thread(target=loop, daemon=True) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    time.sleep(0.5)
+    times = []
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        times += cheap_latencies(peer, 5)
+    stop.set()
+    times.sort()
+    return times[len(times) // 2] * 1000, times[min(len(times) - 1, int(len(times) * 0.99))] * 1000
+
+
+# --- report ---------------------------------------------------------------------------------
+
+def fmt_ms(value) -> str:
+    return "—" if value is None else f"{value:.1f}" if value >= 1 else f"{value:.2f}"
+
+
+def report(runs: dict, extras: dict, build_dir: Path) -> str:
+    names = list(runs)
+    base, ox_name, rdf_name = names[0], "oxigraph serve-read-only", "rdflib-endpoint"
+    lines = ["# Apparat benchmarks", "",
+             f"Build: {json.loads((build_dir / 'build.json').read_text())['asserted']} asserted + "
+             f"{json.loads((build_dir / 'build.json').read_text())['inferred']} inferred triples; "
+             f"wrk, {extras['seconds']:g} s per cell, on this machine ({os.cpu_count()} cores). "
+             "Ratios are Apparat / peer in the same run (req/s: higher is better; p99: lower is better).", ""]
+    header = "| query | conns | " + " | ".join(f"{n} req/s" for n in names) + " | " + \
+        " | ".join(f"{n} p50/p99 ms" for n in names) + " | Apparat/oxigraph req/s | p99 Apparat/oxigraph | " \
+        "Apparat/rdflib-endpoint req/s |"
+    lines += [header, "|" + "---|" * (2 + 2 * len(names) + 3)]
+    for query in QUERIES:
+        for conns in CONNECTIONS:
+            cells = [runs[n].get((query, conns)) for n in names]
+            if any(c is None for c in cells):
+                continue
+            mine, oxi, rdf = runs[base][(query, conns)], runs.get(ox_name, {}).get((query, conns)), \
+                runs.get(rdf_name, {}).get((query, conns))
+            ratio = f"{mine['rps'] / oxi['rps']:.2f}" if oxi and oxi["rps"] else "—"
+            p99 = f"{mine['p99_ms'] / oxi['p99_ms']:.2f}" if oxi and oxi["p99_ms"] and mine["p99_ms"] else "—"
+            vs_rdf = f"{mine['rps'] / rdf['rps']:.0f}" if rdf and rdf["rps"] else "—"
+            lines.append(f"| {query} | {conns} | " + " | ".join(
+                f"{c['rps']:.0f}" + (f" ({c['non2xx']} non-2xx)" if c["non2xx"] else "") for c in cells) + " | " +
+                " | ".join(f"{fmt_ms(c['p50_ms'])}/{fmt_ms(c['p99_ms'])}" for c in cells) +
+                f" | {ratio} | {p99} | {vs_rdf} |")
+    lines += ["", "| server | ready after start (s) | idle RSS / PSS (MB) | peak under load RSS / PSS (MB) |",
+              "|---|---:|---:|---:|"]
+    for name in names:
+        info = extras["servers"][name]
+        lines.append(f"| {name} | {info['ready_s']:.2f} | {info['idle'][0]:.0f} / {info['idle'][1]:.0f} | "
+                     f"{info['peak'][0]:.0f} / {info['peak'][1]:.0f} |")
+    if extras.get("hostile"):
+        lines += ["", "| server | worst cheap query, 20 slow-header + 200 silent sockets (s) | "
+                  "cheap p50 / p99 while another client loops 2 runaways (ms) |", "|---|---:|---:|"]
+        for name, info in extras["hostile"].items():
+            lines.append(f"| {name} | {info['slow_sockets_s']:.2f} | "
+                         f"{info['runaway'][0]:.1f} / {info['runaway'][1]:.1f} |")
+    if extras.get("stores"):
+        lines += ["", "| executor store | open (s) | one executor RSS / PSS (MB) | 3-way join (ms) |",
+                  "|---|---:|---:|---:|"]
+        for name, info in extras["stores"].items():
+            lines.append(f"| {name} | {info['open_s']:.3f} | {info['rss']:.0f} / {info['pss']:.0f} | "
+                         f"{info['join_ms']:.2f} |")
+    return "\n".join(lines) + "\n"
+
+
+STORE_PROBE = """
+import json, os, sys, time
+import pyoxigraph as ox
+sys.path.insert(0, {root!r})
+from pathlib import Path
+from apparat.query.store import open_store, read_build
+info = read_build(Path({build!r}))
+t = time.monotonic()
+store = open_store(info.build_dir, info.etag)
+if {memory!r}:
+    copy = ox.Store(); copy.bulk_extend(store.quads_for_pattern(None, None, None, None)); store = copy
+opened = time.monotonic() - t
+query = {query!r}
+for _ in range(3):
+    list(store.query(query))
+t = time.monotonic()
+for _ in range(20):
+    list(store.query(query))
+join = (time.monotonic() - t) / 20 * 1000
+rollup = dict(l.split(":", 1) for l in open("/proc/self/smaps_rollup").read().splitlines()[1:])
+print(json.dumps({{"open_s": opened, "join_ms": join, "rss": int(rollup["Rss"].split()[0]) / 1024,
+                  "pss": int(rollup["Pss"].split()[0]) / 1024}}))
+"""
+
+
+def store_probe(build_dir: Path) -> dict:
+    """One executor's view of each store kind: open time, memory, a 3-way join (in a fresh process)."""
+    found = {}
+    for name, memory in (("on-disk (shared, default)", False), ("in memory (a copy each)", True)):
+        code = STORE_PROBE.format(root=str(ROOT), build=str(build_dir), memory=memory, query=QUERIES["3-way join"][0])
+        out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=600)
+        found[name] = json.loads(out.stdout)
+    return found
 
 
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--out", type=Path, default=Path("build/bench.md"))
-    parser.add_argument("--requests", type=int, default=300)
-    parser.add_argument("--repeat", type=int, default=25)
+    parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
+    parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
+    parser.add_argument("--seconds", type=float, default=4.0)
+    parser.add_argument("--only", default="", help="comma-separated server names to run (default: all)")
     args = parser.parse_args(argv)
-    settings = load_settings()
-    lines = ["# Apparat benchmarks", ""]
-    with tempfile.TemporaryDirectory() as tmp:
-        build_dir = Path(tmp) / "build"
-        report = build(BuildInputs.from_settings(settings), build_dir)
-        lines += ["## Build (repository data)", "", "| step | seconds |", "|---|---:|"]
-        lines += [f"| {step} | {sec:.2f} |" for step, sec in report.timings.items()]
-        lines += [f"| triples: {report.asserted} asserted, {report.inferred} inferred | |", ""]
+    build_dir = args.build_dir.resolve()
+    if not (build_dir / "store").exists():
+        raise SystemExit(f"{build_dir} has no store/: run `make build`")
+    if not shutil.which("wrk"):
+        raise SystemExit("wrk is missing: apt-get install wrk (make bench does)")
 
-        lines += ["## Query engines, same dataset (median ms)", "",
-                  "| query | pyoxigraph | rdflib engine | rdflib / pyoxigraph |", "|---|---:|---:|---:|"]
-        for name, ox_ms, rdf_ms in bench_engines(build_dir, args.repeat):
-            lines.append(f"| {name} | {ox_ms:.2f} | {rdf_ms:.2f} | {rdf_ms / ox_ms:.1f}x |")
+    from apparat.query.local import load_dataset, run_query
+    from apparat.query.saved import load_saved_queries
 
-        saved = load_saved_queries(settings["queries_dir"])
-        params = urllib.parse.urlencode({"year": 1926})
-        url = f"/queries/politburo-in-year?{params}" if "politburo-in-year" in saved else "/health"
-        text = saved["politburo-in-year"].bind({"year": "1926"})
-        dataset = load_dataset(build_dir)
-        in_process_ms = _median_ms(lambda: run_query(dataset, text, max_rows=10**9).serialize("json"), args.repeat)
-        http = bench_http(build_dir, url, args.requests, threads=4)
-        lines += ["", f"## HTTP under gunicorn (`{url}`, {args.requests} requests)", "",
-                  "| measure | value |", "|---|---:|",
-                  f"| in-process run + serialize (req/s) | {1000 / in_process_ms:.0f} |",
-                  f"| HTTP, 1 client (req/s) | {http['sequential']:.0f} |",
-                  f"| HTTP, 4 clients (req/s) | {http['concurrent']:.0f} |",
-                  f"| HTTP 4 clients / in-process | {http['concurrent'] / (1000 / in_process_ms):.2f} |",
-                  f"| peak RSS, master + 2 workers + their executors (MB) | {http['rss_mb']:.0f} |"]
-    args.out.parent.mkdir(parents=True, exist_ok=True)
-    args.out.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    print("\n".join(lines))
-    print(f"\nwritten to {args.out}")
+    dataset = load_dataset(build_dir)
+    subjects = sorted({row["s"].value for row in run_query(
+        dataset, "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }", max_rows=5000).rows})
+    saved_text = load_saved_queries(ROOT / "queries")["politburo-in-year"].bind({"year": "1926"})
+    from apparat.namespaces import PREFIXES as ALL
+
+    texts = {"saved": "".join(f"PREFIX {p}: <{iri}>\n" for p, iri in ALL.items()) + saved_text}
+    del dataset
+
+    servers = [
+        ("Apparat (granian)", lambda: apparat(build_dir, "Apparat (granian)", {})),
+        ("Apparat, no cache", lambda: apparat(build_dir, "Apparat, no cache", {"APPARAT_CACHE_BYTES": "0"})),
+        ("Apparat (gunicorn)", lambda: apparat(build_dir, "Apparat (gunicorn)", {"APPARAT_HTTP_SERVER": "gunicorn"})),
+        ("oxigraph serve-read-only", lambda: oxigraph(build_dir)),
+        ("rdflib-endpoint", lambda: rdflib_endpoint(build_dir)),
+    ]
+    only = {n.strip() for n in args.only.split(",") if n.strip()}
+    runs, extras = {}, {"seconds": args.seconds, "servers": {}, "hostile": {}}
+    for name, start in servers:
+        if only and name not in only:
+            continue
+        print(f"== {name}", file=sys.stderr, flush=True)
+        with start() as peer:
+            time.sleep(1)
+            idle = memory_mb(peer.pid)
+            with PeakMemory(peer.pid) as peak:
+                runs[name] = drive(peer, texts, subjects, args.seconds)
+            extras["servers"][name] = {"ready_s": peer.ready_s, "idle": idle, "peak": peak.peak}
+            if name != "rdflib-endpoint":
+                extras["hostile"][name] = {"slow_sockets_s": slow_sockets(peer),
+                                           "runaway": runaway_p99(peer, 2 * args.seconds)}
+    extras["stores"] = store_probe(build_dir)
+    text = report(runs, extras, build_dir)
+    args.out.mkdir(parents=True, exist_ok=True)
+    (args.out / "bench.md").write_text(text, encoding="utf-8")
+    (args.out / "bench.json").write_text(json.dumps(
+        {"runs": {n: {f"{q} @{c}": r for (q, c), r in cells.items()} for n, cells in runs.items()},
+         "extras": extras}, indent=2, default=str) + "\n", encoding="utf-8")
+    print(text)
+    print(f"written to {args.out / 'bench.md'}", file=sys.stderr)
 
 
 if __name__ == "__main__":

@@ -8,6 +8,9 @@
 - gzip when the client accepts it and the body is worth compressing.
 - Bodies over ``max_request_bytes`` are refused with 413 from the request
   line and headers alone, before a byte of the body is read.
+- A repeated ``GET /sparql`` is answered from the response cache before Flask
+  sees it (:class:`_FrontCache`): the same request line, Host, Accept and
+  gzip wish get the same bytes, the build being immutable.
 """
 
 from __future__ import annotations
@@ -23,7 +26,8 @@ _MIN_GZIP = 1024
 
 
 def init_app(app: Flask) -> None:
-    app.wsgi_app = _BodyCap(app.wsgi_app, app.config["MAX_CONTENT_LENGTH"])
+    front = _FrontCache(app.wsgi_app, app.extensions["apparat"].cache)
+    app.wsgi_app = _BodyCap(front, app.config["MAX_CONTENT_LENGTH"])
 
     @app.before_request
     def _preflight():
@@ -66,6 +70,50 @@ class _BodyCap:
                                                      ("Content-Length", str(len(body)))])
             return [body]
         return self.wsgi_app(environ, start_response)
+
+
+class _FrontCache:
+    """WSGI middleware: whole responses to ``GET /sparql``, by request line, Host, Accept and gzip wish.
+
+    Only answers (responses that carry ``X-Cache``) with status 200 are kept,
+    and a conditional request always goes through (it may want a 304).
+    """
+
+    _PATHS = ("/sparql", "/sparql/")
+
+    def __init__(self, wsgi_app, cache):
+        self.wsgi_app, self.cache = wsgi_app, cache
+
+    def __call__(self, environ, start_response):
+        if (environ["REQUEST_METHOD"] != "GET" or environ.get("PATH_INFO") not in self._PATHS
+                or "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ or not self.cache.max_bytes):
+            return self.wsgi_app(environ, start_response)
+        key = ("http", environ.get("SCRIPT_NAME", ""), environ["PATH_INFO"], environ.get("QUERY_STRING", ""),
+               environ.get("HTTP_HOST", ""), environ.get("HTTP_ACCEPT", ""),
+               "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""))
+        hit = self.cache.get(key)
+        if hit is not None:
+            headers, body = hit
+            start_response("200 OK", headers)
+            return [body]
+        seen = {}
+
+        def remember(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, remember)
+        headers = seen.get("headers") or []
+        if not seen.get("status", "").startswith("200") or not any(k == "X-Cache" for k, _v in headers):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        stored = [(k, "hit" if k == "X-Cache" else v) for k, v in headers]
+        self.cache.put(key, (stored, data), len(data) + 512)
+        return [data]
 
 
 def _validators(app: Flask, response) -> None:

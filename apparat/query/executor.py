@@ -19,8 +19,8 @@ The pool (:class:`ExecutorPool`, one per web process):
 - **Bounded queue.** More than ``queue_limit`` requests waiting for an
   executor: :class:`~apparat.errors.ServerBusy` (503, Retry-After) at once.
 - **Fairness.** One client address runs at most ``client_limit`` queries at
-  once; more wait for that client's own turn, and past ``4 × client_limit``
-  in flight get :class:`~apparat.errors.TooManyQueries` (429). A client
+  once; more wait for that client's own turn, and past ``client_in_flight``
+  (waiting and running) get :class:`~apparat.errors.TooManyQueries` (429). A client
   looping runaway queries holds at most ``client_limit`` executors.
 - **No orphans.** Every executor asks the kernel to kill it when its parent
   dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``; the kernel ties that to the
@@ -239,17 +239,21 @@ class ExecutorPool:
         size: executors, i.e. queries that run at once.
         timeout: seconds a request may take, every wait included.
         client_limit: queries one client address may run at once.
+        client_in_flight: requests one client address may have waiting or running
+            (default ``4 × client_limit``); keep it under the web threads.
         queue_limit: requests that may wait for an executor; more get ServerBusy.
         in_memory: each executor copies the store into memory (faster joins, a copy each).
     """
 
     def __init__(self, build_dir: Path, etag: str, engine: Engine, *, size: int, timeout: float,
-                 client_limit: int = 2, queue_limit: int = 64, in_memory: bool = False,
+                 client_limit: int = 2, client_in_flight: int | None = None, queue_limit: int = 64,
+                 in_memory: bool = False,
                  start_timeout: float = 60.0):
         self.in_memory = in_memory
         self.build_dir, self.etag, self.engine = Path(build_dir), etag, engine
         self.size, self.timeout, self.start_timeout = size, timeout, start_timeout
         self.client_limit, self.queue_limit = max(1, client_limit), queue_limit
+        self.client_in_flight = client_in_flight or 4 * self.client_limit
         self._idle: queue.Queue[_Executor] = queue.Queue()
         self._all: set[_Executor] = set()
         self._spawns: queue.Queue = queue.Queue()
@@ -346,7 +350,7 @@ class ExecutorPool:
 
     def _enter(self, client: str, deadline: float) -> None:
         with self._clients:
-            if self._in_flight[client] >= 4 * self.client_limit:
+            if self._in_flight[client] >= self.client_in_flight:
                 raise errors.TooManyQueries(
                     f"this address already has {self._in_flight[client]} queries in flight; "
                     f"at most {self.client_limit} run at once")
