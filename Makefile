@@ -11,6 +11,7 @@ BUILD   ?= build
 SOURCES := $(shell find ontology triples -type f \( -name '*.ttl' -o -name '*.nt' \) 2>/dev/null)
 CODE    := $(shell find apparat -name '*.py' 2>/dev/null)
 STAMP   := $(VENV)/.installed
+BENCHED := $(VENV)/.bench
 BROWSER := $(VENV)/.browser
 
 .DEFAULT_GOAL := help
@@ -19,7 +20,7 @@ BROWSER := $(VENV)/.browser
 help: ## list the targets
 	@grep -E '^[a-z]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-8s %s\n", $$1, $$2}'
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install --quiet --upgrade pip
 	$(BIN)/pip install --quiet -e '.[test]'
@@ -46,16 +47,23 @@ $(BUILD)/build.json: $(STAMP) $(SOURCES) $(CODE)
 
 build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write build/
 
-serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT under gunicorn
+serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT (granian)
 	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
 
 test: $(STAMP) $(BROWSER) ## lint, then run the test suite
-	$(BIN)/ruff check apparat server tests
+	$(BIN)/ruff check apparat server tests bench setup.py
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## run the benchmarks, write $(BUILD)/bench.md
-	$(BIN)/python -m apparat.bench --out $(BUILD)/bench.md
+# The peers (oxigraph, rdflib-endpoint) and profilers are the `bench` extra;
+# wrk is Debian's, installed here when missing and apt-get can run.
+$(BENCHED): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	touch $@
+
+bench: $(BENCHED) $(BUILD)/build.json ## Apparat vs oxigraph serve-read-only vs rdflib-endpoint (wrk); writes bench/results/
+	$(BIN)/python bench/bench.py --build-dir $(BUILD) --out bench/results
 
 clean: ## remove build output and caches (keeps .venv)
-	rm -rf $(BUILD) .pytest_cache .ruff_cache
+	rm -rf $(BUILD) bench/results .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

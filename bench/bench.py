@@ -14,6 +14,7 @@ Writes ``bench/results/bench.md`` (and ``.json``).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import re
@@ -27,7 +28,6 @@ import threading
 import time
 import urllib.parse
 import urllib.request
-from contextlib import contextmanager
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -81,16 +81,19 @@ class Peer:
         self.name, self.sparql_url, self.pid, self.ready_s, self.saved_path = name, sparql_url, pid, ready_s, saved_path
 
 
-@contextmanager
+@contextlib.contextmanager
 def apparat(build_dir: Path, name: str, env: dict):
     started = time.monotonic()
-    with ServerProcess(build_dir, env={"APPARAT_SERVICE_ALLOWLIST": "", **env}, timeout=120) as server:
+    # A 5 s limit (30 by default): the runaway clients of one measurement must not burn
+    # the CPU through the next one.
+    env = {"APPARAT_SERVICE_ALLOWLIST": "", "APPARAT_QUERY_TIMEOUT": "5", **env}
+    with ServerProcess(build_dir, env=env, timeout=120) as server:
         ready = time.monotonic() - started
         yield Peer(name, server.base_url + "/sparql", server.process.pid, ready,
                    saved_path=server.base_url + "/queries/politburo-in-year?year=1926")
 
 
-@contextmanager
+@contextlib.contextmanager
 def process_peer(name: str, command: list[str], url: str, probe: str):
     started = time.monotonic()
     process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
@@ -118,7 +121,7 @@ def oxigraph(build_dir: Path):
 def rdflib_endpoint(build_dir: Path):
     port = free_port()
     binary = str(Path(sys.executable).parent / "rdflib-endpoint")
-    url = f"http://127.0.0.1:{port}/sparql"
+    url = f"http://127.0.0.1:{port}/"  # its SPARQL endpoint is the root path
     probe = url + "?" + urllib.parse.urlencode({"query": "ASK {}"})
     return process_peer("rdflib-endpoint", [binary, "serve", "--host", "127.0.0.1", "--port", str(port),
                         str(build_dir / "dataset.nq")], url, probe)
@@ -193,7 +196,7 @@ class PeakMemory:
         self._thread = threading.Thread(target=self._run, daemon=True)
 
     def _run(self):
-        while not self._stop.wait(0.25):
+        while not self._stop.wait(0.5):
             rss, pss = memory_mb(self.pid)
             self.peak = (max(self.peak[0], rss), max(self.peak[1], pss))
 
@@ -206,21 +209,18 @@ class PeakMemory:
         self._thread.join(timeout=5)
 
 
-def drive(peer: Peer, texts: dict, subjects: list[str], seconds: float, connections=CONNECTIONS) -> dict:
-    results = {}
-    for name, (text, accept) in QUERIES.items():
-        for conns in connections:
-            if name.startswith("point lookup, distinct"):
-                iris = ",".join(f'"{iri}"' for iri in subjects)
-                results[(name, conns)] = wrk(peer.sparql_url, accept, conns, seconds,
-                                             LUA_DISTINCT % (iris, urllib.parse.urlsplit(peer.sparql_url).path, accept))
-                continue
-            if text is None:
-                url = peer.saved_path or peer.sparql_url + "?" + urllib.parse.urlencode({"query": texts["saved"]})
-            else:
-                url = peer.sparql_url + "?" + urllib.parse.urlencode({"query": text})
-            results[(name, conns)] = wrk(url, accept, conns, seconds)
-    return results
+def cell(peer: Peer, name: str, conns: int, texts: dict, subjects: list[str], seconds: float) -> dict:
+    """One query at one concurrency against one server."""
+    text, accept = QUERIES[name]
+    if name.startswith("point lookup, distinct"):
+        iris = ",".join(f'"{iri}"' for iri in subjects)
+        return wrk(peer.sparql_url, accept, conns, seconds,
+                   LUA_DISTINCT % (iris, urllib.parse.urlsplit(peer.sparql_url).path, accept))
+    if text is None:
+        url = peer.saved_path or peer.sparql_url + "?" + urllib.parse.urlencode({"query": texts["saved"]})
+    else:
+        url = peer.sparql_url + "?" + urllib.parse.urlencode({"query": text})
+    return wrk(url, accept, conns, seconds)
 
 
 # --- hostile clients --------------------------------------------------------------------------
@@ -401,12 +401,35 @@ def store_probe(build_dir: Path) -> dict:
     return found
 
 
+def scaled_build(build_dir: Path, factor: int, target: Path) -> Path:
+    """A build ``factor`` times ours: every IRI under our base gets ``-k`` for k < factor (same shape, ×factor)."""
+    import hashlib
+
+    from apparat.query.store import write_store
+
+    target.mkdir(parents=True, exist_ok=True)
+    base = "<https://w3id.org/apparat/id/"
+    lines = (build_dir / "dataset.nq").read_text(encoding="utf-8").splitlines(keepends=True)
+    pattern = re.compile(r"<(https://w3id\.org/apparat/id/[^>]*)>")
+    with open(target / "dataset.nq", "w", encoding="utf-8") as out:
+        for k in range(factor):
+            for line in lines:
+                out.write(pattern.sub(rf"<\1-{k}>", line) if base in line else line)
+    manifest = json.loads((build_dir / "build.json").read_text())
+    manifest["etag"] = hashlib.sha256((target / "dataset.nq").read_bytes()).hexdigest()[:32]
+    (target / "build.json").write_text(json.dumps(manifest), encoding="utf-8")
+    write_store(target)
+    return target
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", type=Path, default=ROOT / "build")
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--only", default="", help="comma-separated server names to run (default: all)")
+    parser.add_argument("--scale", type=int, default=0,
+                        help="also compare the executor stores on a build this many times ours (e.g. 100)")
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
     if not (build_dir / "store").exists():
@@ -429,34 +452,55 @@ def main(argv=None) -> None:
     servers = [
         ("Apparat (granian)", lambda: apparat(build_dir, "Apparat (granian)", {})),
         ("Apparat, no cache", lambda: apparat(build_dir, "Apparat, no cache", {"APPARAT_CACHE_BYTES": "0"})),
+        ("Apparat, memory store, no cache", lambda: apparat(build_dir, "Apparat, memory store, no cache", {
+            "APPARAT_CACHE_BYTES": "0", "APPARAT_EXECUTOR_STORE": "memory"})),
         ("Apparat (gunicorn)", lambda: apparat(build_dir, "Apparat (gunicorn)", {"APPARAT_HTTP_SERVER": "gunicorn"})),
         ("oxigraph serve-read-only", lambda: oxigraph(build_dir)),
         ("rdflib-endpoint", lambda: rdflib_endpoint(build_dir)),
     ]
     only = {n.strip() for n in args.only.split(",") if n.strip()}
-    runs, extras = {}, {"seconds": args.seconds, "servers": {}, "hostile": {}}
-    for name, start in servers:
-        if only and name not in only:
-            continue
-        print(f"== {name}", file=sys.stderr, flush=True)
-        with start() as peer:
-            time.sleep(1)
-            idle = memory_mb(peer.pid)
-            with PeakMemory(peer.pid) as peak:
-                runs[name] = drive(peer, texts, subjects, args.seconds)
-            extras["servers"][name] = {"ready_s": peer.ready_s, "idle": idle, "peak": peak.peak}
+    chosen = [(name, start) for name, start in servers if not only or name in only]
+    runs, extras = {name: {} for name, _ in chosen}, {"seconds": args.seconds, "servers": {}, "hostile": {}}
+    with contextlib.ExitStack() as stack:
+        # Every server runs at once, idle but for the one being measured: each cell of the
+        # table is measured back to back on every server, so the load others put on this
+        # shared machine drifts as little as possible between the numbers a ratio compares.
+        peers = {name: stack.enter_context(start()) for name, start in chosen}
+        time.sleep(2)
+        peaks = {name: stack.enter_context(PeakMemory(peer.pid)) for name, peer in peers.items()}
+        for name, peer in peers.items():
+            extras["servers"][name] = {"ready_s": peer.ready_s, "idle": memory_mb(peer.pid)}
+        for query in QUERIES:
+            for conns in CONNECTIONS:
+                print(f"== {query} @{conns}", file=sys.stderr, flush=True)
+                for name, peer in peers.items():
+                    runs[name][(query, conns)] = cell(peer, query, conns, texts, subjects, args.seconds)
+        for name in peers:
+            extras["servers"][name]["peak"] = peaks[name].peak
+        write(args.out, runs, extras, build_dir)
+        for name, peer in peers.items():
             if name != "rdflib-endpoint":
+                print(f"== hostile clients: {name}", file=sys.stderr, flush=True)
                 extras["hostile"][name] = {"slow_sockets_s": slow_sockets(peer),
                                            "runaway": runaway_p99(peer, 2 * args.seconds)}
+    write(args.out, runs, extras, build_dir)
     extras["stores"] = store_probe(build_dir)
-    text = report(runs, extras, build_dir)
-    args.out.mkdir(parents=True, exist_ok=True)
-    (args.out / "bench.md").write_text(text, encoding="utf-8")
-    (args.out / "bench.json").write_text(json.dumps(
+    if args.scale:
+        with tempfile.TemporaryDirectory(dir=args.out.parent if args.out.parent.exists() else None) as tmp:
+            scaled = scaled_build(build_dir, args.scale, Path(tmp) / "scaled")
+            extras["stores"].update({f"{k}, ×{args.scale}": v for k, v in store_probe(scaled).items()})
+    print(write(args.out, runs, extras, build_dir))
+    print(f"written to {args.out / 'bench.md'}", file=sys.stderr)
+
+
+def write(out: Path, runs: dict, extras: dict, build_dir: Path) -> str:
+    text = report(runs, extras, build_dir) if runs else ""
+    out.mkdir(parents=True, exist_ok=True)
+    (out / "bench.md").write_text(text, encoding="utf-8")
+    (out / "bench.json").write_text(json.dumps(
         {"runs": {n: {f"{q} @{c}": r for (q, c), r in cells.items()} for n, cells in runs.items()},
          "extras": extras}, indent=2, default=str) + "\n", encoding="utf-8")
-    print(text)
-    print(f"written to {args.out / 'bench.md'}", file=sys.stderr)
+    return text
 
 
 if __name__ == "__main__":
