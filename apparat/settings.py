@@ -34,9 +34,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("threads", 32, "Request threads per web process (they mostly wait for executors)."),
     Setting("query_timeout", 30.0, "Seconds a request may take, waiting for an executor included."),
     Setting("query_executors", 3, "Executor processes per web process: queries that run at once."),
-    Setting("executor_store", "auto",
-            "disk: executors share the build's on-disk store; memory: each copies it; auto: memory up to "
-            "1,000,000 triples, disk above."),
+    Setting("executor_store", "disk", "disk: executors share the build's on-disk store; memory: each copies it."),
     Setting("client_queries", 2, "Queries one client address may run at once; more wait their turn."),
     Setting("query_queue", 64, "Requests that may wait for an executor; more get 503 with Retry-After."),
     Setting("cache_bytes", 64 * 1024 * 1024, "Bytes of answers each web process keeps (0: no cache)."),

@@ -20,17 +20,6 @@ from apparat.settings import load_settings
 
 from .state import EXTENSION, AppState
 
-#: With ``executor_store = auto``, builds up to this many triples are copied into each
-#: executor's memory (measured: point lookups ~5x, joins ~2x faster than the shared
-#: on-disk store, for ~20 MB an executor at our size); larger ones share the store on disk.
-MEMORY_STORE_MAX_TRIPLES = 1_000_000
-
-
-def _in_memory(mode: str, build) -> bool:
-    if mode == "auto":
-        return sum(build.manifest["graphs"].values()) <= MEMORY_STORE_MAX_TRIPLES
-    return mode == "memory"
-
 
 def create_app(test_config: dict | None = None) -> Flask:
     """Create the app: resolve settings, read the build, start the executors, register views.
@@ -48,7 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     pool = ExecutorPool(build.build_dir, build.etag, engine, size=settings["query_executors"],
                         timeout=settings["query_timeout"], client_limit=settings["client_queries"],
                         client_in_flight=max(4 * settings["client_queries"], settings["threads"] // 2),
-                        queue_limit=settings["query_queue"], in_memory=_in_memory(settings["executor_store"], build))
+                        queue_limit=settings["query_queue"], in_memory=settings["executor_store"] == "memory")
     app.config["APPARAT"] = settings
     # Bodies over the cap are refused before they are read (413), also when chunked.
     app.config["MAX_CONTENT_LENGTH"] = settings["max_request_bytes"]

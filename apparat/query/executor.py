@@ -275,8 +275,7 @@ class ExecutorPool:
             ready = threading.Semaphore(0)
             self._keeper = threading.Thread(target=self._keep, args=(ready,), daemon=True, name="apparat-keeper")
             self._keeper.start()
-        for _ in range(self.size):
-            self._spawns.put(1)
+        self._spawns.put(self.size)
         deadline = time.monotonic() + self.start_timeout
         for _ in range(self.size):
             if not ready.acquire(timeout=max(0.0, deadline - time.monotonic())):
@@ -286,25 +285,29 @@ class ExecutorPool:
         """Start every executor, first ones and replacements, from this one long-lived thread
         (the parent-death signal fires when the *thread* that started a process ends)."""
         while True:
-            job = self._spawns.get()
-            if job is None or self._closed:
+            count = self._spawns.get()
+            if count is None or self._closed:
                 return
             for attempt in range(1, 4):
-                try:
-                    executor = _Executor(self.build_dir, self.etag, self.engine, self.in_memory)
-                    executor.wait_ready(self.start_timeout)
-                except Exception:
-                    _LOG.exception("query executor start %d failed", attempt)
-                    time.sleep(1)
-                    continue
-                with self._lock:
-                    if self._closed:
-                        executor.stop()
-                        return
-                    self._all.add(executor)
-                self._idle.put(executor)
-                ready.release()
-                break
+                # Started together, then awaited: they open (or copy) the store in parallel.
+                started = [_Executor(self.build_dir, self.etag, self.engine, self.in_memory) for _ in range(count)]
+                for executor in started:
+                    try:
+                        executor.wait_ready(self.start_timeout)
+                    except Exception:
+                        _LOG.exception("query executor start %d failed", attempt)
+                        continue
+                    with self._lock:
+                        if self._closed:
+                            executor.stop()
+                            return
+                        self._all.add(executor)
+                    self._idle.put(executor)
+                    ready.release()
+                    count -= 1
+                if not count:
+                    break
+                time.sleep(1)
 
     def close(self) -> None:
         """Stop every executor (busy ones too) and the keeper."""
