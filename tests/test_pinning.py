@@ -7,6 +7,7 @@ from __future__ import annotations
 import os
 import signal
 import time
+from pathlib import Path
 
 import requests
 from harness import ServerProcess
@@ -35,9 +36,10 @@ def test_a_rebuild_under_a_running_server_never_mixes_answers(tmp_path):
         publish(tmp_path, "new")  # swaps tmp_path/build under the server
         assert says(server.base_url) == before
         executors = [pid for pid in server.descendants()
-                     if b"multiprocessing" in open(f"/proc/{pid}/cmdline", "rb").read()]
+                     if b"multiprocessing" in Path(f"/proc/{pid}/cmdline").read_bytes()]
         assert executors
-        for pid in executors:  # every executor is replaced: the new ones open the pinned build
+        # Spawned processes: the executors (and granian's worker): their replacements open the pinned build.
+        for pid in executors:
             os.kill(pid, signal.SIGKILL)
         time.sleep(1.0)
         deadline = time.monotonic() + 20
