@@ -134,10 +134,9 @@ def _capture(serialize, limit: int) -> tuple[bytes, bool]:
         serialize(sink)
     except _Capped:
         pass
-    except OSError as err:  # pyoxigraph may wrap our exception
+    except OSError:  # pyoxigraph may wrap the exception our writer raised
         if not sink.cut:
             raise
-        del err
     return sink.value(), sink.cut
 
 

@@ -37,7 +37,10 @@ TOKEN = re.compile(
     r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')'''
     r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
     r"""|(?P<var>[?$][\w\u00b7]+)|(?P<bnode>_:[\w.\-]*[\w\-]|_:\w)|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"""
-    rf"""|(?P<pname>(?:[^\W\d_](?:[\w.\-]*[\w\-])?)?:(?:{_PN_LOCAL})?)"""
+    # A prefix label of at most 64 characters: an unbounded one would rescan a long run of
+    # name characters from every start (quadratic). A longer label lexes as a name and a bare
+    # ":local", whose empty prefix is unknown: a SERVICE there is refused, never missed.
+    rf"""|(?P<pname>(?:[^\W\d_](?:[\w.\-]{{0,62}}[\w\-])?)?:(?:{_PN_LOCAL})?)"""
     r"""|(?P<number>\d*\.\d+(?:[eE][+-]?\d+)?|\d+\.?\d*[eE][+-]?\d+|\d+)"""
     r"""|(?P<name>[A-Za-z_]\w*)|(?P<punct>.)""",
     re.S,
