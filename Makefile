@@ -10,9 +10,10 @@ BUILD   ?= build
 # e.g. BENCH_BUILD="--scales 1,10 --owlrl-up-to 10" (see python -m apparat.bench_build --help)
 BENCH_BUILD ?=
 
-SOURCES := $(shell find ontology triples -type f \( -name '*.ttl' -o -name '*.nt' \) 2>/dev/null)
+SOURCES := $(shell find ontology triples queries/rules -type f \( -name '*.ttl' -o -name '*.nt' -o -name '*.rq' \) 2>/dev/null)
 CODE    := $(shell find apparat -name '*.py' 2>/dev/null)
 STAMP   := $(VENV)/.installed
+BENCHED := $(VENV)/.bench
 BROWSER := $(VENV)/.browser
 
 .DEFAULT_GOAL := help
@@ -24,7 +25,7 @@ help: ## list the targets
 # pip shows what it fetches and installs on a terminal, and stays quiet elsewhere (CI, logs).
 PIP_QUIET = $$([ -t 1 ] || echo --quiet)
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/pip install $(PIP_QUIET) --upgrade pip
 	$(BIN)/pip install $(PIP_QUIET) -e '.[test]'
@@ -51,17 +52,24 @@ $(BUILD)/build.json: $(STAMP) $(SOURCES) $(CODE)
 
 build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write build/
 
-serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT under gunicorn
+serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT (granian)
 	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
 
 test: $(STAMP) $(BROWSER) ## lint, then run the test suite
-	$(BIN)/ruff check apparat server tests
+	$(BIN)/ruff check apparat server tests bench setup.py
 	$(BIN)/python -m pytest
 
-bench: $(STAMP) ## run the benchmarks, write $(BUILD)/bench.md and $(BUILD)/bench-build.md
-	$(BIN)/python -m apparat.bench --out $(BUILD)/bench.md
-	$(BIN)/python -m apparat.bench_build --out $(BUILD)/bench-build.md $(BENCH_BUILD)
+# The peers (oxigraph, rdflib-endpoint) and profilers are the `bench` extra;
+# wrk is Debian's, installed here when missing and apt-get can run.
+$(BENCHED): $(STAMP)
+	$(BIN)/pip install --quiet -e '.[test,bench]'
+	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
+	touch $@
+
+bench: $(BENCHED) $(BUILD)/build.json ## query path vs oxigraph and rdflib-endpoint (wrk), and the build vs owlrl; writes bench/results/
+	$(BIN)/python bench/bench.py --build-dir $(BUILD) --out bench/results
+	$(BIN)/python -m apparat.bench_build --out bench/results/build.md $(BENCH_BUILD)
 
 clean: ## remove build output and caches (keeps .venv)
-	rm -rf $(BUILD) .pytest_cache .ruff_cache
+	rm -rf $(BUILD) bench/results .pytest_cache .ruff_cache
 	find . -name __pycache__ -type d -prune -exec rm -rf {} +

@@ -135,18 +135,18 @@ def check_ledger(files, corpus):
 @click.option("--host", help="Address to bind (default 127.0.0.1).")
 @click.option("--port", type=int, help="Port to bind (default 8000; 0 picks a free one).")
 @build_dir_option
-@click.option("--workers", type=int, help="gunicorn worker processes.")
+@click.option("--workers", type=int, help="Web server processes.")
 @_with(data_options)
 def serve(host, port, build_dir, workers, data, ontology, no_reasoning):
-    """Serve the built dataset over HTTP (SPARQL 1.1 Protocol) under gunicorn.
+    """Serve the built dataset over HTTP (SPARQL 1.1 Protocol) under granian (or gunicorn).
 
     With --data, build that dataset first (into --build-dir, or a temporary
     folder removed on exit) and serve it.
     """
     import tempfile
 
+    from .query.store import read_build
     from .serve import serve as run_server
-    from .store import load_dataset
 
     with tempfile.TemporaryDirectory(prefix="apparat-") as scratch:
         if data and build_dir is None:
@@ -154,7 +154,7 @@ def serve(host, port, build_dir, workers, data, ontology, no_reasoning):
         settings = load_settings({"host": host, "port": port, "build_dir": build_dir, "workers": workers})
         if data:
             _run_build(settings, data, ontology, no_reasoning)
-        load_dataset(settings["build_dir"])  # fail here, clearly, rather than in every worker
+        read_build(settings["build_dir"])  # fail here, clearly, rather than in every worker
         run_server(settings)
 
 
@@ -176,24 +176,30 @@ def query(ctx, target, expression, params, fmt, no_infer, build_dir):
     TARGET is a saved query's name (see `apparat queries`) or a .rq file;
     or give the text with -e. Parameters: --year 1926 or -p year=1926.
     """
-    from .sparql import check_query, run_query
-    from .store import load_dataset
-    from .table import render_table
+    from .query.local import load_dataset, run_query, write_query
+    from .query.table import render_table
 
     if (target is None) == (expression is None):
         raise click.UsageError("give a saved query NAME, a FILE.rq or -e TEXT (one of them)")
     settings = load_settings({"build_dir": build_dir})
     values = _parse_params(params, ctx.args)
     text = expression if target is None else _saved_or_file(target, settings, values)
-    check_query(text, settings)
-    result = run_query(load_dataset(settings["build_dir"]), text, max_rows=settings["max_rows"], infer=not no_infer)
+    dataset = load_dataset(settings["build_dir"])
     if fmt == "table":
+        result = run_query(dataset, text, max_rows=settings["max_rows"], infer=not no_infer, settings=settings)
         click.echo(render_table(result), nl=False)
+        truncated = result.truncated
     else:
-        if fmt not in {f.name for f in result.formats}:
-            raise click.UsageError(f"a {result.kind} result cannot be written as {fmt}")
-        sys.stdout.buffer.write(result.serialize(fmt))
-    if result.truncated:
+        from .errors import QueryRefused
+
+        try:
+            _kind, truncated = write_query(dataset, text, fmt, sys.stdout.buffer, settings=settings, infer=not no_infer)
+        except QueryRefused as err:
+            if "cannot be written as" in str(err):
+                raise click.UsageError(str(err)) from None
+            raise
+        sys.stdout.buffer.flush()
+    if truncated:
         click.echo(f"warning: result truncated at {settings['max_rows']} rows", err=True)
 
 
@@ -219,7 +225,7 @@ def _parse_params(pairs, extra) -> dict[str, str]:
 
 
 def _saved_or_file(target: str, settings: dict, values: dict[str, str]) -> str:
-    from .queries import find_saved_query, parse_saved_query
+    from .query.saved import find_saved_query, parse_saved_query
 
     path = Path(target)
     if path.suffix == ".rq" and path.exists():
@@ -230,7 +236,7 @@ def _saved_or_file(target: str, settings: dict, values: dict[str, str]) -> str:
 @main.command("queries")
 def list_queries():
     """List the saved queries with their summaries and parameters."""
-    from .queries import load_saved_queries
+    from .query.saved import load_saved_queries
 
     settings = load_settings()
     for saved in load_saved_queries(settings["queries_dir"]).values():

@@ -77,10 +77,27 @@ class ParameterError(KgError):
 
 
 class QueryTimeout(KgError):
-    """The query ran past the time limit and was stopped."""
+    """The query ran past the time limit and was stopped (or never got an executor in time)."""
 
     status = 503
     title = "Query timeout"
+    #: Seconds a client should wait before trying again (the Retry-After header).
+    retry_after = 5
+
+
+class ServerBusy(QueryTimeout):
+    """Too many queries are already waiting for an executor: try again shortly."""
+
+    title = "Server busy"
+    retry_after = 2
+
+
+class TooManyQueries(KgError):
+    """One client address already has as many queries in flight as it may."""
+
+    status = 429
+    title = "Too many queries"
+    retry_after = 2
 
 
 class ServiceFailed(KgError):

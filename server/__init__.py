@@ -1,22 +1,28 @@
-"""The Apparat web application: SPARQL 1.1 Protocol endpoint and health check.
+"""The Apparat web application (installed as ``apparat.web``): the SPARQL 1.1
+Protocol endpoint, saved queries, entity pages, health.
 
-``create_app`` is the only way to get an app; nothing is created at import time.
-Under gunicorn each worker builds its app once, so the dataset is loaded once
-per worker and then shared by that worker's threads (it is read-only).
+``create_app`` is the only way to get an app; nothing is created at import
+time. The web process holds no data: it reads the build's manifest and hands
+every query to its executor pool (``apparat.query.executor``), whose
+processes open the build's read-only store.
 """
 
 from __future__ import annotations
 
 from flask import Flask
 
-from apparat.executor import QueryExecutor
-from apparat.queries import enumerate_parameters, load_saved_queries
+from apparat.query.cache import ResponseCache
+from apparat.query.executor import ExecutorPool
+from apparat.query.local import engine_for
+from apparat.query.saved import load_saved_queries
+from apparat.query.store import read_build
 from apparat.settings import load_settings
-from apparat.store import load_dataset
+
+from .state import EXTENSION, AppState
 
 
 def create_app(test_config: dict | None = None) -> Flask:
-    """Create the app: resolve settings, load the built dataset, register views.
+    """Create the app: resolve settings, read the build, start the executors, register views.
 
     Args:
         test_config: setting overrides (names as in ``apparat.settings.SETTINGS``).
@@ -26,15 +32,20 @@ def create_app(test_config: dict | None = None) -> Flask:
     """
     app = Flask(__name__)
     settings = load_settings(test_config)
+    build = read_build(settings["build_dir"])
+    engine = engine_for(build, settings)
+    pool = ExecutorPool(build.build_dir, build.etag, engine, size=settings["query_executors"],
+                        timeout=settings["query_timeout"], client_limit=settings["client_queries"],
+                        client_in_flight=max(4 * settings["client_queries"], settings["threads"] // 2),
+                        queue_limit=settings["query_queue"], in_memory=settings["executor_store"] == "memory")
     app.config["APPARAT"] = settings
-    app.extensions["apparat.dataset"] = load_dataset(settings["build_dir"])
-    app.extensions["apparat.executor"] = QueryExecutor(
-        settings["build_dir"], settings["query_executors"], settings["query_timeout"]
+    # Bodies over the cap are refused before they are read (413), also when chunked.
+    app.config["MAX_CONTENT_LENGTH"] = settings["max_request_bytes"]
+    app.extensions[EXTENSION] = AppState(
+        settings=settings, build=build, engine=engine, pool=pool,
+        cache=ResponseCache(settings["cache_bytes"]),
+        saved=load_saved_queries(settings["queries_dir"]),  # parsed once; requests reuse them
     )
-    # Parsed once at start-up: every request reuses the parsed headers.
-    app.extensions["apparat.queries"] = load_saved_queries(settings["queries_dir"])
-    app.extensions["apparat.enumerations"] = enumerate_parameters(
-        app.extensions["apparat.queries"].values(), app.extensions["apparat.dataset"])
 
     from . import dataset, errors, health, http, pages, queries, sparql
 
@@ -45,4 +56,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     http.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)
+    pool.start()  # in the process that serves: executors belong to the process that uses them
     return app

@@ -2,26 +2,25 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, request, send_file
+from flask import Blueprint, request, send_file
 
 from apparat.layout import DATASET_FILE
 
 from .description import DESCRIPTION_PREFIXES, void_description
 from .results import graph_response
+from .state import state
 
 bp = Blueprint("dataset", __name__)
 
 
 @bp.get("/.well-known/void")
 def void():
-    manifest = current_app.extensions["apparat.dataset"].manifest
-    graph = void_description(request.host_url.rstrip("/"), manifest)
+    graph = void_description(request.host_url.rstrip("/"), state().manifest)
     return graph_response(graph, request.args.get("format"), DESCRIPTION_PREFIXES)
 
 
 @bp.get("/dataset.nq")
 def dump():
     """Every graph, asserted and inferred, as the build wrote it (sorted N-Quads)."""
-    dataset = current_app.extensions["apparat.dataset"]
-    return send_file(dataset.build_dir / DATASET_FILE, mimetype="application/n-quads", conditional=True,
+    return send_file(state().build.build_dir / DATASET_FILE, mimetype="application/n-quads", conditional=True,
                      download_name="apparat.nq")

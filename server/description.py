@@ -8,8 +8,8 @@ from __future__ import annotations
 from rdflib import Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from apparat.formats import GRAPH_FORMATS, RESULT_FORMATS
 from apparat.namespaces import AP, BASE, INFERRED_GRAPH, PREFIXES
+from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")

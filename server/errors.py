@@ -28,7 +28,10 @@ def init_app(app: Flask) -> None:
     @app.errorhandler(KgError)
     def _kg_error(err: KgError):
         extra = {k: v for k in ("line", "column") if (v := getattr(err, k, None)) is not None}
-        return error_response(err.status, err.title, str(err), **extra)
+        response = error_response(err.status, err.title, str(err), **extra)
+        if getattr(err, "retry_after", None):
+            response.headers["Retry-After"] = str(err.retry_after)
+        return response
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):

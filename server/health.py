@@ -1,13 +1,15 @@
 """``/health``: is the server up, and what dataset does it serve."""
 
-from flask import Blueprint, current_app, jsonify
+from flask import Blueprint, jsonify
+
+from .state import state
 
 bp = Blueprint("health", __name__)
 
 
 @bp.get("/health")
 def health():
-    manifest = current_app.extensions["apparat.dataset"].manifest
+    manifest = state().manifest
     return jsonify(
         {
             "status": "ok",

@@ -6,22 +6,32 @@
   build's etag combined with the request's URL and Accept header, and
   Last-Modified is the build time; conditional requests get 304.
 - gzip when the client accepts it and the body is worth compressing.
+- Bodies over ``max_request_bytes`` are refused with 413 from the request
+  line and headers alone, before a byte of the body is read.
+- A repeated ``GET /sparql`` is answered from the response cache before Flask
+  sees it (:class:`_FrontCache`): the same request line, Host, Accept and
+  gzip wish get the same bytes, the build being immutable.
 """
 
 from __future__ import annotations
 
 import gzip
 import hashlib
+import time
 from datetime import datetime
 
-from flask import Flask, request
+from flask import Flask, g, request
 
 _MIN_GZIP = 1024
 
 
 def init_app(app: Flask) -> None:
+    front = _FrontCache(app.wsgi_app, app.extensions["apparat"].cache)
+    app.wsgi_app = _BodyCap(front, app.config["MAX_CONTENT_LENGTH"])
+
     @app.before_request
     def _preflight():
+        g.started = time.monotonic()  # the query deadline counts from here
         if request.method == "OPTIONS":
             response = app.make_default_options_response()
             return _cors(response)
@@ -46,8 +56,71 @@ def _cors(response):
     return response
 
 
+class _BodyCap:
+    """WSGI middleware: a declared body over ``limit`` bytes gets 413 before anything reads it."""
+
+    def __init__(self, wsgi_app, limit: int):
+        self.wsgi_app, self.limit = wsgi_app, limit
+
+    def __call__(self, environ, start_response):
+        length = environ.get("CONTENT_LENGTH") or "0"
+        if not length.isdigit() or int(length) > self.limit:
+            body = f"Payload too large: request bodies are limited to {self.limit} bytes\n".encode()
+            start_response("413 Payload Too Large", [("Content-Type", "text/plain"), ("Connection", "close"),
+                                                     ("Content-Length", str(len(body)))])
+            return [body]
+        return self.wsgi_app(environ, start_response)
+
+
+class _FrontCache:
+    """WSGI middleware: whole responses to ``GET /sparql``, by request line, Host, Accept and gzip wish.
+
+    Only answers (responses that carry ``X-Cache``) with status 200 are kept,
+    and a conditional request always goes through (it may want a 304).
+    """
+
+    _PATHS = ("/sparql", "/sparql/")
+
+    def __init__(self, wsgi_app, cache):
+        self.wsgi_app, self.cache = wsgi_app, cache
+
+    def __call__(self, environ, start_response):
+        if (environ["REQUEST_METHOD"] != "GET" or environ.get("PATH_INFO") not in self._PATHS
+                or "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ or not self.cache.max_bytes):
+            return self.wsgi_app(environ, start_response)
+        key = ("http", environ.get("SCRIPT_NAME", ""), environ["PATH_INFO"], environ.get("QUERY_STRING", ""),
+               environ.get("HTTP_HOST", ""), environ.get("HTTP_ACCEPT", ""),
+               "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""))
+        hit = self.cache.get(key)
+        if hit is not None:
+            headers, body = hit
+            start_response("200 OK", headers)
+            return [body]
+        seen = {}
+
+        def remember(status, headers, exc_info=None):
+            seen["status"], seen["headers"] = status, headers
+            return start_response(status, headers, exc_info)
+
+        body = self.wsgi_app(environ, remember)
+        headers = seen.get("headers") or []
+        if not seen.get("status", "").startswith("200") or not any(k == "X-Cache" for k, _v in headers):
+            return body
+        try:
+            data = b"".join(body)
+        finally:
+            if hasattr(body, "close"):
+                body.close()
+        stored = [(k, "hit" if k == "X-Cache" else v) for k, v in headers]
+        self.cache.put(key, (stored, data), len(data) + 512)
+        return [data]
+
+
 def _validators(app: Flask, response) -> None:
-    manifest = app.extensions["apparat.dataset"].manifest
+    if response.get_etag()[0]:  # answers carry the build's checksum already
+        response.last_modified = datetime.fromisoformat(app.extensions["apparat"].manifest["built_at"])
+        return
+    manifest = app.extensions["apparat"].manifest
     key = "\n".join((manifest["etag"], request.full_path, request.headers.get("Accept", "")))
     response.set_etag(hashlib.sha256(key.encode()).hexdigest()[:32], weak=True)
     response.last_modified = datetime.fromisoformat(manifest["built_at"])

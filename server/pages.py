@@ -8,20 +8,22 @@
 Every IRI we mint (``https://w3id.org/apparat/id/…``, ``…/ontology#Term``) is
 served here under the same path, so a w3id redirect to this server makes
 them dereferenceable. Entity triples come straight from the store's quad
-index (no query text): the graph of each quad says which source states it.
+index (no query text, through an executor): the graph of each quad says which source states it.
 """
 
 from __future__ import annotations
 
 import pyoxigraph as ox
-from flask import Blueprint, abort, current_app, render_template, request
+from flask import Blueprint, abort, g, render_template, request
 from rdflib import Graph
 
 from apparat.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from apparat.query.executor import QuadsRequest
 from apparat.terms import to_rdflib
 
 from .ontology_doc import describe_ontology
 from .results import graph_response
+from .state import state
 
 bp = Blueprint("pages", __name__)
 _RDFS_LABEL = ox.NamedNode("http://www.w3.org/2000/01/rdf-schema#label")
@@ -32,19 +34,25 @@ def _prefers_html() -> bool:
     return request.accept_mimetypes.best_match(offered) == "text/html" and "format" not in request.args
 
 
-def _store():
-    return current_app.extensions["apparat.dataset"].store
+def _quads(*patterns) -> list[list[ox.Quad]]:
+    """Quads matching each pattern (terms or None; ``"DEFAULT"`` for the default graph), from an executor."""
+    def term(t):
+        return None if t is None else t if isinstance(t, str) else str(t)
+
+    answer = state().pool.run(QuadsRequest(tuple(tuple(term(t) for t in p) for p in patterns), limit=2000),
+                              client=request.remote_addr or "", started=g.get("started"))
+    return [list(ox.parse(chunk, format=ox.RdfFormat.N_QUADS)) for chunk in answer.chunks]
 
 
 @bp.get("/")
 def home():
-    dataset = current_app.extensions["apparat.dataset"]
-    return render_template("home.html", manifest=dataset.manifest, queries=current_app.extensions["apparat.queries"])
+    st = state()
+    return render_template("home.html", manifest=st.manifest, queries=st.saved)
 
 
 @bp.get("/ontology")
 def ontology():
-    quads = _store().quads_for_pattern(None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH)))
+    (quads,) = _quads((None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH))))
     graph = Graph()
     for quad in quads:
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
@@ -56,8 +64,12 @@ def ontology():
 @bp.get("/id/<path:rest>")
 def entity(rest: str):
     iri = ox.NamedNode(f"{BASE}id/{rest}")
-    quads = sorted(_in_graphs(iri, None, None), key=lambda q: (str(q.predicate), str(q.object)))
-    incoming = sorted(_in_graphs(None, None, iri), key=lambda q: (str(q.predicate), str(q.subject)))
+    graphs = set(state().build.graph_names)
+    outgoing, incoming = (
+        [q for q in found if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in graphs]
+        for found in _quads((iri, None, None, None), (None, None, iri, None)))
+    quads = sorted(outgoing, key=lambda q: (str(q.predicate), str(q.object)))
+    incoming = sorted(incoming, key=lambda q: (str(q.predicate), str(q.subject)))[:500]
     if not quads and not incoming:
         abort(404, description=f"nothing is known about <{iri.value}>")
     if not _prefers_html():
@@ -65,35 +77,29 @@ def entity(rest: str):
         for quad in quads:
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return graph_response(graph, request.args.get("format"))
+    labels = _labels({iri, *(q.object for q in quads), *(q.subject for q in incoming)})
     return render_template(
-        "entity.html", iri=iri.value, label=_label(iri),
-        statements=[_row(q, q.object) for q in quads], incoming=[_row(q, q.subject) for q in incoming[:500]],
+        "entity.html", iri=iri.value, label=labels.get(iri.value),
+        statements=[_row(q, q.object, labels) for q in quads],
+        incoming=[_row(q, q.subject, labels) for q in incoming],
     )
 
 
-def _in_graphs(s, p, o) -> list:
-    """Quads in the data's named graphs (not the store's union copies)."""
-    graphs = {g.value for g in current_app.extensions["apparat.dataset"].graph_names}
-    return [q for q in _store().quads_for_pattern(s, p, o, None)
-            if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in graphs]
+def _labels(terms) -> dict[str, str]:
+    """An ``rdfs:label`` (from the union default graph) for each IRI among ``terms``."""
+    iris = sorted({t.value for t in terms if isinstance(t, ox.NamedNode)})
+    found = _quads(*((ox.NamedNode(i), _RDFS_LABEL, None, "DEFAULT") for i in iris))
+    return {iri: quads[0].object.value for iri, quads in zip(iris, found, strict=True) if quads}
 
 
-def _label(term) -> str | None:
-    if not isinstance(term, ox.NamedNode):
-        return None
-    for quad in _store().quads_for_pattern(term, _RDFS_LABEL, None, ox.DefaultGraph()):
-        return quad.object.value
-    return None
-
-
-def _row(quad, other) -> dict:
+def _row(quad, other, labels: dict[str, str]) -> dict:
     graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
     return {
         "predicate": quad.predicate.value,
         "value": other.value if hasattr(other, "value") else str(other),
         "is_iri": isinstance(other, ox.NamedNode),
         "local": _local_link(other),
-        "label": _label(other),
+        "label": labels.get(other.value) if isinstance(other, ox.NamedNode) else None,
         "graph": graph,
         "inferred": graph == str(INFERRED_GRAPH),
     }

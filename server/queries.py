@@ -1,7 +1,7 @@
 """Saved queries over HTTP: ``/queries`` (list), ``/queries/<name>`` (run),
 ``/queries/openapi.json`` (an OpenAPI 3.1 description of them all).
 
-A saved query runs through the same ``run_query`` as ``/sparql`` and the CLI.
+A saved query is bound (``apparat.query.saved``) and answered exactly as ``/sparql`` answers a query.
 Reserved request parameters (``format``, ``infer``) steer the response; every
 other parameter must be one the query declares.
 """
@@ -10,20 +10,21 @@ from __future__ import annotations
 
 import json
 
-from flask import Blueprint, current_app, jsonify, render_template, request, url_for
+from flask import Blueprint, jsonify, render_template, request, url_for
 
 from apparat import __version__
 from apparat.errors import KgError, UnknownQuery
-from apparat.formats import RESULT_FORMATS
+from apparat.query.formats import RESULT_FORMATS
 
 from .results import answer_query, wants_inference
+from .state import state
 
 bp = Blueprint("queries", __name__)
 RESERVED = ("format", "infer")
 
 
 def _saved():
-    return current_app.extensions["apparat.queries"]
+    return state().saved
 
 
 def _wants_html() -> bool:
@@ -42,7 +43,7 @@ def index():
 
 @bp.get("/queries/openapi.json")
 def openapi():
-    return jsonify(openapi_document(_saved().values(), current_app.extensions["apparat.enumerations"]))
+    return jsonify(openapi_document(_saved().values(), state().enumerations()))
 
 
 @bp.get("/queries/<name>")
@@ -67,7 +68,7 @@ def _page(saved, values: dict[str, str]):
             table = _table(json.loads(response.get_data()))
         except KgError as err:
             error, status = str(err), err.status
-    choices = current_app.extensions["apparat.enumerations"].get(saved.name, {})
+    choices = state().enumerations().get(saved.name, {})
     return render_template("saved_query.html", q=saved, values=values, table=table, error=error, choices=choices,
                            missing=missing, timeline=_timeline(table) if saved.default_view == "Timeline" else None,
                            ), status
@@ -108,7 +109,7 @@ def _year(term) -> int | None:
 
 
 def _describe(saved) -> dict:
-    choices = current_app.extensions["apparat.enumerations"].get(saved.name, {})
+    choices = state().enumerations().get(saved.name, {})
     return {
         "name": saved.name,
         "summary": saved.summary,

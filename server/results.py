@@ -1,17 +1,25 @@
-"""Running a query for a request and answering it: content negotiation, the
-executor pool, truncation and caching headers. Shared by ``/sparql`` and
-``/queries/<name>``."""
+"""Answering a query for a request: negotiation, the cache, the executor pool, headers.
+Shared by ``/sparql`` and ``/queries/<name>``.
+
+The web process only moves bytes: it negotiates a format for either kind of
+result (SELECT/ASK and CONSTRUCT/DESCRIBE) and the executor, which learns the
+kind by running the query, picks the one that applies.
+"""
 
 from __future__ import annotations
 
+import time
+
 import pyoxigraph as ox
-from flask import Response, current_app, request
+from flask import Response, g, request
 
 from apparat.errors import NotAcceptable
-from apparat.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, find_format, serialize_triples
-from apparat.namespaces import PREFIXES
-from apparat.sparql import check_query, query_form
+from apparat.query.executor import QueryRequest
+from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, find_format, formats_for, serialize_triples
+from apparat.query.sparql import check_query_length
 from apparat.terms import to_ox
+
+from .state import state
 
 
 def choose_format(names, offered: tuple[Format, ...]) -> Format:
@@ -47,26 +55,46 @@ def choose_format(names, offered: tuple[Format, ...]) -> Format:
     return find_format(best, offered)
 
 
-def answer_query(text: str, *, format_name: str | None, infer: bool = True,
+def _negotiate(names, offered) -> tuple[str | None, str]:
+    try:
+        return choose_format(names, offered).name, ""
+    except NotAcceptable as err:
+        return None, str(err)
+
+
+def answer_query(text: str, *, format_name, infer: bool = True,
                  default_graphs: list[str] | None = None, named_graphs: list[str] | None = None,
                  base_iri: str | None = None) -> Response:
-    """Check, run (in the executor pool, under the time limit) and serialize one query.
+    """Answer one query: from the cache, or run (in the executor pool, under the deadline).
 
-    Caution: ``text`` is user-supplied SPARQL; the checks here (length,
-    nesting, SERVICE allowlist) run before any parser or engine sees it.
+    Caution: ``text`` is user-supplied SPARQL; only its length is looked at
+    here. The executor reads it (nesting, update, SERVICE allowlist) before
+    the engine runs it.
     """
-    settings = current_app.config["APPARAT"]
-    check_query(text, settings)
-    offered = GRAPH_FORMATS if query_form(text) == "graph" else RESULT_FORMATS
-    fmt = choose_format(format_name, offered)
-    executed = current_app.extensions["apparat.executor"].run(
-        text, fmt.name, max_rows=settings["max_rows"], infer=infer,
-        default_graphs=default_graphs, named_graphs=named_graphs, base_iri=base_iri,
-    )
-    response = Response(executed.body, mimetype=fmt.media_type)
-    if executed.truncated:
-        response.headers["X-Apparat-Truncated"] = f"true; limit={settings['max_rows']}"
+    st = state()
+    check_query_length(text, st.settings["max_query_length"])
+    names = [format_name] if isinstance(format_name, str) else list(format_name or ())
+    result_format, why_not_results = _negotiate(names, RESULT_FORMATS)
+    graph_format, why_not_graph = _negotiate(names, GRAPH_FORMATS)
+    key = (st.build.etag, text, infer, tuple(default_graphs or ()), tuple(named_graphs or ()), base_iri,
+           result_format, graph_format)
+    answer = st.cache.get(key)
+    hit = answer is not None
+    if not hit:
+        req = QueryRequest(text, result_format=result_format, graph_format=graph_format,
+                           unacceptable_results=why_not_results, unacceptable_graph=why_not_graph, infer=infer,
+                           default_graphs=tuple(default_graphs or ()), named_graphs=tuple(named_graphs or ()),
+                           base_iri=base_iri)
+        answer = st.pool.run(req, client=request.remote_addr or "", started=g.get("started", time.monotonic()))
+        st.cache.put(key, answer, sum(map(len, answer.chunks)))
+    fmt = find_format(answer.format, formats_for(answer.kind))
+    response = Response(answer.chunks, mimetype=fmt.media_type)
+    response.headers["X-Cache"] = "hit" if hit else "miss"
+    if answer.truncated:
+        response.headers["X-Apparat-Truncated"] = f"true; limit={st.settings['max_rows']}"
     response.headers["Vary"] = "Accept"
+    # The build is immutable: its checksum (and the format) is the answer's ETag.
+    response.set_etag(f"{st.build.etag}-{fmt.name}", weak=True)
     return response
 
 
@@ -74,6 +102,8 @@ def graph_response(graph, format_name: str | None, prefixes: dict[str, str] | No
     """Serialize an rdflib graph (descriptions, entity pages) as negotiated; Turtle by default."""
     fmt = choose_format(format_name, GRAPH_FORMATS)
     triples = sorted((ox.Triple(to_ox(s), to_ox(p), to_ox(o)) for s, p, o in graph), key=str)
+    from apparat.namespaces import PREFIXES
+
     response = Response(serialize_triples(triples, fmt.name, prefixes or PREFIXES), mimetype=fmt.media_type)
     response.headers["Vary"] = "Accept"
     return response

@@ -8,12 +8,13 @@ werkzeug, with q-values and wildcards), else the first format offered.
 
 from __future__ import annotations
 
-from flask import Blueprint, current_app, render_template, request
+from flask import Blueprint, render_template, request
 
 from apparat.errors import QueryRefused, UpdateForbidden
 
 from .description import DESCRIPTION_PREFIXES, service_description
 from .results import answer_query, graph_response, wants_inference
+from .state import state
 
 bp = Blueprint("sparql", __name__)
 
@@ -52,14 +53,12 @@ def describe_service():
     """The Service Description (RDF by conneg), or the query page for a browser."""
     if request.accept_mimetypes.best_match(["text/turtle", "text/html"]) == "text/html" and not request.args:
         return render_template("sparql.html", examples=_examples())
-    manifest = current_app.extensions["apparat.dataset"].manifest
-    settings = current_app.config["APPARAT"]
-    graph = service_description(request.base_url.rstrip("/"), manifest, settings)
+    graph = service_description(request.base_url.rstrip("/"), state().manifest, state().settings)
     return graph_response(graph, request.args.get("format"), DESCRIPTION_PREFIXES)
 
 
 def _examples() -> list[tuple[str, str]]:
-    saved = current_app.extensions["apparat.queries"]
+    saved = state().saved
     return [(q.summary, q.text) for q in saved.values() if not q.parameters][:8]
 
 

@@ -6,8 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-
-from apparat.serve import ServerProcess
+from harness import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -43,18 +42,18 @@ def build_dir(tmp_path_factory) -> Path:
 
 @pytest.fixture(scope="session")
 def dataset(build_dir):
-    from apparat.store import load_dataset
+    from apparat.query.local import load_dataset
 
     return load_dataset(build_dir)
 
 
 @pytest.fixture()
 def app(build_dir):
-    from server import create_app
+    from apparat.web import create_app
 
     app = create_app({"build_dir": build_dir, "service_allowlist": ALLOWED_SERVICE})
     yield app
-    app.extensions["apparat.executor"].close()
+    app.extensions["apparat"].pool.close()
 
 
 @pytest.fixture()

@@ -5,7 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 
 from apparat.cli import main
-from apparat.queries import load_saved_queries
+from apparat.query.saved import load_saved_queries
 from apparat.settings import SETTINGS
 
 ROOT = Path(__file__).resolve().parents[1]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 import requests
+from harness import ServerProcess
 
 from apparat.build import BuildInputs, build
-from apparat.serve import ServerProcess
 
 ROOT = Path(__file__).resolve().parents[1]
 WIKIDATA = "https://query.wikidata.org/sparql"

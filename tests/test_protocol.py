@@ -15,11 +15,10 @@ import threading
 import pytest
 import requests
 from conftest import ALLOWED_SERVICE, TEST_ENV
+from harness import ServerProcess
 from rdflib import Graph, Namespace
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
-
-from apparat.serve import ServerProcess
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
@@ -315,3 +314,38 @@ def test_runaway_query_times_out_while_others_are_answered(limited_server):
     assert "time limit" in response.text
     # the executor that ran it was replaced: the server still answers
     assert get(limited_server, query="ASK {}", format="json").json()["boolean"] is True
+
+
+# --- the response cache -------------------------------------------------------------------------
+
+def test_repeated_answers_come_from_the_cache_with_the_build_as_etag(live_server, build_dir):
+    etag = json.loads((build_dir / "build.json").read_text())["etag"]
+    query = ORGANS + " # cache test"
+    first, again = get(live_server, query=query), get(live_server, query=query)
+    assert first.headers["X-Cache"] == "miss" and again.headers["X-Cache"] == "hit"
+    assert first.content == again.content and first.headers["ETag"] == again.headers["ETag"]
+    assert etag in first.headers["ETag"]
+    body = {"query": query + " posted"}
+    posted = [requests.post(live_server + "/sparql", data=body, timeout=10) for _ in range(2)]
+    assert [p.headers["X-Cache"] for p in posted] == ["miss", "hit"]
+    assert get(live_server, query=query, format="csv").headers["X-Cache"] == "miss"  # another format
+    assert get(live_server, query=query, infer="false").headers["X-Cache"] == "miss"  # another dataset
+
+
+def test_a_construct_after_a_prefix_named_ask_is_a_graph(live_server):
+    response = get(live_server, query="PREFIX ask: <http://e/> CONSTRUCT { ?s ?p ?o } WHERE { ?s ?p ?o } LIMIT 2")
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/turtle")
+
+
+def test_busy_answers_say_when_to_retry(limited_server):
+    statuses = []
+
+    def runaway():
+        statuses.append(get(limited_server, query=RUNAWAY + " # " + str(threading.get_ident())))
+
+    threads = [threading.Thread(target=runaway) for _ in range(2)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(timeout=60)
+    assert all(r.status_code == 503 and int(r.headers["Retry-After"]) > 0 for r in statuses)

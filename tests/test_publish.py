@@ -8,11 +8,10 @@ import json
 
 import requests
 from click.testing import CliRunner
+from harness import ServerProcess
 
 from apparat.cli import main
-from apparat.serve import ServerProcess
-from apparat.sparql import run_query
-from apparat.store import load_dataset
+from apparat.query.local import load_dataset, run_query
 
 EX = "http://example.org/"
 FILES = {

@@ -8,8 +8,9 @@ import pyoxigraph as ox
 import pytest
 
 from apparat.errors import ParameterError, QueryRefused
-from apparat.queries import inject_values, load_saved_queries, parse_saved_query
-from apparat.sparql import check_service_calls, run_query
+from apparat.query.local import run_query
+from apparat.query.saved import inject_values, load_saved_queries, parse_saved_query
+from apparat.settings import load_settings
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -102,8 +103,8 @@ def test_every_saved_query_parses_and_documents_its_parameters(dataset):
         assert all(values.values()), f"{q.name}: a required parameter lacks an example"
         text = q.bind(values)
         if "SERVICE" in text:  # federated: never run from a test (no network but loopback)
-            with pytest.raises(QueryRefused):
-                check_service_calls(text, ())
+            with pytest.raises(QueryRefused):  # refused before any call: no allowlist here
+                run_query(dataset, text, max_rows=100, settings={**load_settings(), "service_allowlist": ""})
             continue
         # With its example values a query answers something: a parameter used where its
         # VALUES binding does not reach (inside OPTIONAL/UNION) would show up as no rows.
@@ -111,10 +112,11 @@ def test_every_saved_query_parses_and_documents_its_parameters(dataset):
 
 
 def test_enumerate_lists_the_values_the_data_has(dataset):
-    from apparat.queries import enumerate_parameters
+    from apparat.query.local import select_json
+    from apparat.query.saved import enumerate_parameters
 
     saved = load_saved_queries(ROOT / "queries")
-    values = enumerate_parameters(saved.values(), dataset)
+    values = enumerate_parameters(saved.values(), select_json(dataset, load_settings()))
     assert {"bukharin", "kamenev", "stalin"} <= set(values["person-career"]["person"])
     assert {"politburo", "orgburo", "secretariat", "central-committee"} <= set(values["organ-members-in-year"]["organ"])
     assert "party-congress-11" in values["events-at-meeting"]["meeting"]

@@ -12,9 +12,9 @@ from pathlib import Path
 import pytest
 import requests
 
-from apparat.formats import plain_value
-from apparat.queries import load_saved_queries
-from apparat.sparql import run_query
+from apparat.query.formats import plain_value
+from apparat.query.local import run_query
+from apparat.query.saved import load_saved_queries
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = "https://w3id.org/apparat/"

@@ -255,8 +255,9 @@ def write_dataset(folder: Path, tests: list[ProtocolTest], target: Path) -> Path
 @contextlib.contextmanager
 def protocol_server(folder: Path = PROTOCOL_DIR, tests: list[ProtocolTest] | None = None) -> Iterator[str]:
     """Build the suite's data and serve it; yields the server's base URL (127.0.0.1)."""
+    from harness import ServerProcess
+
     from apparat.build import BuildInputs, build
-    from apparat.serve import ServerProcess
 
     tests = load_manifest(folder) if tests is None else tests
     with tempfile.TemporaryDirectory(prefix="w3c-protocol-") as tmp_name:

@@ -4,7 +4,8 @@
 other (default graph first, then by IRI), each graph's quads sorted, blank
 nodes with canonical (RDFC-1.0) labels: rebuilds are byte-identical. It is
 written graph by graph, never as one string, and hashed as it is written (the
-ETag). ``build.json`` is the manifest the server reads.
+ETag). ``build.json`` is the manifest the server reads; ``store/`` the on-disk
+pyoxigraph store it opens read-only, loaded from ``dataset.nq``.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..layout import DATASET_FILE, MANIFEST_FILE
+from ..query.store import write_store
 from .parse import Graphs
 from .terms import BNode, to_ox
 
@@ -37,6 +39,7 @@ def install(graphs: Graphs, manifest: dict, build_dir: Path,
     try:
         manifest["etag"] = write_dataset(graphs, staging / DATASET_FILE, on_quads)[:32]
         write_manifest(manifest, staging)
+        write_store(staging)
         _swap(staging, build_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)

@@ -46,12 +46,13 @@ from pathlib import Path
 import pyoxigraph as ox
 import yaml
 
-from .errors import ParameterError, QueryRefused, UnknownQuery
-from .namespaces import PREFIXES, shorten
-from .sparql import NON_CODE as _SKIP
-from .sparql import algebra_nodes
+from ..errors import ParameterError, QueryRefused, UnknownQuery
+from ..namespaces import PREFIXES, shorten
 
 _XSD = "http://www.w3.org/2001/XMLSchema#"
+# Strings, IRIs and comments: skipped when looking for parameters and the WHERE brace.
+_SKIP = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\'))*\'\'\''
+                   r'|"(?:[^"\\\n]|\\.)*"|\'(?:[^\'\\\n]|\\.)*\'|<[^<>"{}|^`\\\s]*>|#[^\n]*')
 _PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
@@ -306,11 +307,25 @@ def enumeration_query(saved: SavedQuery, name: str) -> str | None:
     return None
 
 
-def enumerate_parameters(saved_queries, dataset) -> dict[str, dict[str, list[str]]]:
-    """Values of every ``#+ enumerate:`` parameter, as users type them (slugs where a
-    ``base`` allows), by query name and parameter name. Run once, at start-up."""
-    from .sparql import run_query
+def algebra_nodes(node, name: str):
+    """Every node called ``name`` (``BGP`` …) in rdflib's query algebra (of our own saved queries)."""
+    if getattr(node, "name", None) == name:
+        yield node
+    children = node.values() if isinstance(node, dict) else node if isinstance(node, list) else ()
+    for child in children:
+        if isinstance(child, dict | list):
+            yield from algebra_nodes(child, name)
 
+
+def enumerate_parameters(saved_queries, select) -> dict[str, dict[str, list[str]]]:
+    """Values of every ``#+ enumerate:`` parameter, as users type them (slugs where a
+    ``base`` allows), by query name and parameter name.
+
+    Args:
+        saved_queries: the parsed queries.
+        select: runs a SELECT text and returns its rows as SPARQL JSON bindings
+            (an executor pool over HTTP, or a local store in the CLI and tests).
+    """
     values: dict[str, dict[str, list[str]]] = {}
     for saved in saved_queries:
         for name in saved.enumerate:
@@ -318,8 +333,7 @@ def enumerate_parameters(saved_queries, dataset) -> dict[str, dict[str, list[str
             if text is None:
                 continue
             param = saved.parameter(name)
-            found = [row[param.variable].value for row in run_query(dataset, text, max_rows=1000).rows
-                     if param.variable in row]
+            found = [row[param.variable]["value"] for row in select(text) if param.variable in row]
             if param.base:
                 found = [v.removeprefix(param.base) if v.startswith(param.base) else v for v in found]
             values.setdefault(saved.name, {})[name] = found

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
+from ..namespaces import shorten
 from .formats import plain_value
-from .namespaces import shorten
 
 
 def _short(term) -> str:
@@ -14,7 +14,7 @@ def _short(term) -> str:
 def render_table(result) -> str:
     """Render a query result as an aligned text table (IRIs shortened by our prefixes).
 
-    >>> from apparat.sparql import QueryResult
+    >>> from apparat.query.local import QueryResult
     >>> print(render_table(QueryResult("boolean", boolean=True)), end="")
     true
     """

@@ -1,72 +1,17 @@
-"""Media types, format names and serializers for query results, kept as data.
-
-SELECT/ASK results are serialized here (SPARQL 1.1 Query Results JSON, XML,
-CSV and TSV) rather than by pyoxigraph, because a result capped at the row
-limit is a plain list by then; CONSTRUCT/DESCRIBE graphs go through
-pyoxigraph's RDF serializers.
-"""
+"""The serializers Apparat used before its answers were written by pyoxigraph (kept
+verbatim from apparat/formats.py as it was): the reference the native output is
+compared with in test_native_formats.py."""
 
 from __future__ import annotations
 
 import csv
 import io
 import json
-from typing import NamedTuple
 from xml.sax.saxutils import escape, quoteattr
 
 import pyoxigraph as ox
 
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
-
-
-class Format(NamedTuple):
-    name: str          # the value of the ``format`` parameter and ``--format`` option
-    media_type: str    # the Content-Type we answer with
-    # Further names that select it: older or looser media types, and the short
-    # ``format``/``output`` values clients send (SPARQLWrapper sends "n3",
-    # "rdf+xml", "json-ld" …; Fuseki and Virtuoso accept such names too).
-    aliases: tuple[str, ...] = ()
-
-
-#: Formats for SELECT and ASK results, the first is the default.
-RESULT_FORMATS: tuple[Format, ...] = (
-    Format("json", "application/sparql-results+json", ("application/json", "srj", "sparql-results+json")),
-    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml", "srx", "sparql-results+xml")),
-    Format("csv", "text/csv"),
-    Format("tsv", "text/tab-separated-values"),
-)
-
-#: Formats for CONSTRUCT and DESCRIBE results, the first is the default.
-GRAPH_FORMATS: tuple[Format, ...] = (
-    Format("turtle", "text/turtle", ("application/x-turtle", "application/turtle", "ttl", "n3", "text/n3",
-                                     "text/rdf+n3", "application/n3")),
-    Format("ntriples", "application/n-triples", ("text/plain", "nt", "n-triples")),
-    Format("jsonld", "application/ld+json", ("application/json", "json-ld", "json", "application/x-json+ld")),
-    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "rdf+xml", "xml", "rdf")),
-    Format("nquads", "application/n-quads", ("nq", "n-quads")),
-    Format("trig", "application/trig", ()),
-)
-
-_OX_RDF = {
-    "turtle": ox.RdfFormat.TURTLE,
-    "ntriples": ox.RdfFormat.N_TRIPLES,
-    "jsonld": ox.RdfFormat.JSON_LD,
-    "rdfxml": ox.RdfFormat.RDF_XML,
-    "nquads": ox.RdfFormat.N_QUADS,
-    "trig": ox.RdfFormat.TRIG,
-}
-
-
-def find_format(name: str, offered: tuple[Format, ...]) -> Format | None:
-    """Return the offered format called ``name`` or having ``name`` as media type.
-
-    >>> find_format("text/csv", RESULT_FORMATS).name
-    'csv'
-    """
-    for fmt in offered:
-        if name in (fmt.name, fmt.media_type, *fmt.aliases):
-            return fmt
-    return None
 
 
 def serialize_bindings(variables: list[str], rows: list[dict], fmt: str) -> bytes:
@@ -86,11 +31,6 @@ def serialize_boolean(value: bool, fmt: str) -> bytes:
     # CSV/TSV define no boolean form; answer as Jena Fuseki does.
     return f"_askResult\r\n{'true' if value else 'false'}\r\n".encode()
 
-
-def serialize_triples(triples: list[ox.Triple], fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
-    """Serialize CONSTRUCT/DESCRIBE triples as ``fmt`` (Turtle gets our prefixes)."""
-    kwargs = {"prefixes": prefixes} if prefixes and fmt in ("turtle", "trig") else {}
-    return ox.serialize(triples, format=_OX_RDF[fmt], **kwargs)
 
 
 def _json(variables, rows) -> bytes:
@@ -169,8 +109,3 @@ def _tsv(variables, rows) -> bytes:
 
 
 _BINDINGS = {"json": _json, "xml": _xml, "csv": _csv, "tsv": _tsv}
-
-
-def plain_value(term) -> str:
-    """Return a term as a person reads it: an IRI or the literal's lexical form."""
-    return _plain(term)

@@ -1,0 +1,432 @@
+"""Executor processes: each owns a query end to end, under one deadline that really stops it.
+
+pyoxigraph cannot cancel a running query from Python and a thread cannot be
+killed, so every query runs in an executor process (started with ``spawn``:
+no inherited threads or locks; it imports pyoxigraph and this package's query
+modules, never rdflib or build code). Each executor opens the build's
+read-only on-disk store (one copy of the data for all of them, shared by the
+OS) and, per request: reads the query's tokens once (nesting, update,
+``SERVICE`` allowlist), evaluates it, picks the format from the kind of
+result the engine returned, and writes it with pyoxigraph's serializers, the
+row cap exact, in chunks (``formats.write_answer``).
+
+The pool (:class:`ExecutorPool`, one per web process):
+
+- **One deadline.** A request's ``timeout`` starts when it arrives: waiting for
+  its client's turn, for a free executor, and running all count. Past it the
+  executor is killed (SIGKILL) and replaced, and the request gets
+  :class:`~apparat.errors.QueryTimeout` (503 with Retry-After).
+- **Bounded queue.** More than ``queue_limit`` requests waiting for an
+  executor: :class:`~apparat.errors.ServerBusy` (503, Retry-After) at once.
+- **Fairness.** One client address runs at most ``client_limit`` queries at
+  once; more wait for that client's own turn, and past ``client_in_flight``
+  (waiting and running) get :class:`~apparat.errors.TooManyQueries` (429). A client
+  looping runaway queries holds at most ``client_limit`` executors.
+- **No orphans.** Every executor asks the kernel to kill it when its parent
+  dies (``prctl(PR_SET_PDEATHSIG, SIGKILL)``; the kernel ties that to the
+  thread that started the process, so one long-lived keeper thread starts
+  them all) and also watches its parent's pid: no query outlives its server.
+- **Drained, then released.** The web thread reads the whole answer from the
+  executor before it writes to the client, so a slow reader never holds an
+  executor.
+"""
+
+from __future__ import annotations
+
+import collections
+import ctypes
+import logging
+import multiprocessing
+import os
+import queue
+import signal
+import threading
+import time
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from .. import errors
+from .sparql import Engine
+
+_CONTEXT = multiprocessing.get_context("spawn")
+_PR_SET_PDEATHSIG = 1
+_LOG = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class QueryRequest:
+    """One query as the web process hands it over (the executor does all the reading).
+
+    ``result_format`` / ``graph_format`` are the negotiated formats for a
+    SELECT/ASK result and for a CONSTRUCT/DESCRIBE one (None: nothing
+    acceptable, and ``unacceptable_results`` / ``unacceptable_graph`` say why):
+    the engine's actual result decides which applies, as in oxigraph's own server.
+    """
+
+    text: str
+    result_format: str | None = "json"
+    graph_format: str | None = "turtle"
+    unacceptable_results: str = ""
+    unacceptable_graph: str = ""
+    infer: bool = True
+    default_graphs: tuple[str, ...] = ()
+    named_graphs: tuple[str, ...] = ()
+    base_iri: str | None = None
+
+
+@dataclass(frozen=True)
+class QuadsRequest:
+    """Quads matching patterns (N-Triples terms or None), e.g. for entity pages; no SPARQL."""
+
+    patterns: tuple[tuple[str | None, str | None, str | None, str | None], ...]
+    limit: int = 10_000
+
+
+@dataclass
+class Answer:
+    """A finished answer: what it is, how it is written, and its bytes in chunks."""
+
+    kind: str                      # "bindings", "boolean", "graph" or "quads"
+    format: str
+    truncated: bool
+    chunks: list[bytes] = field(default_factory=list)
+
+    @property
+    def body(self) -> bytes:
+        return b"".join(self.chunks)
+
+
+# --- the executor process ---------------------------------------------------------------------
+
+def _die_with_parent(parent: int) -> None:
+    """SIGKILL this process when its parent dies, by the kernel and by a watchdog thread."""
+    try:
+        ctypes.CDLL(None, use_errno=True).prctl(_PR_SET_PDEATHSIG, signal.SIGKILL)
+    except (OSError, AttributeError):  # not Linux: the watchdog alone
+        pass
+    if os.getppid() != parent:  # the parent died before the signal was armed
+        os._exit(1)
+
+    def watch():
+        while os.getppid() == parent:
+            time.sleep(0.5)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True, name="apparat-parent-watchdog").start()
+
+
+def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memory: bool = False) -> None:
+    """Executor main loop: one request in, its answer out in chunks, until told to stop.
+
+    With ``in_memory`` the executor copies the store into memory first (joins run
+    several times faster; each executor then holds its own copy: see README).
+    """
+    _die_with_parent(parent)
+    import pyoxigraph as ox
+
+    from .formats import result_kind, write_answer
+    from .sparql import evaluate
+    from .store import open_store
+
+    try:
+        store = open_store(Path(build_dir), etag)
+        if in_memory:
+            copy = ox.Store()
+            copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
+            store = copy
+    except errors.KgError as err:
+        conn.send(("bug", str(err)))
+        return
+    conn.send(("ready",))
+    while True:
+        try:
+            request = conn.recv()
+        except (EOFError, OSError):
+            return
+        if request is None:
+            return
+        try:
+            if isinstance(request, QuadsRequest):
+                conn.send(("end", "quads", "nquads", _quads(store, request, ox)))
+                continue
+            answer = evaluate(store, engine, request.text, infer=request.infer,
+                              default_graphs=list(request.default_graphs), named_graphs=list(request.named_graphs),
+                              base_iri=request.base_iri)
+            kind = result_kind(answer)
+            graph = kind == "graph"
+            fmt = request.graph_format if graph else request.result_format
+            if fmt is None:
+                raise errors.NotAcceptable(request.unacceptable_graph if graph else request.unacceptable_results)
+            try:
+                truncated = write_answer(answer, fmt, max_rows=engine.max_rows, prefixes=engine.prefixes,
+                                         emit=lambda chunk: conn.send(("chunk", chunk)))
+            except OSError as err:  # evaluation is lazy: SERVICE fails here
+                raise errors.ServiceFailed(f"a SERVICE endpoint could not be queried: {err}") from None
+            except SyntaxError as err:  # a SERVICE answer that does not parse
+                raise errors.ServiceFailed(f"a SERVICE endpoint sent a bad answer: {err}") from None
+            conn.send(("end", kind, fmt, truncated))
+        except errors.KgError as err:
+            conn.send(("error", type(err).__name__, str(err), getattr(err, "line", None), getattr(err, "column", None)))
+        except Exception as err:  # our bug: report it, keep serving
+            conn.send(("bug", f"{type(err).__name__}: {err}"))
+
+
+def _quads(store, request: QuadsRequest, ox) -> bool:
+    """Send the quads of every pattern as N-Quads chunks, one per pattern; return whether any was cut."""
+    cut = False
+    chunks = []
+    for pattern in request.patterns:
+        terms = [None if t is None else _term(t, ox) for t in pattern]
+        found = []
+        for quad in store.quads_for_pattern(*terms):
+            if len(found) == request.limit:
+                cut = True
+                break
+            found.append(quad)
+        chunks.append(ox.serialize(found, format=ox.RdfFormat.N_QUADS))
+    return cut, chunks
+
+
+def _term(text: str, ox):
+    if text == "DEFAULT":
+        return ox.DefaultGraph()
+    if text.startswith("<"):
+        return ox.NamedNode(text[1:-1])
+    if text.startswith("_:"):
+        return ox.BlankNode(text[2:])
+    return next(iter(ox.parse(f"<x:s> <x:p> {text} .", format=ox.RdfFormat.N_TRIPLES))).object
+
+
+# --- the pool, in the web process -------------------------------------------------------------
+
+class _Executor:
+    def __init__(self, build_dir: Path, etag: str, engine: Engine, in_memory: bool = False):
+        parent, child = _CONTEXT.Pipe()
+        self.conn = parent
+        self.process = _CONTEXT.Process(target=_serve,
+                                        args=(child, str(build_dir), etag, engine, os.getpid(), in_memory),
+                                        daemon=True, name="apparat-executor")
+        self.process.start()
+        child.close()
+
+    def wait_ready(self, timeout: float) -> None:
+        if not self.conn.poll(timeout):
+            self.stop()
+            raise errors.KgError(f"a query executor did not start within {timeout:g} s")
+        message = self.conn.recv()
+        if message != ("ready",):
+            self.stop()
+            raise errors.KgError(f"a query executor did not start: {message[-1]}")
+
+    @property
+    def pid(self) -> int | None:
+        return self.process.pid
+
+    def stop(self) -> None:
+        if self.process.is_alive():
+            self.process.kill()
+        self.process.join(timeout=10)
+        self.conn.close()
+
+
+class ExecutorPool:
+    """The executor processes of one web process.
+
+    Args:
+        build_dir: the (pinned) build every executor opens.
+        etag: the build's checksum; an executor refuses a store of another build.
+        engine: limits, prefixes, allowlist, graph names (``sparql.Engine``).
+        size: executors, i.e. queries that run at once.
+        timeout: seconds a request may take, every wait included.
+        client_limit: queries one client address may run at once.
+        client_in_flight: requests one client address may have waiting or running
+            (default ``4 × client_limit``); keep it under the web threads.
+        queue_limit: requests that may wait for an executor; more get ServerBusy.
+        in_memory: each executor copies the store into memory (faster joins, a copy each).
+    """
+
+    def __init__(self, build_dir: Path, etag: str, engine: Engine, *, size: int, timeout: float,
+                 client_limit: int = 2, client_in_flight: int | None = None, queue_limit: int = 64,
+                 in_memory: bool = False,
+                 start_timeout: float = 60.0):
+        self.in_memory = in_memory
+        self.build_dir, self.etag, self.engine = Path(build_dir), etag, engine
+        self.size, self.timeout, self.start_timeout = size, timeout, start_timeout
+        self.client_limit, self.queue_limit = max(1, client_limit), queue_limit
+        self.client_in_flight = client_in_flight or 4 * self.client_limit
+        self._idle: queue.Queue[_Executor] = queue.Queue()
+        self._all: set[_Executor] = set()
+        self._spawns: queue.Queue = queue.Queue()
+        self._clients = threading.Condition()
+        self._running: collections.Counter[str] = collections.Counter()
+        self._in_flight: collections.Counter[str] = collections.Counter()
+        self._waiting = 0
+        self._lock = threading.Lock()
+        self._keeper: threading.Thread | None = None
+        self._closed = False
+
+    # life cycle
+
+    def start(self) -> None:
+        """Start the executors (and the keeper thread that owns them); return when all are ready."""
+        with self._lock:
+            if self._keeper is not None:
+                return
+            ready = threading.Semaphore(0)
+            self._keeper = threading.Thread(target=self._keep, args=(ready,), daemon=True, name="apparat-keeper")
+            self._keeper.start()
+        self._spawns.put(self.size)
+        deadline = time.monotonic() + self.start_timeout
+        for _ in range(self.size):
+            if not ready.acquire(timeout=max(0.0, deadline - time.monotonic())):
+                raise errors.KgError("the query executors did not start")
+
+    def _keep(self, ready: threading.Semaphore) -> None:
+        """Start every executor, first ones and replacements, from this one long-lived thread
+        (the parent-death signal fires when the *thread* that started a process ends)."""
+        while True:
+            count = self._spawns.get()
+            if count is None or self._closed:
+                return
+            for attempt in range(1, 4):
+                # Started together, then awaited: they open (or copy) the store in parallel.
+                started = [_Executor(self.build_dir, self.etag, self.engine, self.in_memory) for _ in range(count)]
+                for executor in started:
+                    try:
+                        executor.wait_ready(self.start_timeout)
+                    except Exception:
+                        _LOG.exception("query executor start %d failed", attempt)
+                        continue
+                    with self._lock:
+                        if self._closed:
+                            executor.stop()
+                            return
+                        self._all.add(executor)
+                    self._idle.put(executor)
+                    ready.release()
+                    count -= 1
+                if not count:
+                    break
+                time.sleep(1)
+
+    def close(self) -> None:
+        """Stop every executor (busy ones too) and the keeper."""
+        self._closed = True
+        self._spawns.put(None)
+        with self._lock:
+            executors, self._all = list(self._all), set()
+        for executor in executors:
+            executor.stop()
+
+    @property
+    def pids(self) -> list[int]:
+        """Process ids of the live executors (for tests and the benchmark)."""
+        with self._lock:
+            return [e.pid for e in self._all if e.pid]
+
+    # running
+
+    def run(self, request: QueryRequest | QuadsRequest, *, client: str = "", started: float | None = None) -> Answer:
+        """Run one request in an executor and return the whole answer.
+
+        Args:
+            request: what to run.
+            client: the client's address, for the per-client limit.
+            started: when the request arrived (``time.monotonic()``); the deadline
+                is ``started + timeout``.
+
+        Raises:
+            QueryTimeout: the deadline passed (waiting or running): 503.
+            ServerBusy: too many requests wait already: 503.
+            TooManyQueries: this client has too many in flight: 429.
+            KgError: whatever the query raised (syntax error, refusal …).
+        """
+        if self._keeper is None:
+            self.start()
+        deadline = (time.monotonic() if started is None else started) + self.timeout
+        self._enter(client, deadline)
+        try:
+            executor = self._acquire(deadline)
+            return self._exchange(executor, request, deadline)
+        finally:
+            self._leave(client)
+
+    def _enter(self, client: str, deadline: float) -> None:
+        with self._clients:
+            if self._in_flight[client] >= self.client_in_flight:
+                raise errors.TooManyQueries(
+                    f"this address already has {self._in_flight[client]} queries in flight; "
+                    f"at most {self.client_limit} run at once")
+            self._in_flight[client] += 1
+            while self._running[client] >= self.client_limit:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0:
+                    self._in_flight[client] -= 1
+                    raise errors.QueryTimeout(
+                        f"your other queries kept this address's {self.client_limit} slots busy for "
+                        f"{self.timeout:g} s; try again later")
+                self._clients.wait(remaining)
+            self._running[client] += 1
+
+    def _leave(self, client: str) -> None:
+        with self._clients:
+            self._running[client] -= 1
+            self._in_flight[client] -= 1
+            if self._in_flight[client] <= 0:
+                del self._in_flight[client], self._running[client]
+            self._clients.notify_all()
+
+    def _acquire(self, deadline: float) -> _Executor:
+        with self._lock:
+            if self._waiting >= self.queue_limit:
+                raise errors.ServerBusy(f"{self._waiting} queries are waiting for an executor; try again shortly")
+            self._waiting += 1
+        try:
+            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+        except queue.Empty:
+            raise errors.QueryTimeout(
+                f"all {self.size} query executors stayed busy until the {self.timeout:g} s limit; try again later"
+            ) from None
+        finally:
+            with self._lock:
+                self._waiting -= 1
+
+    def _exchange(self, executor: _Executor, request, deadline: float) -> Answer:
+        chunks = []
+        try:
+            executor.conn.send(request)
+            while True:
+                remaining = deadline - time.monotonic()
+                if remaining <= 0 or not executor.conn.poll(remaining):
+                    self._replace(executor)
+                    raise errors.QueryTimeout(f"query stopped after the {self.timeout:g} s time limit")
+                message = executor.conn.recv()
+                if message[0] == "chunk":
+                    chunks.append(message[1])
+                    continue
+                break
+        except (EOFError, OSError):
+            self._replace(executor)
+            raise errors.KgError("the query engine process died while running this query") from None
+        self._idle.put(executor)
+        if message[0] == "end":
+            _tag, kind, fmt, extra = message
+            if kind == "quads":
+                cut, chunks = extra
+                return Answer(kind, fmt, cut, chunks)
+            return Answer(kind, fmt, extra, chunks)
+        if message[0] == "error":
+            _tag, name, text, line, column = message
+            cls = getattr(errors, name, errors.KgError)
+            if cls is errors.QuerySyntaxError:
+                raise cls(text, line, column)
+            raise cls(text)
+        raise errors.KgError(f"query engine failure: {message[1]}")
+
+    def _replace(self, executor: _Executor) -> None:
+        """Kill an executor now; the keeper starts its replacement."""
+        with self._lock:
+            self._all.discard(executor)
+        executor.stop()
+        if not self._closed:
+            self._spawns.put(1)

@@ -1,0 +1,220 @@
+"""Media types and format names (kept as data), and writing answers with pyoxigraph's
+own serializers, the row cap exact, in chunks.
+
+How an answer is written (:func:`write_answer`), by what the engine returned:
+
+- ``QueryBoolean``: its own ``serialize``.
+- ``QuerySolutions``: serialized natively as TSV (one line per solution:
+  TSV escapes newlines inside terms) into a writer that stops the engine after
+  ``max_rows + 1`` lines, so the cut is exact and a runaway result is not
+  computed to its end. The kept lines are then re-read natively and written
+  in the asked format, ``batch`` solutions at a time (JSON/XML frames stitched
+  around the batches), each batch one chunk. No solution becomes a Python dict.
+- ``QueryTriples``: the same through N-Triples (one line per triple), then
+  ``pyoxigraph.serialize`` in the asked format (Turtle with our prefixes).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import NamedTuple
+
+import pyoxigraph as ox
+
+
+class Format(NamedTuple):
+    name: str          # the value of the ``format`` parameter and ``--format`` option
+    media_type: str    # the Content-Type we answer with
+    # Further names that select it: older or looser media types, and the short
+    # ``format``/``output`` values clients send (SPARQLWrapper sends "n3",
+    # "rdf+xml", "json-ld" …; Fuseki and Virtuoso accept such names too).
+    aliases: tuple[str, ...] = ()
+
+
+#: Formats for SELECT and ASK results, the first is the default.
+RESULT_FORMATS: tuple[Format, ...] = (
+    Format("json", "application/sparql-results+json", ("application/json", "srj", "sparql-results+json")),
+    Format("xml", "application/sparql-results+xml", ("application/xml", "text/xml", "srx", "sparql-results+xml")),
+    Format("csv", "text/csv"),
+    Format("tsv", "text/tab-separated-values"),
+)
+
+#: Formats for CONSTRUCT and DESCRIBE results, the first is the default.
+GRAPH_FORMATS: tuple[Format, ...] = (
+    Format("turtle", "text/turtle", ("application/x-turtle", "application/turtle", "ttl", "n3", "text/n3",
+                                     "text/rdf+n3", "application/n3")),
+    Format("ntriples", "application/n-triples", ("text/plain", "nt", "n-triples")),
+    Format("jsonld", "application/ld+json", ("application/json", "json-ld", "json", "application/x-json+ld")),
+    Format("rdfxml", "application/rdf+xml", ("application/xml", "text/xml", "rdf+xml", "xml", "rdf")),
+    Format("nquads", "application/n-quads", ("nq", "n-quads")),
+    Format("trig", "application/trig", ()),
+)
+
+_OX_RESULTS = {
+    "json": ox.QueryResultsFormat.JSON,
+    "xml": ox.QueryResultsFormat.XML,
+    "csv": ox.QueryResultsFormat.CSV,
+    "tsv": ox.QueryResultsFormat.TSV,
+}
+_OX_RDF = {
+    "turtle": ox.RdfFormat.TURTLE,
+    "ntriples": ox.RdfFormat.N_TRIPLES,
+    "jsonld": ox.RdfFormat.JSON_LD,
+    "rdfxml": ox.RdfFormat.RDF_XML,
+    "nquads": ox.RdfFormat.N_QUADS,
+    "trig": ox.RdfFormat.TRIG,
+}
+#: Bytes before and after the solutions in one batch of each format, for stitching batches.
+_FRAMES = {
+    "json": (b'"bindings":[', b"]}}"),
+    "xml": (b"<results>", b"</results></sparql>"),
+}
+
+
+def find_format(name: str, offered: tuple[Format, ...]) -> Format | None:
+    """Return the offered format called ``name`` or having ``name`` as media type.
+
+    >>> find_format("text/csv", RESULT_FORMATS).name
+    'csv'
+    """
+    for fmt in offered:
+        if name in (fmt.name, fmt.media_type, *fmt.aliases):
+            return fmt
+    return None
+
+
+def formats_for(kind: str) -> tuple[Format, ...]:
+    """The formats a result of ``kind`` ("bindings", "boolean" or "graph") can be written in."""
+    return GRAPH_FORMATS if kind == "graph" else RESULT_FORMATS
+
+
+def result_kind(answer) -> str:
+    """What pyoxigraph returned: "bindings", "boolean" or "graph"."""
+    if isinstance(answer, ox.QueryBoolean):
+        return "boolean"
+    return "bindings" if isinstance(answer, ox.QuerySolutions) else "graph"
+
+
+class _Capped(Exception):
+    """Raised from inside a serializer to stop the engine at the row cap."""
+
+
+class _LineWriter:
+    """A file-like sink that keeps at most ``limit`` lines and then stops the writer."""
+
+    def __init__(self, limit: int):
+        self.limit, self.lines, self.parts, self.cut = limit, 0, [], False
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        room = self.limit - self.lines
+        count = data.count(b"\n")
+        if count < room:
+            self.parts.append(data)
+            self.lines += count
+            return len(data)
+        end = -1
+        for _ in range(room):
+            end = data.index(b"\n", end + 1)
+        self.parts.append(data[:end + 1])
+        self.lines, self.cut = self.limit, True
+        raise _Capped
+
+    def flush(self) -> None:
+        pass
+
+    def value(self) -> bytes:
+        return b"".join(self.parts)
+
+
+def _capture(serialize, limit: int) -> tuple[bytes, bool]:
+    """Run a native serializer into a :class:`_LineWriter`; return (lines, whether more existed)."""
+    sink = _LineWriter(limit)
+    try:
+        serialize(sink)
+    except _Capped:
+        pass
+    except OSError:  # pyoxigraph may wrap the exception our writer raised
+        if not sink.cut:
+            raise
+    return sink.value(), sink.cut
+
+
+def write_answer(answer, fmt: str, *, max_rows: int, emit: Callable[[bytes], None],
+                 prefixes: dict[str, str] | None = None, batch: int = 2000) -> bool:
+    """Write a pyoxigraph answer as ``fmt``, in chunks passed to ``emit``; return whether it was cut.
+
+    At most ``max_rows`` solutions (or triples) are written; the return value
+    says whether the engine had more. ``fmt`` must suit the answer's kind
+    (:func:`formats_for`).
+
+    >>> store = ox.Store()
+    >>> chunks = []
+    >>> write_answer(store.query("SELECT ?x { VALUES ?x { 1 2 3 } }"), "csv", max_rows=2, emit=chunks.append)
+    True
+    >>> b"".join(chunks)
+    b'x\\r\\n1\\r\\n2\\r\\n'
+    """
+    kind = result_kind(answer)
+    if kind == "boolean":
+        emit(answer.serialize(format=_OX_RESULTS[fmt]))
+        return False
+    if kind == "graph":
+        return _write_triples(answer, fmt, max_rows, emit, prefixes)
+    tsv, _ = _capture(lambda sink: answer.serialize(sink, ox.QueryResultsFormat.TSV), max_rows + 2)
+    header, _, body = tsv.partition(b"\n")
+    rows = body.splitlines(keepends=True)
+    more, rows = len(rows) > max_rows, rows[:max_rows]
+    if fmt == "tsv":
+        emit(header + b"\n" + b"".join(rows))
+        return more
+    batches = [rows[at:at + batch] for at in range(0, len(rows), batch)] or [[]]
+    for number, lines in enumerate(batches):
+        text = _convert(header, lines, fmt)
+        if len(batches) > 1 and fmt in _FRAMES:
+            start, end = _FRAMES[fmt]
+            head, sep, rest = text.partition(start)
+            first, last = number == 0, number == len(batches) - 1
+            opening = head + sep if first else b"," if fmt == "json" else b""
+            text = opening + rest[: -len(end)] + (end if last else b"")
+        elif number and fmt == "csv":
+            text = text.partition(b"\r\n")[2]
+        emit(text)
+    return more
+
+
+def _convert(header: bytes, lines: list[bytes], fmt: str) -> bytes:
+    """Re-read TSV lines natively and write them as ``fmt``."""
+    parsed = ox.parse_query_results(header + b"\n" + b"".join(lines), ox.QueryResultsFormat.TSV)
+    return parsed.serialize(format=_OX_RESULTS[fmt])
+
+
+def _write_triples(answer, fmt: str, max_rows: int, emit, prefixes) -> bool:
+    nt, _ = _capture(lambda sink: answer.serialize(sink, ox.RdfFormat.N_TRIPLES), max_rows + 1)
+    lines = nt.splitlines(keepends=True)
+    more, lines = len(lines) > max_rows, lines[:max_rows]
+    if fmt in ("ntriples", "nquads"):
+        emit(b"".join(lines))
+        return more
+    triples = list(ox.parse(b"".join(lines), format=ox.RdfFormat.N_TRIPLES))
+    emit(serialize_triples(triples, fmt, prefixes))
+    return more
+
+
+def serialize_triples(triples, fmt: str, prefixes: dict[str, str] | None = None) -> bytes:
+    """Serialize triples as ``fmt`` (Turtle and TriG get ``prefixes``)."""
+    kwargs = {"prefixes": prefixes} if prefixes and fmt in ("turtle", "trig") else {}
+    return ox.serialize(triples, format=_OX_RDF[fmt], **kwargs)
+
+
+def plain_value(term) -> str:
+    """Return a term as a person reads it: an IRI or the literal's lexical form.
+
+    >>> plain_value(ox.NamedNode("http://e/a")), plain_value(None)
+    ('http://e/a', '')
+    """
+    if term is None:
+        return ""
+    if isinstance(term, ox.BlankNode):
+        return f"_:{term.value}"
+    return term.value if hasattr(term, "value") else str(term)

@@ -1,0 +1,241 @@
+"""One SPARQL query, end to end in the process that evaluates it: check, evaluate, errors.
+
+Caution: this runs user-supplied SPARQL. It is read-only (pyoxigraph's query
+API cannot update), the text is capped in length before anything reads it,
+and :func:`inspect_query` reads it once, token by token, before the engine
+does: bracket nesting is capped (deep nesting overflows oxigraph's stack and
+kills the process), SPARQL Update is refused, and every ``SERVICE`` endpoint
+must be on the allowlist (both engines would otherwise call out to any IRI).
+
+The token scan is linear in the text (a 100 kB query takes milliseconds, not
+the ~50 s of rdflib's parser) and runs inside the executor, under the query's
+deadline. It is exact for the queries oxigraph accepts: a ``SERVICE`` keyword
+is a token of its own, followed by ``SILENT``, then an IRI, a prefixed name
+(expanded with the query's own ``PREFIX``es over ours) or a variable. Anything
+else after ``SERVICE`` is refused: the scan fails closed.
+
+This module imports pyoxigraph only, so the executors stay small.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from urllib.parse import urljoin
+
+import pyoxigraph as ox
+
+from ..errors import QueryRefused, QuerySyntaxError, ServiceFailed, UpdateForbidden
+
+_POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
+_ESCAPE = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
+_PN_LOCAL = rf"(?:[\w:]|{_ESCAPE})(?:(?:[\w.:\-]|{_ESCAPE})*(?:[\w:\-]|{_ESCAPE}))?"
+#: SPARQL's terminals, as far as the checks need them; anything else is one character.
+TOKEN = re.compile(
+    r"""(?P<ws>\s+)|(?P<comment>\#[^\n]*)"""
+    r'''|(?P<string>"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^'\\]|\\.|'(?!''))*\'\'\''''
+    r'''|"(?:[^"\\\n\r]|\\.)*"|'(?:[^'\\\n\r]|\\.)*')'''
+    r"""|(?P<iri><[^<>"{}|^`\\\x00-\x20]*>)"""
+    r"""|(?P<var>[?$][\w\u00b7]+)|(?P<bnode>_:[\w.\-]*[\w\-]|_:\w)|(?P<lang>@[A-Za-z]+(?:-[A-Za-z0-9]+)*)"""
+    # A prefix label of at most 64 characters: an unbounded one would rescan a long run of
+    # name characters from every start (quadratic). A longer label lexes as a name and a bare
+    # ":local", whose empty prefix is unknown: a SERVICE there is refused, never missed.
+    rf"""|(?P<pname>(?:[^\W\d_](?:[\w.\-]{{0,62}}[\w\-])?)?:(?:{_PN_LOCAL})?)"""
+    r"""|(?P<number>\d*\.\d+(?:[eE][+-]?\d+)?|\d+\.?\d*[eE][+-]?\d+|\d+)"""
+    r"""|(?P<name>[A-Za-z_]\w*)|(?P<punct>.)""",
+    re.S,
+)
+_UPDATE_KEYWORDS = {"INSERT", "DELETE", "LOAD", "CLEAR", "CREATE", "DROP", "COPY", "MOVE", "ADD", "WITH"}
+_OPEN, _CLOSE = "{([", "})]"
+
+
+@dataclass(frozen=True)
+class Engine:
+    """What an executor needs to know to run queries: passed to it at start (no rdflib there).
+
+    Args:
+        prefixes: predeclared prefixes (a query may redeclare them).
+        service_allowlist: endpoints ``SERVICE`` may call.
+        max_depth: deepest bracket nesting accepted.
+        max_rows: most rows (or triples) one answer holds.
+        graph_names: every named graph of the data; ``asserted_graph_names``
+            without the inferred one; ``asserted_union`` the store's union of
+            the asserted graphs (see ``store.py``).
+    """
+
+    prefixes: dict[str, str]
+    service_allowlist: tuple[str, ...]
+    max_depth: int
+    max_rows: int
+    graph_names: tuple[str, ...] = ()
+    asserted_graph_names: tuple[str, ...] = ()
+    asserted_union: str = "urn:x-apparat:asserted-union"
+
+
+@dataclass(frozen=True)
+class Shape:
+    """What one reading of a query's tokens found."""
+
+    has_dataset_clause: bool = False
+    services: tuple[str, ...] = field(default_factory=tuple)
+
+
+def check_query_length(text: str, max_length: int) -> None:
+    """Refuse a query text longer than ``max_length`` characters (O(1); before anything reads it).
+
+    >>> check_query_length("ASK {}", 3)
+    Traceback (most recent call last):
+    ...
+    apparat.errors.QueryRefused: query is 6 characters long; the limit is 3
+    """
+    if len(text) > max_length:
+        raise QueryRefused(f"query is {len(text)} characters long; the limit is {max_length}")
+
+
+def inspect_query(text: str, engine: Engine, base_iri: str | None = None) -> Shape:
+    """Read the query's tokens once: nesting, update, dataset clause, ``SERVICE`` endpoints.
+
+    Raises:
+        QueryRefused: nested deeper than ``engine.max_depth``, or a ``SERVICE``
+            endpoint off the allowlist (or not an IRI).
+        UpdateForbidden: the text is a SPARQL Update.
+
+    >>> e = Engine({"ex": "http://ex/"}, ("http://ex/sparql",), max_depth=5, max_rows=10)
+    >>> inspect_query("SELECT * { SERVICE ex:sparql { ?s ?p ?o } }", e).services
+    ('http://ex/sparql',)
+    >>> inspect_query("PREFIX service: <http://e/> SELECT ?service { ?service service:SERVICE 1 }", e).services
+    ()
+    >>> inspect_query("ASK " + "{" * 9 + "}" * 9, e)
+    Traceback (most recent call last):
+    ...
+    apparat.errors.QueryRefused: query nests brackets 9 deep; the limit is 5
+    """
+    tokens = [(m.lastgroup, m.group()) for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
+    depth = deepest = 0
+    for kind, value in tokens:
+        if kind == "punct":
+            if value in _OPEN:
+                depth += 1
+                deepest = max(deepest, depth)
+            elif value in _CLOSE:
+                depth -= 1
+    if deepest > engine.max_depth:
+        raise QueryRefused(f"query nests brackets {deepest} deep; the limit is {engine.max_depth}")
+    prefixes, base, start = _prologue(tokens, engine.prefixes, base_iri)
+    if start < len(tokens) and tokens[start][0] == "name" and tokens[start][1].upper() in _UPDATE_KEYWORDS:
+        raise UpdateForbidden(
+            "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) is not allowed: this endpoint is read-only"
+        )
+    services, has_from = [], False
+    for at in range(start, len(tokens)):
+        kind, value = tokens[at]
+        if kind != "name":
+            continue
+        word = value.upper()
+        if word == "FROM":
+            has_from = True
+        elif word == "SERVICE":
+            services.append(_endpoint(tokens, at + 1, prefixes, base, engine.service_allowlist))
+    return Shape(has_from, tuple(services))
+
+
+def _prologue(tokens, predeclared: dict[str, str], base: str | None):
+    """The query's ``BASE`` and ``PREFIX`` declarations over ours; the index of the first other token."""
+    prefixes, at = dict(predeclared), 0
+    while at < len(tokens) and tokens[at][0] == "name" and tokens[at][1].upper() in ("BASE", "PREFIX"):
+        if tokens[at][1].upper() == "BASE" and at + 1 < len(tokens) and tokens[at + 1][0] == "iri":
+            base = _resolve(tokens[at + 1][1][1:-1], base)
+            at += 2
+        elif at + 2 < len(tokens) and tokens[at + 1][0] == "pname" and tokens[at + 2][0] == "iri":
+            prefixes[tokens[at + 1][1].rstrip(":")] = _resolve(tokens[at + 2][1][1:-1], base)
+            at += 3
+        else:
+            break  # malformed: the engine will say where
+    return prefixes, base, at
+
+
+def _resolve(iri: str, base: str | None) -> str:
+    return urljoin(base, iri) if base and not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", iri) else iri
+
+
+def _endpoint(tokens, at: int, prefixes, base, allowlist) -> str:
+    if at < len(tokens) and tokens[at][0] == "name" and tokens[at][1].upper() == "SILENT":
+        at += 1
+    kind, value = tokens[at] if at < len(tokens) else ("end", "")
+    allowed = ", ".join(allowlist) or "none"
+    if kind == "iri":
+        endpoint = _resolve(value[1:-1], base)
+    elif kind == "pname" and value.split(":", 1)[0] in prefixes:
+        prefix, local = value.split(":", 1)
+        endpoint = prefixes[prefix] + re.sub(r"\\(.)", r"\1", local)
+    else:
+        raise QueryRefused(f"SERVICE {value or '(nothing)'} is not allowed: the endpoint must be one of: {allowed}")
+    if endpoint not in allowlist:
+        raise QueryRefused(f"SERVICE <{endpoint}> is not allowed; allowed endpoints: {allowed}")
+    return endpoint
+
+
+def evaluate(
+    store: ox.Store,
+    engine: Engine,
+    text: str,
+    *,
+    infer: bool = True,
+    default_graphs: list[str] | None = None,
+    named_graphs: list[str] | None = None,
+    substitutions: dict | None = None,
+    base_iri: str | None = None,
+):
+    """Check and evaluate one read-only query; return pyoxigraph's (lazy) answer.
+
+    Args:
+        store: the opened build (``store.open_store``).
+        engine: limits, prefixes, allowlist and graph names.
+        text: the SPARQL query (its length already checked).
+        infer: False restricts the default graph to asserted triples.
+        default_graphs, named_graphs: the protocol's ``default-graph-uri`` and
+            ``named-graph-uri``; by default the union of all graphs is the
+            default graph and every named graph is available.
+        substitutions: variable name -> pyoxigraph term, bound before evaluation.
+        base_iri: resolves relative IRIs in the query (the endpoint's URL over HTTP).
+
+    Returns:
+        ``QuerySolutions``, ``QueryBoolean`` or ``QueryTriples``: the result's
+        kind is what the engine found, never a guess from the text.
+
+    Raises:
+        QuerySyntaxError: the text does not parse (with line and column).
+        UpdateForbidden, QueryRefused: see :func:`inspect_query`.
+    """
+    shape = inspect_query(text, engine, base_iri)
+    kwargs: dict = {}
+    # SPARQL 1.1 Protocol §2.1.4: graphs named in the request override the
+    # query's own FROM / FROM NAMED; a query's FROM overrides our default.
+    if default_graphs or named_graphs:
+        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+    elif shape.has_dataset_clause:
+        pass
+    elif infer:  # the store's default graph holds the union of all graphs (store.py)
+        kwargs["default_graph"] = [ox.DefaultGraph()]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in engine.graph_names]
+    else:
+        kwargs["default_graph"] = [ox.NamedNode(engine.asserted_union)]
+        kwargs["named_graphs"] = [ox.NamedNode(g) for g in engine.asserted_graph_names]
+    if substitutions:
+        kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+    try:
+        return store.query(text, prefixes=engine.prefixes, base_iri=base_iri, **kwargs)
+    except SyntaxError as err:
+        raise syntax_error(err) from None
+    except OSError as err:  # only SERVICE does I/O in a read-only store
+        raise ServiceFailed(f"a SERVICE endpoint could not be queried: {err}") from None
+
+
+def syntax_error(err: SyntaxError) -> QuerySyntaxError:
+    """oxigraph's parse error as a :class:`QuerySyntaxError` with line and column."""
+    match = _POSITION.match(str(err.msg))
+    if match:
+        line, column, message = int(match[1]), int(match[2]), match[3]
+        return QuerySyntaxError(f"line {line}, column {column}: {message}", line, column)
+    return QuerySyntaxError(str(err.msg))

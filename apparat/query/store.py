@@ -1,0 +1,198 @@
+"""The built dataset as one read-only on-disk pyoxigraph store that every process opens.
+
+``apparat build`` writes ``build/store/`` (RocksDB, via :func:`write_store`)
+beside ``dataset.nq``. Every query executor opens it read-only: the operating
+system keeps one copy of its pages for all of them, opening takes
+milliseconds, and the web process opens nothing (see README "Serving").
+
+Set semantics of the union default graph: pyoxigraph's
+``use_default_graph_as_union`` (and a list of default graphs) has bag
+semantics — a triple stated by five sources comes back five times. The store
+therefore holds the union once, as its default graph (and the union of the
+asserted graphs in :data:`ASSERTED_UNION`), written at build time: an RDF merge,
+as Fuseki's and GraphDB's union default graphs are. It costs disk, not memory
+per process.
+
+A running server pins the build it started with (:func:`pin_build`): hard
+links to the build's files in a folder of its own, so a rebuild that swaps
+``build/`` under it changes nothing until the server is restarted; every
+executor checks the store's checksum against the pinned manifest before it
+answers (:func:`open_store`), so answers from two builds never mix.
+
+This module imports pyoxigraph only (no rdflib, no build code): executors stay small.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+import pyoxigraph as ox
+
+from ..errors import DatasetMissing, KgError
+from ..layout import DATASET_FILE, MANIFEST_FILE, STORE_DIR, STORE_MANIFEST
+
+#: Not a graph of the data: the union of the asserted graphs, the default graph
+#: when a request asks for ``infer=false``. (The same IRI as
+#: ``apparat.namespaces.ASSERTED_UNION_GRAPH``, which imports rdflib.)
+ASSERTED_UNION = "urn:x-apparat:asserted-union"
+#: The graph of the OWL 2 RL closure (``apparat.namespaces.INFERRED_GRAPH``).
+INFERRED = "https://w3id.org/apparat/graph/inferred"
+_PIN_PREFIX = ".serving-"
+
+
+@dataclass(frozen=True)
+class BuildInfo:
+    """What the web process knows of a build: its manifest, never its data."""
+
+    build_dir: Path
+    manifest: dict
+
+    @property
+    def etag(self) -> str:
+        """The build's checksum (of ``dataset.nq``): the ETag of every answer."""
+        return self.manifest["etag"]
+
+    @property
+    def graph_names(self) -> list[str]:
+        """Every named graph of the data, the inferred one included, sorted."""
+        return sorted(g for g in self.manifest["graphs"] if g != "default")
+
+    @property
+    def asserted_graph_names(self) -> list[str]:
+        """Every named graph but the inferred one."""
+        return [g for g in self.graph_names if g != INFERRED]
+
+
+def read_build(build_dir: Path) -> BuildInfo:
+    """Read a build's manifest.
+
+    Raises:
+        DatasetMissing: there is no build in ``build_dir`` (run ``apparat build``).
+    """
+    build_dir = Path(build_dir)
+    path = build_dir / MANIFEST_FILE
+    if not path.exists():
+        raise DatasetMissing(f"no built dataset in {build_dir}: run `apparat build` (or `make build`) first")
+    return BuildInfo(build_dir, json.loads(path.read_text(encoding="utf-8")))
+
+
+def write_store(build_dir: Path) -> Path:
+    """Write ``build_dir/store/`` from ``build_dir/dataset.nq``: the read-only store serving opens.
+
+    Called by the build's install step (on the staging folder, before it is
+    swapped in) and by :func:`pin_build` for a build that has none.
+
+    Returns:
+        The store's folder.
+    """
+    build_dir = Path(build_dir)
+    etag = read_build(build_dir).etag
+    target = build_dir / STORE_DIR
+    scratch = Path(tempfile.mkdtemp(prefix=".store-", dir=build_dir))
+    try:
+        store = ox.Store(str(scratch))
+        store.bulk_load(path=str(build_dir / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+        _add_unions(store)
+        store.optimize()
+        store.flush()
+        del store
+        (scratch / STORE_MANIFEST).write_text(json.dumps({"etag": etag}) + "\n", encoding="utf-8")
+        if target.exists():
+            shutil.rmtree(target)
+        os.replace(scratch, target)
+    except BaseException:
+        shutil.rmtree(scratch, ignore_errors=True)
+        raise
+    return target
+
+
+def _add_unions(store: ox.Store) -> None:
+    """Fill the default graph with the union of every graph, and :data:`ASSERTED_UNION`
+    with the union of the asserted ones (each triple once: a store is a set of quads)."""
+    default, asserted = ox.DefaultGraph(), ox.NamedNode(ASSERTED_UNION)
+    batch = []
+    for quad in store.quads_for_pattern(None, None, None, None):
+        if isinstance(quad.graph_name, ox.DefaultGraph):
+            continue
+        batch.append(ox.Quad(quad.subject, quad.predicate, quad.object, default))
+        if quad.graph_name.value != INFERRED:
+            batch.append(ox.Quad(quad.subject, quad.predicate, quad.object, asserted))
+        if len(batch) >= 200_000:
+            store.bulk_extend(batch)
+            batch = []
+    store.bulk_extend(batch)
+
+
+def open_store(build_dir: Path, etag: str) -> ox.Store:
+    """Open ``build_dir/store`` read-only, after checking it belongs to the build ``etag``.
+
+    Raises:
+        KgError: the store is missing or was written for another build.
+    """
+    folder = Path(build_dir) / STORE_DIR
+    try:
+        recorded = json.loads((folder / STORE_MANIFEST).read_text(encoding="utf-8"))["etag"]
+    except (OSError, ValueError, KeyError):
+        raise KgError(f"{folder} holds no store: run `apparat build` again") from None
+    if recorded != etag:
+        raise KgError(f"{folder} was written for build {recorded}, not {etag}: refusing to mix builds")
+    return ox.Store.read_only(str(folder))
+
+
+def pin_build(build_dir: Path) -> Path:
+    """Pin the build ``build_dir`` holds now: hard links to its files in a sibling folder.
+
+    A rebuild replaces ``build_dir`` by renaming; the pinned folder keeps the
+    old files alive (RocksDB's files are never rewritten in place), so a
+    server and all its executors go on answering from the one build they
+    started with. A build without a store (or with a stale one) gets one
+    written into the pinned folder. Remove the folder with :func:`unpin`.
+
+    Returns:
+        The pinned folder, to serve from.
+    """
+    build_dir = Path(build_dir).resolve()
+    info = read_build(build_dir)
+    _remove_stale_pins(build_dir)
+    pinned = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}{_PIN_PREFIX}{os.getpid()}-", dir=build_dir.parent))
+    for source in build_dir.rglob("*"):
+        target = pinned / source.relative_to(build_dir)
+        if source.is_dir():
+            target.mkdir(exist_ok=True)
+            continue
+        try:
+            os.link(source, target)
+        except OSError:  # another file system, or links not allowed: copy
+            shutil.copy2(source, target)
+    try:
+        open_store(pinned, info.etag)
+    except KgError:
+        write_store(pinned)
+    return pinned
+
+
+def unpin(pinned: Path) -> None:
+    """Remove a folder made by :func:`pin_build` (the build itself is untouched)."""
+    if _PIN_PREFIX in Path(pinned).name:
+        shutil.rmtree(pinned, ignore_errors=True)
+
+
+def _remove_stale_pins(build_dir: Path) -> None:
+    """Pinned folders of servers that are gone (killed before they could clean up)."""
+    for folder in build_dir.parent.glob(f".{build_dir.name}{_PIN_PREFIX}*"):
+        pid = folder.name.removeprefix(f".{build_dir.name}{_PIN_PREFIX}").split("-", 1)[0]
+        if pid.isdigit() and not Path(f"/proc/{pid}").exists():
+            shutil.rmtree(folder, ignore_errors=True)
+
+
+def memory_store(build_dir: Path) -> ox.Store:
+    """The build in an in-memory store, unions included: for comparison in ``make bench`` only."""
+    store = ox.Store()
+    store.bulk_load(path=str(Path(build_dir) / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+    _add_unions(store)
+    return store

@@ -1,0 +1,55 @@
+"""Everything a request may need, in one typed object: ``state()`` inside a request."""
+
+from __future__ import annotations
+
+import json
+import threading
+from dataclasses import dataclass, field
+
+from flask import current_app
+
+from apparat.query.cache import ResponseCache
+from apparat.query.executor import ExecutorPool, QueryRequest
+from apparat.query.saved import SavedQuery, enumerate_parameters
+from apparat.query.sparql import Engine
+from apparat.query.store import BuildInfo
+
+EXTENSION = "apparat"
+
+
+@dataclass
+class AppState:
+    """The app's shared, read-only state (the pool and cache are thread-safe).
+
+    The web process holds no data: queries, entity lookups and the values of
+    ``#+ enumerate:`` parameters all go through the executor pool.
+    """
+
+    settings: dict
+    build: BuildInfo
+    engine: Engine
+    pool: ExecutorPool
+    cache: ResponseCache
+    saved: dict[str, SavedQuery]
+    _enumerations: dict | None = field(default=None, repr=False)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    @property
+    def manifest(self) -> dict:
+        return self.build.manifest
+
+    def enumerations(self) -> dict[str, dict[str, list[str]]]:
+        """Values of the saved queries' ``#+ enumerate:`` parameters, read from the data once."""
+        with self._lock:
+            if self._enumerations is None:
+                self._enumerations = enumerate_parameters(self.saved.values(), self._select)
+            return self._enumerations
+
+    def _select(self, text: str) -> list[dict]:
+        answer = self.pool.run(QueryRequest(text, result_format="json"), client="enumerate")
+        return json.loads(answer.body)["results"]["bindings"]
+
+
+def state() -> AppState:
+    """The current app's :class:`AppState`."""
+    return current_app.extensions[EXTENSION]

@@ -1,0 +1,96 @@
+"""``apparat serve`` in a child process on a free loopback port: the test (and benchmark) harness."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import subprocess
+import sys
+import threading
+import time
+import urllib.request
+from pathlib import Path
+
+
+class ServerProcess:
+    """``apparat serve`` in a child process on 127.0.0.1 and a free port.
+
+    Use as a context manager; ``base_url`` is set once the server listens and
+    answers ``/health``. The server runs in its own process group, and the
+    whole group is stopped on exit.
+    """
+
+    def __init__(self, build_dir, *extra_args: str, env: dict | None = None, timeout: float = 60.0):
+        self.args = ["--build-dir", str(build_dir), *extra_args]
+        self.env, self.timeout = env, timeout
+        self.process: subprocess.Popen | None = None
+        self.base_url: str | None = None
+        self.log: list[str] = []
+        self._drain = None
+
+    def __enter__(self) -> ServerProcess:
+        self.process = subprocess.Popen(
+            [sys.executable, "-m", "apparat", "serve", "--host", "127.0.0.1", "--port", "0", *self.args],
+            stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True,
+            env={**os.environ, **(self.env or {})}, start_new_session=True,
+        )
+        deadline = time.monotonic() + self.timeout
+        while self.base_url is None and time.monotonic() < deadline:
+            line = self.process.stderr.readline()
+            if not line:
+                break
+            self.log.append(line)
+            match = re.search(r"Listening at: (http://127\.0\.0\.1:\d+)", line)
+            self.base_url = match[1] if match else None
+        if self.base_url is None:
+            self.__exit__(None, None, None)
+            raise RuntimeError("server did not start:\n" + "".join(self.log))
+        # Keep reading stderr so the server never blocks on a full pipe.
+        self._drain = threading.Thread(target=self._read_log, daemon=True)
+        self._drain.start()
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.base_url + "/health", timeout=2):
+                    return self
+            except OSError:
+                time.sleep(0.05)
+        self.__exit__(None, None, None)
+        raise RuntimeError("server never answered /health:\n" + "".join(self.log))
+
+    def _read_log(self) -> None:
+        for line in self.process.stderr:
+            if len(self.log) < 10_000:
+                self.log.append(line)
+
+    def descendants(self) -> list[int]:
+        """Pids of every process under the server (workers, executors), from /proc."""
+        return family(self.process.pid)[1:]
+
+    def __exit__(self, *exc) -> None:
+        if self.process.poll() is None:
+            os.killpg(self.process.pid, signal.SIGTERM)
+            try:
+                self.process.wait(timeout=20)
+            except subprocess.TimeoutExpired:
+                os.killpg(self.process.pid, signal.SIGKILL)
+                self.process.wait(timeout=10)
+        if self._drain is not None:
+            self._drain.join(timeout=10)
+        self.process.stderr.close()
+
+
+def family(pid: int) -> list[int]:
+    """``pid`` and all its descendants (Linux /proc), parents first."""
+    children: dict[int, list[int]] = {}
+    for status in Path("/proc").glob("[0-9]*/status"):
+        try:
+            fields = dict(line.split(":\t", 1) for line in status.read_text().splitlines() if ":\t" in line)
+        except OSError:
+            continue
+        children.setdefault(int(fields.get("PPid", "0").strip()), []).append(int(status.parent.name))
+    found, frontier = [pid], [pid]
+    while frontier:
+        frontier = [child for parent in frontier for child in children.get(parent, [])]
+        found += frontier
+    return found
