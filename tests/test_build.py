@@ -105,6 +105,21 @@ def test_shacl_violation_fails_the_build(tmp_path):
     assert not (tmp_path / "build").exists()
 
 
+def test_a_claim_naming_a_property_without_a_value_fails_the_build(tmp_path):
+    bad = tmp_path / "bad-source.ttl"
+    bad.write_text(
+        "@prefix ap: <https://w3id.org/apparat/ontology#> .\n"
+        "@prefix prov: <http://www.w3.org/ns/prov#> .\n"
+        "<https://w3id.org/apparat/id/claim/x> a ap:Claim ; ap:about <https://w3id.org/apparat/id/person/petrov> ;\n"
+        "    ap:property ap:date ;\n"
+        "    prov:wasDerivedFrom <https://w3id.org/apparat/source/example-source/lines/3-3> .\n"
+    )
+    with pytest.raises(ValidationFailed) as caught:
+        build(mini_inputs(bad), tmp_path / "build")
+    assert "a claim with an ap:property states an ap:value" in str(caught.value)
+    assert "claim/x" in str(caught.value)
+
+
 def test_rebuild_is_byte_identical_but_for_the_manifest(tmp_path):
     build(mini_inputs(), tmp_path / "one")
     build(mini_inputs(), tmp_path / "two")
