@@ -47,7 +47,8 @@ def _inputs_from(spec: dict):
     from .build import BuildInputs
 
     return BuildInputs(ontology=[Path(p) for p in spec["ontology"]], shapes=[Path(p) for p in spec["shapes"]],
-                       data=[Path(p) for p in spec["data"]], graph_per_file=spec["graph_per_file"])
+                       data=[Path(p) for p in spec["data"]], graph_per_file=spec["graph_per_file"],
+                       rules=[Path(p) for p in spec.get("rules", [])])
 
 
 def _child(engine: str, spec: dict, build_dir: Path) -> dict:
@@ -124,7 +125,8 @@ def _tree_rss_mb(pid: int) -> float:
 
 def _spec(inputs, ntriples: Path) -> dict:
     return {"ontology": [str(p) for p in inputs.ontology], "shapes": [str(p) for p in inputs.shapes],
-            "data": [str(p) for p in inputs.data], "graph_per_file": inputs.graph_per_file, "ntriples": str(ntriples)}
+            "data": [str(p) for p in inputs.data], "graph_per_file": inputs.graph_per_file, "ntriples": str(ntriples),
+            "rules": [str(p) for p in inputs.rules]}
 
 
 def _write_ntriples(inputs, path: Path) -> None:

@@ -154,7 +154,7 @@ def test_unchanged_inputs_are_not_parsed_validated_or_reasoned_again(tmp_path):
 def test_a_one_line_change_rebuilds(tmp_path):
     source = tmp_path / "example-source.ttl"
     shutil.copy(DATA / "mini" / "example-source.ttl", source)
-    inputs = BuildInputs(ontology=[ONTOLOGY], shapes=[SHAPES], data=[source])
+    inputs = BuildInputs(ontology=[ONTOLOGY], shapes=[SHAPES], data=[source, DATA / "mini" / "gazetteer.ttl"])
     target = tmp_path / "build"
     first = build(inputs, target)
     with source.open("a") as handle:

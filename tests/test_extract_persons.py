@@ -186,3 +186,16 @@ def test_the_monograph_states_the_new_posts(monograph):
     assert ("vtssps", "head") in posts("tomsky")
     czech = ids.entity("membership", "antonov-ovseenko/narkomindel/diplomat/1924-00-00/czechoslovakia")
     assert monograph.value(czech, RDFS.comment) == Literal("Czechoslovakia", lang="en")
+
+
+@pytest.mark.corpus
+def test_dates_printed_oddly_are_kept_and_said_to_be_odd(monograph):
+    # 6959 prints Rykov's birth as a day and a bracketed day with no month; 6931 brackets
+    # Osinsky's Old Style date after the New Style one, the other way round from the notes' habit.
+    def odd(claim: str):
+        node = ids.entity("claim", f"rogovin-1992/born-{claim}")
+        return {str(v) for v in monograph.objects(node, AP.dateIrregularity)}, monograph.value(node, AP.value)
+
+    assert odd("rykov-6959") == ({"a day without a month"}, Literal("1881", datatype=XSD.gYear))
+    assert odd("osinsky-6931")[0] == {"the bracket holds the Old Style date"}
+    assert str(odd("osinsky-6931")[1]) == "1887-04-06"

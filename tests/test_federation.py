@@ -48,9 +48,9 @@ def test_saved_enrichment_query_federates_with_a_second_endpoint(federating, rem
     assert response.status_code == 200, response.text
     rows = {(b["person"]["value"].rsplit("/", 1)[-1], b.get("born", {}).get("value"), b.get("died", {}).get("value"))
             for b in response.json()["results"]["bindings"]}
-    # Politburo members of ours with a Wikidata link: Bukharin only (Stalin's Politburo
-    # membership is not in the corpus); the remote endpoint knows his dates.
-    assert rows == {("bukharin", "1888-10-09", "1938-03-15")}
+    # Politburo members of ours with a Wikidata link: Bukharin and Stalin (910: on the
+    # Politburo from 1919); the remote endpoint knows Bukharin's dates and Stalin's birth.
+    assert rows == {("bukharin", "1888-10-09", "1938-03-15"), ("stalin", "1878-12-18", None)}
 
 
 def test_an_endpoint_off_the_allowlist_is_refused(federating):

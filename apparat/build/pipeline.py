@@ -1,10 +1,11 @@
-"""The build as a sequence of steps: parse → validate → conflicts → reason → write.
+"""The build as a sequence of steps: parse → conflicts → validate → reason → write.
 
 Each step is a :class:`Step` (a name, a function of the :class:`BuildContext`,
 and when it applies), run in the order of :data:`STEPS`; its seconds go to the
 report under its name. A new step is one more entry. ``conflicts`` applies
 the rules of ``queries/rules/*.rq`` (:mod:`apparat.build.conflicts`) to the
-asserted graphs; its graph is asserted too, so the reasoner closes over it.
+asserted graphs; its graph is asserted too, so the shapes check it and the
+reasoner closes over it.
 
 Validation and reasoning need nothing from each other, and pySHACL and
 reasonable each hold one core: ``validate`` starts pySHACL in a second
@@ -151,8 +152,8 @@ def write_step(ctx: BuildContext) -> None:
 
 STEPS: tuple[Step, ...] = (
     Step("parse", parse_step),
-    Step("validate", validate_step, applies=lambda ctx: bool(ctx.shapes)),
     Step("conflicts", conflicts_step, applies=lambda ctx: bool(ctx.inputs.rules)),
+    Step("validate", validate_step, applies=lambda ctx: bool(ctx.shapes)),
     Step("reason", reason_step, applies=lambda ctx: ctx.reasoning),
     Step("check", check_step, applies=lambda ctx: ctx.validation is not None),
     Step("write", write_step),

@@ -33,7 +33,7 @@ def validate(data: Iterable[Triple], shapes: Iterable[Triple]) -> None:
         ValidationFailed: with pySHACL's text report.
     """
     conforms, _graph, text = shacl_validate(_graph_of(data), shacl_graph=_graph_of(shapes),
-                                            inference="none", advanced=True)
+                                            inference="none", advanced=True, inplace=True)
     if not conforms:
         raise ValidationFailed(text)
 

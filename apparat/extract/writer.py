@@ -356,6 +356,9 @@ class Writer:
                 g.add((node, AP.attribution, AP.AuthorStatement))
             if claim.certainty:
                 g.add((node, AP.certainty, _CERTAINTY[claim.certainty]))
+            for d in (claim.time.start, claim.time.end):  # "13 [25] 1881": kept as printed, said so
+                if isinstance(d, StatedDate) and d.malformed:
+                    g.add((node, AP.dateIrregularity, Literal(d.malformed, lang="en")))
             if claim.note:
                 g.add((node, RDFS.comment, Literal(claim.note, lang="en")))
             if value is None:
