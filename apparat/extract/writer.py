@@ -319,7 +319,8 @@ class Writer:
             main = subject
         if not negated:
             for key, value in claim.extra:  # an election's citations and participants are the event's
-                self._extra(g, event or main, key, value)
+                if not (claim.kind == "count" and key == "organ"):  # a count's body: on its claim
+                    self._extra(g, event or main, key, value)
         # An event or document a statement names is attested by that statement's lines.
         refs = [claim.subject, *claim.at, *claim.objects,
                 *(v for k, v in claim.extra if isinstance(EXTRA_KEYS[k][1], tuple))]
@@ -361,6 +362,9 @@ class Writer:
                     g.add((node, AP.dateIrregularity, Literal(d.malformed, lang="en")))
             if claim.note:
                 g.add((node, RDFS.comment, Literal(claim.note, lang="en")))
+            if claim.kind == "count":  # "40 seats in the Constituent Assembly": where it was counted
+                for organ in claim.extras("organ"):
+                    g.add((node, AP.countedIn, self.iri(organ)))
             if value is None:
                 g.add((node, AP.about, main))
                 continue
@@ -654,8 +658,8 @@ class Writer:
                 value = Literal(claim.value, lang="en")
             else:
                 value = Literal(claim.value)
-        if not negated:
-            g.add((subject, prop, value))
+        if not negated and not (claim.kind == "count" and claim.extras("organ")):
+            g.add((subject, prop, value))  # a count in one body (seats, votes there) is the claim's only
             self._cite(g, subject, claim)
         # A count holds at a time: its window keeps counts of different times apart.
         window = point_window(self._resolve_time(claim)) if claim.kind == "count" else None

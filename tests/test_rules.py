@@ -1,0 +1,115 @@
+"""The conflict rules (``queries/rules/*.rq``), one by one, on ledger rows written for the tests.
+
+Each case is a few rows of an invented source (``test-source``), compiled by the
+writer exactly as ``apparat extract`` compiles the real ledger, then the rules
+run over them as the build's ``conflicts`` step runs them. The rows name real
+gazetteer entities but state invented facts: nothing here is read from a text.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pyoxigraph as ox
+import pytest
+
+from apparat.build.conflicts import apply_rules, rule_files
+from apparat.extract.gazetteer import load_gazetteer
+from apparat.extract.ledger import COLUMNS, read_ledger
+from apparat.extract.writer import compile_claims, gazetteer_graph
+from apparat.triples_io import canonical_ntriples
+
+ROOT = Path(__file__).resolve().parents[1]
+GAZETTEER = load_gazetteer(ROOT / "triples" / "gazetteer")
+RULES = rule_files(ROOT / "queries")
+AP = "https://w3id.org/apparat/ontology#"
+ID = "https://w3id.org/apparat/id/"
+
+
+def derive(tmp_path: Path, *rows: str) -> ox.Store:
+    """The rules' output for ``rows`` (CSV rows of the ledger, header implied), in a store."""
+    ledger = tmp_path / "test-source.csv"
+    ledger.write_text(",".join(COLUMNS) + "\n" + "\n".join(rows) + "\n", encoding="utf-8")
+    claims = read_ledger(ledger, "test-source", GAZETTEER)
+    graph = compile_claims(claims, GAZETTEER)["test-source"]
+    graph += gazetteer_graph(GAZETTEER, used={t for triple in graph for t in (triple[0], triple[2])})[0]
+    quads = [ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph())
+             for t in ox.parse(canonical_ntriples(graph), format=ox.RdfFormat.N_TRIPLES)]
+    store = ox.Store()
+    store.extend(ox.Quad(t.subject, t.predicate, t.object, ox.DefaultGraph()) for t in apply_rules(quads, RULES))
+    return store
+
+
+def conflicts(store: ox.Store) -> set[tuple[str, str, str, int]]:
+    """(rule, subject, property, number of claims) of every conflict found."""
+    rows = store.query(f"""
+        SELECT ?rule ?about ?property (COUNT(DISTINCT ?claim) AS ?n) WHERE {{
+          ?c a <{AP}Conflict> ; <{AP}rule> ?rule ; <{AP}about> ?about ; <{AP}property> ?property ;
+             <{AP}claim> ?claim .
+        }} GROUP BY ?rule ?about ?property""")
+    return {(r["rule"].value, r["about"].value.removeprefix(ID), r["property"].value.rsplit("#", 1)[-1]
+             .rsplit("/", 1)[-1], int(r["n"].value)) for r in rows}
+
+
+def corroborations(store: ox.Store) -> int:
+    return len(list(store.quads_for_pattern(None, ox.NamedNode(AP + "corroborates"), None)))
+
+
+def test_two_death_dates_a_day_apart_conflict(tmp_path):
+    found = derive(tmp_path, "10,died,zinoviev,,,25 August 1936,,,,,,,",
+                   "12,died,zinoviev,,,26 August 1936,,,,,,,")
+    assert conflicts(found) == {("dates-disagree", "person/zinoviev", "deathDate", 2)}
+
+
+def test_dates_that_overlap_at_their_precision_agree(tmp_path):
+    # "1921" and "March 1921" can both hold; so can a congress's range and a day inside it
+    found = derive(tmp_path, "10,meeting,party-congress-10,,,1921,,,,,,,",
+                   "12,meeting,party-congress-10,,,March 1921,,,,,,,",
+                   "14,meeting,party-congress-10,,,8–16 March 1921,,,,,,,")
+    assert conflicts(found) == set()
+    assert corroborations(found) == 6  # three pairs, each both ways
+
+
+def test_a_date_outside_the_others_window_conflicts(tmp_path):
+    found = derive(tmp_path, "10,meeting,party-congress-10,,,March 1921,,,,,,,",
+                   "12,meeting,party-congress-10,,,April 1922,,,,,,,")
+    assert conflicts(found) == {("dates-disagree", "event/party-congress-10", "date", 2)}
+
+
+def test_a_negated_claim_states_no_date_to_compare(tmp_path):
+    found = derive(tmp_path, "10,meeting,party-congress-10,,,March 1921,,,,,,,",
+                   "12,meeting,party-congress-10,,,April 1922,,,,negated,,,")
+    assert conflicts(found) == set()
+
+
+def test_different_counts_of_the_same_thing_conflict(tmp_path):
+    found = derive(tmp_path, "10,count,central-control-commission,members,,1923,,50,,,,,",
+                   "12,count,central-control-commission,members,,1923,,60,,,,,")
+    assert conflicts(found) == {("counts-disagree", "organ/central-control-commission", "numberOfMembers", 2)}
+
+
+def test_counts_of_different_times_or_bodies_do_not(tmp_path):
+    times = derive(tmp_path, "10,count,central-control-commission,members,,1921,,50,,,,,",
+                   "12,count,central-control-commission,members,,1925,,60,,,,,")
+    bodies = derive(tmp_path, "10,count,left-sr-party,members,,,,40,,,,organ=constituent-assembly,",
+                    "12,count,left-sr-party,members,,,,7,,,,organ=sovnarkom,")
+    assert conflicts(times) == conflicts(bodies) == set()
+
+
+def test_one_document_addressed_to_two_congresses_conflicts(tmp_path):
+    found = derive(tmp_path, "10,document,lenin-testament,letter,party-congress-12,,,,,,,,",
+                   "12,document,lenin-testament,letter,party-congress-13,,,,quoted:stalin,,,,")
+    assert conflicts(found) == {("meetings-disagree", "document/lenin-testament", "addressee", 2)}
+
+
+def test_an_open_ended_tenure_against_a_range_starting_later_conflicts(tmp_path):
+    found = derive(tmp_path, "10,member,stalin,,politburo,from 1919,,,,,,,",
+                   "12,member,stalin,,politburo,1923–1926,,,,,,,")
+    assert {c[0] for c in conflicts(found)} == {"tenure-start-disagrees"}
+
+
+@pytest.mark.parametrize("path", RULES, ids=lambda p: p.stem)
+def test_every_rule_says_what_it_finds_with_an_example(path):
+    header = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#+")]
+    assert any(line.startswith("#+ summary:") for line in header)
+    assert any(line.startswith("#+ example:") for line in header), f"{path.name} has no #+ example"
