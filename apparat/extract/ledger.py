@@ -147,6 +147,7 @@ EXTRA_KEYS: dict[str, tuple[str, tuple[str, ...] | str]] = {
 
 #: ``count`` roles: what is counted -> the property of the count.
 COUNTS = {"resignation-attempts": "ap:numberOfResignationAttempts", "members": "ap:numberOfMembers",
+          "candidates": "ap:numberOfCandidateMembers", "members-and-candidates": "ap:numberOfMembersAndCandidates",
           "votes-for": "ap:votesFor", "votes-against": "ap:votesAgainst", "abstentions": "ap:abstentions",
           "signatories": "ap:numberOfSignatories", "delegates": "ap:numberOfDelegates"}
 
