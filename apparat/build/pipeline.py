@@ -22,7 +22,9 @@ from __future__ import annotations
 import datetime as dt
 import json
 import multiprocessing
+import os
 import sys
+import threading
 import time
 from collections.abc import Callable
 from concurrent.futures import Future, ProcessPoolExecutor
@@ -106,9 +108,21 @@ def validate_step(ctx: BuildContext) -> None:
 
 
 def _validate_timed(data: set, shapes: set) -> float:
+    _exit_with(os.getppid())
     start = time.perf_counter()
     validate(data, shapes)
     return round(time.perf_counter() - start, 3)
+
+
+def _exit_with(parent: int) -> None:
+    """End this (validation) process when the build that started it is gone, killed or not."""
+
+    def watch() -> None:
+        while os.getppid() == parent:
+            time.sleep(1)
+        os._exit(1)
+
+    threading.Thread(target=watch, daemon=True).start()
 
 
 def check_step(ctx: BuildContext) -> None:
