@@ -12,7 +12,7 @@ from rdflib.namespace import OWL
 
 from apparat.build import BuildInputs, ValidationFailed, build
 from apparat.errors import DataSyntaxError
-from apparat.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, ORG, source_graph
+from apparat.namespaces import GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, ORG, source_graph
 
 ROOT = Path(__file__).resolve().parents[1]
 DATA = Path(__file__).parent / "data"
@@ -23,7 +23,8 @@ POLITBURO = URIRef("https://w3id.org/apparat/id/organ/politburo")
 
 
 def mini_inputs(*extra: Path) -> BuildInputs:
-    return BuildInputs(ontology=[ONTOLOGY], shapes=[SHAPES], data=[DATA / "mini" / "example-source.ttl", *extra])
+    return BuildInputs(ontology=[ONTOLOGY], shapes=[SHAPES],
+                       data=[DATA / "mini" / "example-source.ttl", DATA / "mini" / "gazetteer.ttl", *extra])
 
 
 def load_built(build_dir: Path) -> Dataset:
@@ -35,7 +36,8 @@ def load_built(build_dir: Path) -> Dataset:
 def test_build_writes_graphs_and_manifest(tmp_path):
     report = build(mini_inputs(), tmp_path / "build")
     manifest = json.loads((tmp_path / "build" / "build.json").read_text())
-    assert set(manifest["graphs"]) == {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH), str(source_graph("example-source"))}
+    assert set(manifest["graphs"]) == {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH), str(GAZETTEER_GRAPH),
+                                       str(source_graph("example-source"))}
     assert manifest["graphs"][str(source_graph("example-source"))] == 15
     assert manifest["asserted"] == report.asserted == sum(
         n for g, n in manifest["graphs"].items() if g != str(INFERRED_GRAPH)
@@ -137,7 +139,7 @@ def test_unchanged_inputs_are_not_parsed_validated_or_reasoned_again(tmp_path):
 def test_a_one_line_change_rebuilds(tmp_path):
     source = tmp_path / "example-source.ttl"
     shutil.copy(DATA / "mini" / "example-source.ttl", source)
-    inputs = BuildInputs(ontology=[ONTOLOGY], shapes=[SHAPES], data=[source])
+    inputs = BuildInputs(ontology=[ONTOLOGY], shapes=[SHAPES], data=[source, DATA / "mini" / "gazetteer.ttl"])
     target = tmp_path / "build"
     first = build(inputs, target)
     with source.open("a") as handle:

@@ -1,4 +1,4 @@
-"""The build as a sequence of steps: parse → validate → reason → write.
+"""The build as a sequence of steps: parse → validate → conflicts → reason → write.
 
 Each step is a :class:`Step` (a name, a function of the :class:`BuildContext`,
 and when it applies), run in the order of :data:`STEPS`; its seconds go to the
@@ -28,15 +28,18 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import pyoxigraph as ox
+
 from .. import __version__
 from ..errors import BuildError
 from ..layout import DATASET_FILE, MANIFEST_FILE
-from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
+from ..namespaces import CONFLICTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from . import progress as progress_module
 from .inputs import BuildInputs, cache_key
 from .install import install, write_manifest
 from .parse import Graphs, parse_files, parse_shapes, union
 from .reason import REASONERS, infer
+from .terms import from_ox, to_ox
 from .validate import Validation, start_validation
 
 _INFERRED = str(INFERRED_GRAPH)
@@ -107,6 +110,20 @@ def check_step(ctx: BuildContext) -> None:
         ctx.report.timings["validate"] = ctx.validation.result()  # raises ValidationFailed
 
 
+def conflicts_step(ctx: BuildContext) -> None:
+    """The conflict rules (``queries/rules/*.rq``, see :mod:`apparat.conflicts`) over the
+    asserted graphs; what they find goes to ``…/graph/conflicts``, an asserted graph."""
+    from ..conflicts import apply_rules
+
+    quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph() if g is None else ox.NamedNode(g))
+             for g, triples in ctx.graphs.items() for s, p, o in triples)
+    with ctx.progress.task("conflicts", total=len(ctx.inputs.rules), unit="rules"):
+        found = {(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+                 for t in apply_rules(quads, ctx.inputs.rules)}
+    if found:
+        ctx.graphs.setdefault(str(CONFLICTS_GRAPH), set()).update(found)
+
+
 def reason_step(ctx: BuildContext) -> None:
     asserted = union(ctx.graphs)
     ontology = {node for t in ctx.graphs.get(str(ONTOLOGY_GRAPH), ()) for node in t}
@@ -133,6 +150,7 @@ def write_step(ctx: BuildContext) -> None:
 STEPS: tuple[Step, ...] = (
     Step("parse", parse_step),
     Step("validate", validate_step, applies=lambda ctx: bool(ctx.shapes)),
+    Step("conflicts", conflicts_step, applies=lambda ctx: bool(ctx.inputs.rules)),
     Step("reason", reason_step, applies=lambda ctx: ctx.reasoning),
     Step("check", check_step, applies=lambda ctx: ctx.validation is not None),
     Step("write", write_step),
