@@ -25,6 +25,8 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import signal
 import subprocess
 import sys
 import tempfile
@@ -74,7 +76,8 @@ def _measure(engine: str, spec: dict, build_dir: Path, *, max_mb: float, timeout
     """Run one measurement in a child process, stopping it past ``max_mb`` or ``timeout``."""
     command = [sys.executable, "-m", "apparat.bench_build", "--child", engine, "--spec", json.dumps(spec),
                "--build-dir", str(build_dir)]
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT)
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+                               start_new_session=True)  # its own process group: stopped with its helpers
     stopped: list[str] = []
 
     tree_peak = [0.0]
@@ -89,7 +92,7 @@ def _measure(engine: str, spec: dict, build_dir: Path, *, max_mb: float, timeout
             elif time.monotonic() - started > timeout:
                 stopped.append(f"stopped after {timeout:.0f} s")
             if stopped:
-                process.kill()
+                os.killpg(process.pid, signal.SIGKILL)
                 return
             time.sleep(0.1)
 

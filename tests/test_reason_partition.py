@@ -2,34 +2,30 @@
 
 from __future__ import annotations
 
-import dataclasses
+from pathlib import Path
 
 from apparat.build import BuildInputs, fast, partition
 from apparat.build.parse import parse_files, union
 from apparat.build.scale import scaled_inputs
 from apparat.build.vocab import OWL, RDF
 from apparat.namespaces import ONTOLOGY_GRAPH
-from apparat.settings import load_settings
 
+ROOT = Path(__file__).resolve().parents[1]
+MINI = Path(__file__).parent / "data" / "mini"
 EX = "http://example.org/"
 
 
-def test_two_copies_of_our_graph_reasoned_in_parts_equal_the_whole(tmp_path):
-    # The short texts' graphs (the monograph's would make this minutes), ×2. Since the organs
-    # and roles moved from the ontology to the gazetteer, the ontology's nodes alone no longer
-    # cut our graph into parts; the gazetteer's and the catalogue's subjects do (any set of
-    # shared nodes is sound: crossing() checks the union).
-    inputs = BuildInputs.from_settings(load_settings())
-    inputs = dataclasses.replace(inputs, data=[p for p in inputs.data if p.stem != "rogovin-1992"])
-    graphs = parse_files(inputs.ontology, scaled_inputs(inputs, 2, tmp_path / "x2").data, graph_per_file=False)
-    asserted = union(graphs)
-    shared = {n for t in graphs[str(ONTOLOGY_GRAPH)] for n in t}
-    shared |= {s for g, ts in graphs.items() if g.endswith(("/graph/gazetteer", "/graph/sources")) for s, _p, _o in ts}
-    common, batches = partition.split(asserted, shared, batch_size=2_000)
-    assert len(batches) >= 2 and all(len(b) < 2_500 for b in batches)
+def test_copies_reasoned_in_parts_equal_the_whole(tmp_path):
+    mini = BuildInputs(ontology=[ROOT / "ontology" / "apparat.ttl"], shapes=[],
+                       data=[MINI / "example-source.ttl", MINI / "gazetteer.ttl"])
+    inputs = scaled_inputs(mini, 4, tmp_path / "x4")
+    graphs = parse_files(inputs.ontology, inputs.data, graph_per_file=False)
+    asserted, ontology = union(graphs), {n for t in graphs[str(ONTOLOGY_GRAPH)] for n in t}
+    common, batches = partition.split(asserted, ontology, batch_size=40)
+    assert len(batches) == 4  # one per copy: they meet only at the ontology's terms
     assert common and common.isdisjoint(set().union(*batches))
     assert set().union(common, *batches) == asserted
-    in_parts = partition.closure_in_parts(asserted, fast._closure, shared=shared, batch_size=2_000)
+    in_parts = partition.closure_in_parts(asserted, fast._closure, shared=ontology, batch_size=40)
     assert in_parts is not None
     assert in_parts == fast._closure(asserted)
 

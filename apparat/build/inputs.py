@@ -10,14 +10,12 @@ from pathlib import Path
 from .. import __version__
 from ..errors import BuildError
 from ..triples_io import find_rdf_files
+from .conflicts import rule_files
 
 SHAPES_PREFIX = "shapes"
-#: Rule files (SPARQL) a later build step reads, under ``queries_dir``.
-RULES_FOLDER = "rules"
 #: The code whose change changes the build's output: this package and the
 #: shared modules it calls. Their text is part of the cache key.
-_CODE = [Path(__file__).parent, Path(__file__).parent.parent / "triples_io.py",
-         Path(__file__).parent.parent / "namespaces.py"]
+_CODE = [Path(__file__).parent, *(Path(__file__).parent.parent / f for f in ("triples_io.py", "namespaces.py"))]
 
 
 @dataclass(frozen=True)
@@ -50,12 +48,11 @@ class BuildInputs:
         and the rule files under ``queries_dir``."""
         onto = find_rdf_files(settings["ontology_dir"]) if settings["ontology_dir"].exists() else []
         triples_dir = settings["triples_dir"]
-        rules_dir = Path(settings["queries_dir"]) / RULES_FOLDER
         return cls(
             ontology=[p for p in onto if not p.name.startswith(SHAPES_PREFIX)],
             shapes=[p for p in onto if p.name.startswith(SHAPES_PREFIX)],
             data=find_rdf_files(triples_dir) if triples_dir.exists() else [],
-            rules=sorted(rules_dir.glob("*.rq")) if rules_dir.is_dir() else [],
+            rules=rule_files(settings["queries_dir"]),
         )
 
     def all(self) -> list[Path]:

@@ -96,12 +96,14 @@ def closure_in_parts(triples: set[Triple], close: Callable[[set[Triple]], set[Tr
                      shared: Iterable[Term] = (), batch_size: int = 20_000,
                      on_batch: Callable[[int, int], None] = lambda _i, _n: None) -> set[Triple] | None:
     """The closure of ``triples`` computed batch by batch with ``close``, or ``None`` when
-    the batches turn out not to be independent (then close the whole graph).
+    the batches turn out not to be independent, or there is only one (then close the whole graph).
 
     ``close(triples)`` must return the closure of ``triples`` (input included).
     """
     shared = set(shared)
     common, batches = split(triples, shared, batch_size)
+    if len(batches) < 2:  # one piece: nothing to gain, and T would be closed twice
+        return None
     shared_nodes = _shared_nodes(common, shared)
     common |= _shared_types(close(common), batches, shared_nodes)
     while True:

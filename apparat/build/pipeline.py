@@ -9,7 +9,8 @@ reasoner closes over it.
 
 Validation and reasoning need nothing from each other, and pySHACL and
 reasonable each hold one core: ``validate`` starts pySHACL in a second
-process and returns; ``check`` (before ``write``) waits for its verdict. So
+process (:func:`apparat.build.validate.start_validation`) and returns;
+``check`` (before ``write``) waits for its verdict. So
 ``timings`` has ``validate`` (pySHACL's own seconds, in its process) and
 ``check`` (how long the build waited for it after reasoning).
 
@@ -24,11 +25,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
-import multiprocessing
 import sys
 import time
 from collections.abc import Callable
-from concurrent.futures import Future, ProcessPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -42,7 +41,7 @@ from .inputs import BuildInputs, cache_key
 from .install import install, write_manifest
 from .parse import Graphs, parse_files, parse_shapes, union
 from .reason import REASONERS, infer
-from .validate import validate
+from .validate import Validation, start_validation
 
 _INFERRED = str(INFERRED_GRAPH)
 
@@ -83,7 +82,7 @@ class BuildContext:
     key: str = ""
     graphs: Graphs = field(default_factory=dict)
     shapes: set = field(default_factory=set)
-    validation: Future | None = None
+    validation: Validation | None = None
 
 
 @dataclass(frozen=True)
@@ -104,15 +103,7 @@ def parse_step(ctx: BuildContext) -> None:
 
 
 def validate_step(ctx: BuildContext) -> None:
-    pool = ProcessPoolExecutor(max_workers=1, mp_context=multiprocessing.get_context("spawn"))
-    ctx.validation = pool.submit(_validate_timed, union(ctx.graphs), ctx.shapes)
-    pool.shutdown(wait=False)
-
-
-def _validate_timed(data: set, shapes: set) -> float:
-    start = time.perf_counter()
-    validate(data, shapes)
-    return round(time.perf_counter() - start, 3)
+    ctx.validation = start_validation(union(ctx.graphs), ctx.shapes)
 
 
 def check_step(ctx: BuildContext) -> None:
@@ -209,7 +200,7 @@ def build(
                     step.run(ctx)
     except BaseException:
         if ctx.validation is not None:
-            ctx.validation.cancel()
+            ctx.validation.stop()
         raise
     finally:
         if progress is None:

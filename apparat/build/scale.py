@@ -3,8 +3,8 @@
 Copy ``k`` of every person, membership, event, claim, source, line span and
 named graph gets the IRI ``<BASE>copy/<k>/<rest>`` (copy 0 keeps the original
 IRIs, so ×1 is the repository itself); blank nodes get a label per copy. What
-the ontology itself describes (its terms), the organs and roles of the gazetteer,
-and the vocabulary (predicates, classes) are shared by all copies, as a bigger
+the ontology itself describes (its terms, the organs and roles it names) and
+the vocabulary (predicates, classes) are shared by all copies, as a bigger
 corpus would share them; other outside IRIs (Wikidata items, web pages) get a
 per-copy IRI ``<BASE>copy/<k>/external?<original>``, as more persons have
 more Wikidata items. So ×N has N times
@@ -30,9 +30,6 @@ from .terms import BNode, Literal, ntriples
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _IRI_MARK, _BNODE_MARK, _EXTERNAL_MARK = "\x00", "\x01", "\x02"
-#: The vocabulary, the organs and the roles (the gazetteer's) are shared by every copy:
-#: a bigger corpus has more persons and statements, not another Politburo.
-_SHARED_PREFIXES = (BASE + "ontology", BASE + "id/organ/", BASE + "id/role/")
 
 
 def scaled_inputs(inputs: BuildInputs, factor: int, out: Path, *, copies_per_file: int = 10) -> BuildInputs:
@@ -65,7 +62,7 @@ def _template(inputs: BuildInputs) -> str:
     def term(t) -> str:
         if isinstance(t, BNode):
             return "_:" + _BNODE_MARK + str(t)
-        if isinstance(t, Literal) or t in shared or t.startswith(_SHARED_PREFIXES):
+        if isinstance(t, Literal) or t in shared or t.startswith(BASE + "ontology"):
             return ntriples(t)
         if not t.startswith(BASE):
             return f"<{_EXTERNAL_MARK}{t}>"
