@@ -94,3 +94,37 @@ def test_every_person_label_is_printed_by_a_source():
             continue
         unprinted.append(row["label"])
     assert unprinted == []
+
+
+def test_a_new_organ_and_a_new_spelling_are_one_line_each_no_python(tmp_path):
+    # An invented note and chapter (made-up body, person and spelling): before the two lines
+    # are added to a copy of the gazetteer, the extractor finds neither; after, both.
+    import shutil
+
+    from apparat.extract.biographies import parse_biographies
+    from apparat.extract.lexicon import Lexicon
+    from apparat.extract.mentions import Chapter, mentions_graph
+    from apparat.extract.persons import persons_claims
+    from apparat.extract.run import person_names
+
+    note = ["ZAITSEV, Ivan Petrovich (3 March 1890–1 May 1937). Born in Tula. Chairman of Glavsol, 1925–1927.",
+            "", "The delegate Zaitsof spoke against the motion."]
+
+    def found(folder: Path):
+        gazetteer = load_gazetteer(folder)
+        records = parse_biographies(note[:1], 1, Lexicon.from_gazetteer(gazetteer))
+        posts = {(c.objects, c.role) for c in persons_claims(records, "test", gazetteer) if c.kind == "member"}
+        chapter = mentions_graph(note, "test", [Chapter(1, "Test", 3, 3)], person_names(records, gazetteer))
+        return posts, {str(o).rsplit("/", 1)[-1] for o in chapter.objects()}
+
+    copy = tmp_path / "gazetteer"
+    shutil.copytree(GAZETTEER, copy)
+    before_posts, before_mentions = found(copy)
+    assert before_posts == set() and "zaitsev" not in before_mentions
+    with (copy / "organs.csv").open("a", encoding="utf-8") as f:
+        f.write("glavsol,ap:StateBody,Main Salt Administration,Glavsol,,,,,national,,\\bGlavsol\\b,,\n")
+    with (copy / "persons.csv").open("a", encoding="utf-8") as f:
+        f.write("zaitsev,Ivan Petrovich Zaitsev,,Zaitsof,,\n")
+    after_posts, after_mentions = found(copy)
+    assert after_posts == {(("organ/glavsol",), "chairman")}
+    assert "zaitsev" in after_mentions

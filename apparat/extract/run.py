@@ -151,13 +151,18 @@ def extract_monograph(lines: list[str], source_id: str, gazetteer: Gazetteer
 
 
 def person_names(records, gazetteer: Gazetteer) -> dict[str, list[str]]:
-    """Name forms to look for: the notes' persons by their records, every other person of
-    the gazetteer by its label, names and variants, and its surname when no one else has it."""
+    """Name forms to look for: the notes' persons by their records and the gazetteer's names
+    and variants for them, every other person of the gazetteer by its label, names and
+    variants, and its surname when no one else has it."""
     noted = {r.slug for r in records}
     others = [e for e in gazetteer.of_kind("person") if e.slug not in noted]
     surnames = Counter([r.surname for r in records] + [e.label.split()[-1] for e in others])
     extra = {e.slug: [*e.forms(), *([e.label.split()[-1]] if surnames[e.label.split()[-1]] == 1 else [])]
              for e in others}
+    for slug in noted:  # a note's person also goes by the names and spellings the gazetteer adds
+        entity = gazetteer.get("person", slug)
+        if entity is not None:
+            extra[slug] = [*entity.names, *entity.variants]
     return mentions.gazetteer(records, extra)
 
 
