@@ -1,4 +1,4 @@
-"""End to end: the committed triples, built, served by gunicorn, answer
+"""End to end: the committed triples, built, served by granian, answer
 "who sat on the Politburo in 1926?" over HTTP.
 
 The expected sets come from reading the Selected Biographical Notes of
