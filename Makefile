@@ -61,8 +61,8 @@ $(BENCHED): $(STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	touch $@
 
-bench: $(BENCHED) $(BUILD)/build.json ## Apparat vs oxigraph serve-read-only vs rdflib-endpoint (wrk); writes bench/results/
-	$(BIN)/python bench/bench.py --build-dir $(BUILD) --out bench/results
+bench: $(BENCHED) $(BUILD)/build.json ## Apparat vs oxigraph serve-read-only vs rdflib-endpoint (wrk); writes bench/results/ and README.md
+	$(BIN)/python bench/bench.py --build-dir $(BUILD) --out bench/results --readme README.md
 
 clean: ## remove build output and caches (keeps .venv)
 	rm -rf $(BUILD) bench/results .pytest_cache .ruff_cache
