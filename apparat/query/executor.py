@@ -37,6 +37,7 @@ import collections
 import ctypes
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import signal
@@ -382,7 +383,11 @@ class ExecutorPool:
                 raise errors.ServerBusy(f"{self._waiting} queries are waiting for an executor; try again shortly")
             self._waiting += 1
         try:
-            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            while True:
+                executor = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                if executor.process.is_alive():
+                    return executor
+                self._replace(executor)  # died while idle (killed from outside): take the next one
         except queue.Empty:
             raise errors.QueryTimeout(
                 f"all {self.size} query executors stayed busy until the {self.timeout:g} s limit; try again later"
@@ -397,9 +402,13 @@ class ExecutorPool:
             executor.conn.send(request)
             while True:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or not executor.conn.poll(remaining):
+                ready = multiprocessing.connection.wait([executor.conn, executor.process.sentinel],
+                                                        max(0.0, remaining)) if remaining > 0 else []
+                if not ready:
                     self._replace(executor)
                     raise errors.QueryTimeout(f"query stopped after the {self.timeout:g} s time limit")
+                if executor.conn not in ready:  # the process ended and said nothing
+                    raise EOFError
                 message = executor.conn.recv()
                 if message[0] == "chunk":
                     chunks.append(message[1])
