@@ -28,9 +28,10 @@ import pyoxigraph as ox
 from rdflib import Dataset, Graph, URIRef
 
 from . import __version__
+from .conflicts import apply_rules, rule_files
 from .errors import BuildError
 from .layout import DATASET_FILE, MANIFEST_FILE
-from .namespaces import DEFAULT_DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_for_triples_file
+from .namespaces import CONFLICTS_GRAPH, DEFAULT_DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, graph_for_triples_file
 from .query.store import write_store
 from .reason import materialize_inferences
 from .terms import to_ox, to_rdflib
@@ -72,6 +73,8 @@ class BuildInputs:
     shapes: Sequence[Path]
     data: Sequence[Path]
     graph_per_file: bool = True
+    #: Conflict rules (``queries/rules/*.rq``), applied after validation.
+    rules: Sequence[Path] = ()
 
     @classmethod
     def from_paths(cls, data: Sequence[Path], ontology: Sequence[Path] = ()) -> BuildInputs:
@@ -86,10 +89,11 @@ class BuildInputs:
             ontology=[p for p in onto if not p.name.startswith(SHAPES_PREFIX)],
             shapes=[p for p in onto if p.name.startswith(SHAPES_PREFIX)],
             data=find_rdf_files(triples_dir) if triples_dir.exists() else [],
+            rules=rule_files(settings["queries_dir"]),
         )
 
     def all(self) -> list[Path]:
-        return [*self.ontology, *self.shapes, *self.data]
+        return [*self.ontology, *self.shapes, *self.data, *self.rules]
 
 
 def build(
@@ -134,6 +138,10 @@ def build(
         with step("validate"):
             validate(ds, shapes)
 
+    if inputs.rules:
+        with step("conflicts"):
+            _derive_conflicts(ds, inputs.rules)
+
     if reasoning:
         with step("reason"):
             materialize_inferences(ds)
@@ -148,6 +156,17 @@ def build(
         _install(ds, report, Path(build_dir))
     log(f"asserted {report.asserted} triples, inferred {report.inferred}, in {len(report.graphs)} graphs")
     return report
+
+
+def _derive_conflicts(ds: Dataset, rules: Sequence[Path]) -> None:
+    """Add what the conflict rules find in the asserted data to the graph CONFLICTS_GRAPH."""
+    default = ds.default_graph.identifier
+    quads = (ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph() if g.identifier == default
+                     else to_ox(g.identifier))
+             for g in ds.graphs() if g.identifier != INFERRED_GRAPH for s, p, o in g)
+    target = ds.graph(CONFLICTS_GRAPH)
+    for triple in apply_rules(quads, rules):
+        target.add((to_rdflib(triple.subject), to_rdflib(triple.predicate), to_rdflib(triple.object)))
 
 
 def _expand(paths: Sequence[Path]) -> list[Path]:

@@ -92,14 +92,35 @@ def build(build_dir, data, ontology, no_reasoning):
     "--corpus", type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
     help="Folder of the source texts and sources.tsv (default: ../shared/corpus).",
 )
-def extract(corpus):
+@click.option("--coverage", is_flag=True,
+              help="Print only the coverage table (claims per source, section and kind; Markdown, as in the README).")
+def extract(corpus, coverage):
     """Extract triples from the corpus into triples/ and report what was found."""
     from .extract.run import extract as run_extract
 
     settings = load_settings({"corpus_dir": corpus})
     wikidata = settings["corpus_dir"].parent / "wikidata" / "known-ids.tsv"
     report = run_extract(settings["corpus_dir"], settings["triples_dir"], wikidata)
-    click.echo("\n".join(report.lines()))
+    if coverage:
+        click.echo("\n".join(report.coverage_table()))
+        return
+    click.echo("\n".join(report.lines() + ["", "coverage (claims read):", *report.coverage_table()]))
+
+
+@main.command("check-ledger")
+@click.argument("files", nargs=-1, type=click.Path(exists=True, dir_okay=False, path_type=Path, resolve_path=True))
+@click.option(
+    "--corpus", type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
+    help="Folder of the source texts and sources.tsv (default: ../shared/corpus); spans are checked against it.",
+)
+def check_ledger(files, corpus):
+    """Check claims-ledger files (default: all of triples/claims/): every row, with file:row errors."""
+    from .extract.run import check_ledgers
+
+    settings = load_settings({"corpus_dir": corpus})
+    counts = check_ledgers(settings["triples_dir"], settings["corpus_dir"], list(files) or None)
+    for path, n in counts.items():
+        click.echo(f"{n:>5} claims  {path}")
 
 
 @main.command()

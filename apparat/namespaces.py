@@ -34,6 +34,9 @@ SOURCES_GRAPH = URIRef(GRAPH + "sources")
 CONFLICTS_GRAPH = URIRef(GRAPH + "conflicts")
 #: Links to Wikidata (skos:exactMatch), each established with evidence.
 LINKS_GRAPH = URIRef(GRAPH + "links")
+#: The gazetteer: every entity the sources name, its class, names, parent and level
+#: (editorial reference data, compiled from triples/gazetteer/*.csv).
+GAZETTEER_GRAPH = URIRef(GRAPH + "gazetteer")
 
 #: With ``--data``, plain triples (no graph of their own) land here.
 DEFAULT_DATA_GRAPH = URIRef(GRAPH + "default")
@@ -42,7 +45,8 @@ DEFAULT_DATA_GRAPH = URIRef(GRAPH + "default")
 ASSERTED_UNION_GRAPH = URIRef("urn:x-apparat:asserted-union")
 
 #: Files in triples/ whose stem names one of these graphs instead of a source.
-SPECIAL_GRAPHS = {"sources": SOURCES_GRAPH, "conflicts": CONFLICTS_GRAPH, "links": LINKS_GRAPH}
+SPECIAL_GRAPHS = {"sources": SOURCES_GRAPH, "conflicts": CONFLICTS_GRAPH, "links": LINKS_GRAPH,
+                  "gazetteer": GAZETTEER_GRAPH}
 
 PREFIXES: dict[str, str] = {
     "ap": str(AP),

@@ -12,7 +12,7 @@ from rdflib.namespace import OWL
 
 from apparat.build import BuildInputs, build
 from apparat.errors import DataSyntaxError
-from apparat.namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH, ORG, source_graph
+from apparat.namespaces import GAZETTEER_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH, ORG, source_graph
 from apparat.validate import ValidationFailed
 
 ROOT = Path(__file__).resolve().parents[1]
@@ -24,7 +24,8 @@ POLITBURO = URIRef("https://w3id.org/apparat/id/organ/politburo")
 
 
 def mini_inputs(*extra: Path) -> BuildInputs:
-    return BuildInputs(ontology=[ONTOLOGY], shapes=[SHAPES], data=[DATA / "mini" / "example-source.ttl", *extra])
+    return BuildInputs(ontology=[ONTOLOGY], shapes=[SHAPES],
+                       data=[DATA / "mini" / "example-source.ttl", DATA / "mini" / "gazetteer.ttl", *extra])
 
 
 def load_built(build_dir: Path) -> Dataset:
@@ -36,7 +37,8 @@ def load_built(build_dir: Path) -> Dataset:
 def test_build_writes_graphs_and_manifest(tmp_path):
     report = build(mini_inputs(), tmp_path / "build")
     manifest = json.loads((tmp_path / "build" / "build.json").read_text())
-    assert set(manifest["graphs"]) == {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH), str(source_graph("example-source"))}
+    assert set(manifest["graphs"]) == {str(ONTOLOGY_GRAPH), str(INFERRED_GRAPH), str(GAZETTEER_GRAPH),
+                                       str(source_graph("example-source"))}
     assert manifest["graphs"][str(source_graph("example-source"))] == 15
     assert manifest["asserted"] == report.asserted == sum(
         n for g, n in manifest["graphs"].items() if g != str(INFERRED_GRAPH)

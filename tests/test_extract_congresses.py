@@ -17,12 +17,15 @@ from rdflib.namespace import PROV, RDF, RDFS, SKOS, XSD
 
 from apparat import ids
 from apparat.extract.congresses import (
+    congress_claims,
     congresses_graph,
     find_congress_section,
     ordinal_value,
     parse_congresses,
     parse_range,
 )
+from apparat.extract.gazetteer import load_gazetteer
+from apparat.extract.writer import compile_claims, gazetteer_graph
 from apparat.namespaces import AP
 from apparat.triples_io import canonical_ntriples
 
@@ -58,6 +61,15 @@ Selected Biographical Notes
 
 ZAITSEV, Oleg Markovich (1890–1940). Invented entry.
 """
+
+ROOT_GAZETTEER = Path(__file__).resolve().parents[1] / "triples" / "gazetteer"
+
+
+def section_graph(lines, first_line_no, source):
+    """The section as extraction writes it: its events described, their dates as claims (by the writer)."""
+    g = congresses_graph(lines, first_line_no, source)
+    gazetteer = load_gazetteer(ROOT_GAZETTEER)
+    return g + compile_claims(congress_claims(lines, first_line_no, source), gazetteer).get(source, type(g)())
 
 
 def ev(slug: str):
@@ -136,7 +148,7 @@ def test_sample_entries(sample):
 
 def test_sample_graph(sample):
     lines, start, end = sample
-    g = congresses_graph(lines[start:end], start + 1, SOURCE)
+    g = section_graph(lines[start:end], start + 1, SOURCE)
     ninth = ev("party-congress-9")
     assert (ninth, RDF.type, AP.PartyCongress) in g
     assert (ninth, AP.ordinal, Literal(9, datatype=XSD.integer)) in g
@@ -160,8 +172,8 @@ def test_sample_graph(sample):
 
 def test_graph_is_deterministic(sample):
     lines, start, end = sample
-    one = canonical_ntriples(congresses_graph(lines[start:end], start + 1, SOURCE))
-    two = canonical_ntriples(congresses_graph(lines[start:end], start + 1, SOURCE))
+    one = canonical_ntriples(section_graph(lines[start:end], start + 1, SOURCE))
+    two = canonical_ntriples(section_graph(lines[start:end], start + 1, SOURCE))
     assert one == two and "_:" not in one
 
 
@@ -180,7 +192,7 @@ def test_samples_are_not_copied_from_the_corpus():
 def real(monograph_lines):
     lines = monograph_lines
     start, end = find_congress_section(lines)
-    return lines, start, end, congresses_graph(lines[start:end], start + 1, SOURCE)
+    return lines, start, end, section_graph(lines[start:end], start + 1, SOURCE)
 
 
 def test_real_section_bounds(real):
@@ -220,6 +232,9 @@ def test_real_events(real, slug, party, start, end, lines):
     assert bounds(g, node) == (datetime.date(*start), datetime.date(*end))
     assert g.value(node, PROV.wasDerivedFrom) == \
         ids.source_location(SOURCE, *lines)
+    claim = g.value(None, AP.about, node)  # the table's statement of the dates
+    assert g.value(claim, AP.property) == AP.date and g.value(claim, PROV.wasDerivedFrom) == \
+        ids.source_location(SOURCE, *lines)
     if party:
         assert Literal(party) in set(g.objects(node, AP.partyName))
     else:
@@ -240,6 +255,8 @@ def test_real_graph_passes_shacl(real, tmp_path):
 
     *_, g = real
     data = tmp_path / "rogovin-1992.nt"
-    data.write_text(canonical_ntriples(g), encoding="utf-8")
+    used = {t for triple in g for t in (triple[0], triple[2])}
+    data.write_text(canonical_ntriples(g + gazetteer_graph(load_gazetteer(ROOT_GAZETTEER), used=used)[0]),
+                    encoding="utf-8")
     build(BuildInputs(ontology=[ROOT / "ontology/apparat.ttl"], shapes=[ROOT / "ontology/shapes.ttl"],
                       data=[data]), tmp_path / "build")

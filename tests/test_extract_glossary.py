@@ -343,9 +343,14 @@ def test_real_persons_are_labelled_or_in_the_notes(real):
 
 def test_real_graph_passes_shacl(real, tmp_path):
     from apparat.build import BuildInputs, build
+    from apparat.extract.gazetteer import load_gazetteer
+    from apparat.extract.writer import gazetteer_graph
 
     *_, g = real
     data = tmp_path / "rogovin-1992.nt"
-    data.write_text(canonical_ntriples(g), encoding="utf-8")
+    # roles and the bodies' classes come from the gazetteer, as in the repository's build
+    used = {t for triple in g for t in (triple[0], triple[2])}
+    entities = gazetteer_graph(load_gazetteer(ROOT / "triples" / "gazetteer"), used=used)[0]
+    data.write_text(canonical_ntriples(g + entities), encoding="utf-8")
     build(BuildInputs(ontology=[ROOT / "ontology/apparat.ttl"], shapes=[ROOT / "ontology/shapes.ttl"],
                       data=[data]), tmp_path / "build")

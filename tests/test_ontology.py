@@ -24,7 +24,7 @@ ALLOWED_PREDICATES = {
 }
 ALLOWED_TYPES = {
     OWL.Ontology, OWL.Class, OWL.ObjectProperty, OWL.DatatypeProperty, OWL.TransitiveProperty,
-    OWL.FunctionalProperty, RDF.Property,
+    OWL.FunctionalProperty, OWL.SymmetricProperty, RDF.Property,  # prp-symp is OWL 2 RL
 }
 
 

@@ -41,11 +41,12 @@ from rdflib.namespace import RDF, RDFS, SKOS, XSD
 
 from .. import ids
 from ..namespaces import AP
-from .biographies import StatedDate, parse_date
-from .common import add_interval, cite
+from .dates import DateSyntaxError, StatedDate, StatedTime, parse_time
+from .records import Claim, Span
 
 __all__ = [
     "CongressEntry",
+    "congress_claims",
     "congresses_graph",
     "find_congress_section",
     "ordinal_value",
@@ -146,27 +147,25 @@ def _ordinal_word(n: int) -> str:
 
 
 def parse_range(text: str) -> tuple[StatedDate | None, StatedDate | None]:
-    """Parse a stated date or date range into ``(start, end)`` (see the module docstring).
+    """Parse a stated date or date range into ``(start, end)`` by the one date grammar
+    (:func:`apparat.extract.dates.parse_time`); a single date is both; None where unread.
+
+    ``late``/``early``/``mid`` are kept as the date's qualifier (the bounds stay those of
+    the month); American ``December 31, 1932`` is read as day-month-year.
 
     >>> s, e = parse_range("27 March–2 April 1922")
     >>> (s.month, s.day, e.month, e.day, s.year)
     (3, 27, 4, 2, 1922)
     """
-    text = _US_DATE_RE.sub(r"\2 \1 \3", text.strip().strip("().,;"))
-    text = _QUALIFIER_RE.sub("", text)
-    parts = _SPLIT_RE.split(text, maxsplit=1)
-    if len(parts) == 1:
-        date = parse_date(parts[0])
-        return date, date
-    left, right = (p.strip() for p in parts)
-    end = parse_date(right)
-    if end is None:
-        return parse_date(left), None
-    if re.fullmatch(r"\d{1,2}", left) and end.month:
-        left = f"{left} {_MONTH_NAMES[end.month - 1]}"
-    if not re.search(r"\d{4}", left):
-        left = f"{left} {end.year}"
-    return parse_date(left), end
+    try:
+        time = parse_time(text.strip().strip("().,;"))
+    except DateSyntaxError:
+        return None, None
+    if time.kind == "range":
+        return time.start, time.end
+    if time.kind == "at":
+        return time.start, time.start
+    return None, None
 
 
 def _paragraphs(lines: list[str], first_line_no: int):
@@ -223,7 +222,8 @@ def parse_congresses(lines: list[str], first_line_no: int = 1) -> list[CongressE
 
 
 def congresses_graph(lines: list[str], first_line_no: int, source_id: str) -> Graph:
-    """Describe every dated congress and conference of the section, citing its lines.
+    """Describe every congress and conference of the section: class, number, party names
+    and by-names (their dates are claims: :func:`congress_claims`).
 
     Args:
         lines: the section's lines (see :func:`find_congress_section`).
@@ -242,6 +242,20 @@ def congresses_graph(lines: list[str], first_line_no: int, source_id: str) -> Gr
             g.add((node, SKOS.altLabel, Literal(name, lang="en")))
         if e.cls != AP.CominternCongress:
             g.add((node, AP.organization, ids.entity("organ", "party")))
-        add_interval(g, node, e.start, e.end)
-        cite(g, node, source_id, e.line_start, e.line_end)
     return g
+
+
+def congress_claims(lines: list[str], first_line_no: int, source_id: str) -> list[Claim]:
+    """When each congress and conference met, as the table states it: one ``meeting`` claim each.
+
+    These are the dates a statement made by reference to a congress (``elected at the
+    Eleventh Congress``) takes, unless its own source dates that congress.
+    """
+    out = []
+    for e in parse_congresses(lines, first_line_no):
+        if e.start is None:
+            continue
+        time = StatedTime("range", e.start, e.end) if e.end and e.end != e.start else StatedTime("at", e.start)
+        out.append(Claim(source_id, (Span(e.line_start, e.line_end),), "meeting", f"event/{e.prefix}-{e.ordinal}",
+                         time=time, origin=f"{source_id} table of congresses: line {e.line_start}"))
+    return out

@@ -30,8 +30,10 @@ Triggers and their dates
     ``committed suicide|shot himself`` -> ``ap:Suicide``; ``died|killed|murdered``
     -> ``ap:Death`` with the manner as outcome when stated. ``rehabilitated`` (every
     date after it: ``in 1988 and 1990``, ``legally on D1, and along party lines on
-    D2``) and ``Rehabilitation ... granted`` -> ``ap:Rehabilitation``; refused or
-    rejected rehabilitations and ``Not rehabilitated`` give no event. ``signed``
+    D2``) and ``Rehabilitation ... granted`` -> ``ap:Rehabilitation``;
+    ``Rehabilitation rejected|refused in D1, D2 …`` -> one ``ap:RehabilitationRefused``
+    per date; ``Not rehabilitated`` -> a negated rehabilitation claim (the note says it
+    did not happen: the claim is kept, no event is asserted). ``signed``
     with named documents -> one ``ap:Signing`` per document.
 
     A trigger's date is the first date after it (before the next trigger), unless that
@@ -85,31 +87,15 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS
-
-from .. import ids
 from ..ids import slugify
-from ..namespaces import AP, ORG
-from .biographies import StatedDate
-from .common import add_interval, add_point_date, cite
+from ..namespaces import AP
+from .dates import StatedDate, StatedTime
+from .lexicon import Lexicon, default_lexicon
+from .records import Claim, Span
+from .text import sentences
 
-__all__ = ["DOCUMENT_CLASSES", "FACTIONS", "life_events_graph", "unparsed_events"]
+__all__ = ["DOCUMENT_CLASSES", "faction_pattern", "life_event_claims", "unparsed_events"]
 
-#: Faction slug -> (English label, pattern of its mentions).
-FACTIONS: dict[str, tuple[str, str]] = {
-    "left-opposition": ("Left Opposition", r"Left\s+Opposition|Trotskyist\s+opposition"),
-    "new-opposition": ("New Opposition", r"New\s+(?:\(Leningrad\)\s+)?Opposition"),
-    "united-opposition": ("United Opposition", r"United\s+Opposition"),
-    "right-opposition": ("Right Opposition", r"Right\s+(?:Opposition|Deviation)"),
-    "workers-opposition": ("Workers' Opposition", r"Workers['’]\s+Opposition"),
-    "democratic-centralists": ("Democratic Centralists", r"Democratic\s+Centralists?"),
-    "left-communists": ("Left Communists", r"[Ll]eft\s+[Cc]ommunists?"),
-    "military-opposition": ("Military Opposition", r"[Mm]ilitary\s+[Oo]pposition"),
-    "union-of-marxist-leninists": ("Union of Marxist-Leninists", r"Union\s+of\s+Marxist-Leninists"),
-    "smirnov-group": ("I. N. Smirnov group", r"underground\s+(?:Trotskyist\s+)?group"
-                      r"(?:\s+led\s+by\s+I\.\s*N\.\s*Smirnov)?|rejoined\s+I\.\s*N\.\s*Smirnov"),
-}
 #: Factions a "broke with the Opposition" can close.
 _CLOSABLE = {"left-opposition", "united-opposition", "new-opposition"}
 #: Document kind word -> class.
@@ -133,8 +119,6 @@ _DATE_RE = re.compile(
     rf"|(?:(?P<d>\d{{1,2}})\s+)?(?P<m>{'|'.join(_MONTHS)})(?:\s+(?P<y>1[89]\d\d))?"
     r"|(?P<yy>1[89]\d\d))\b")
 _HEAD_RE = re.compile(r"\([^()]*\d[^()]*\)\s*[.;]?")
-_BOUNDARY_RE = re.compile(r"[.!?][\"”’'*]*\s+(?=[A-Z0-9\"“‘'(\[*])")
-_ABBREV_RE = re.compile(r"(?:^|[\s(\[])(?:[A-Z]|St|b|c|ca|d|vol|No|Dr|Mr)$")
 _CLAUSE_RE = re.compile(r";|,?\s+but\s+")
 _RELATIVE_RE = re.compile(r"(?:His |Her |Their )?(?:first |second |two |three |four |five )?"
                           r"(?:wife|husband|sons?|daughters?|brothers?|sisters?)\b(?!\s+of\b)", re.I)
@@ -167,8 +151,11 @@ _TRIGGERS = [  # (kind, pattern); earlier kinds win where matches overlap
 ]
 _TRIGGER_RE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _TRIGGERS))
 _FROM_ORG_RE = re.compile(rf"\bfrom\s+(?:the\s+)?(?P<org>{_ORG})\b")
-_FACTION_RE = re.compile("|".join(f"(?P<{s.replace('-', '_')}>{p})"
-                                  for s, (_, p) in FACTIONS.items()))
+
+
+def faction_pattern(lexicon: Lexicon) -> re.Pattern:
+    """One regex naming each faction of the gazetteer in a group of its own (``left_opposition``)."""
+    return re.compile("|".join(f"(?P<{slug.replace('-', '_')}>{p})" for slug, (_, p) in lexicon.factions.items()))
 _NEGATIVE_RE = re.compile(r"\b(?:against|[Oo]pponent|[Oo]pposed|[Dd]istanced|accused|for|fight"
                           r"|expelled)\b")
 _IMMEDIATE_RE = re.compile(r"[\s”\"’,)]*(?:(?!and\b)[A-Za-z.]+[\s,]+){0,2}?"
@@ -208,9 +195,10 @@ class _Event:
     document: str | None = None
     trial: str | None = None
     defendant: bool = False
+    negated: bool = False  # the note says it did not happen ("Not rehabilitated")
 
     def key(self) -> tuple:
-        return (self.cls, self.kind, self.date, self.organ, self.outcome, self.document, self.trial)
+        return (self.cls, self.kind, self.date, self.organ, self.outcome, self.document, self.trial, self.negated)
 
 
 @dataclass
@@ -316,14 +304,7 @@ def _sentences(record, lines: list[str], first_line_no: int) -> list[tuple[str, 
     head = _HEAD_RE.search(text)
     pos = head.end() if head else 0
     pos += len(text[pos:]) - len(text[pos:].lstrip())
-    spans = []
-    for m in _BOUNDARY_RE.finditer(text, pos):
-        if not _ABBREV_RE.search(text, max(pos, m.start() - 5), m.start()):
-            spans.append((pos, m.start() + 1))
-            pos = m.end()
-    if text[pos:].strip():
-        spans.append((pos, len(text.rstrip())))
-    return [(text[a:b], (line_of(a), line_of(b - 1))) for a, b in spans]
+    return [(text[a:b], (line_of(a), line_of(b - 1))) for a, b in sentences(text, pos)]
 
 
 def _clauses(s: str) -> list[tuple[int, int]]:
@@ -350,10 +331,12 @@ def _triggers(s: str, previous: str) -> tuple[list[_Trigger], bool]:
         if t.kind == "execution" and re.search(r"\b(?:to\s+be|were|was|also|whom)\s+$", before):
             ignored = True
             continue
-        if t.kind == "rehab" and (m.group().startswith(("rej", "ref")) or before.endswith("Not ")
-                                  or (m.group() == "granted" and "Rehabilitation" not in s)):
-            ignored = ignored or m.group() != "granted"
+        if t.kind == "rehab" and m.group() == "granted" and "Rehabilitation" not in s:
             continue
+        if t.kind == "rehab" and m.group().startswith(("rej", "ref")):
+            t.kind = "rehab-refused"
+        elif t.kind == "rehab" and before.endswith("Not "):
+            t.kind = "no-rehab"
         if t.kind == "expel":
             t.organ = _expel_organ(m, s, previous)
             if t.organ is None:
@@ -404,7 +387,7 @@ def _assign_dates(s: str, clause: tuple[int, int], trigs: list[_Trigger], groups
         seg = [g for g in single if t.end <= g.start and g.end <= seg_hi and g is not pre.get(i + 1)]
         if t.kind != "join":
             seg = [g for g in seg if g.last is None]
-        picked = seg if t.kind == "rehab" else seg[:1]
+        picked = seg if t.kind in ("rehab", "rehab-refused") else seg[:1]
         t.dates = [d for d in (resolve(g.first, g.start) for g in picked) if d]
         t.own = bool(t.dates)
         relative = re.search(r"\b(next|same)\s+day\b", s[t.end:seg_hi])
@@ -461,6 +444,10 @@ def _event(t: _Trigger, s: str, seg: str, lines) -> list[_Event]:
         return [_Event("Rehabilitation", "rehabilitation", d, [lines],
                        outcome=outcomes[i] if i < len(outcomes) else None)
                 for i, d in enumerate(dates)]
+    if t.kind == "rehab-refused":
+        return [_Event("RehabilitationRefused", "rehabilitation-refused", d, [lines]) for d in dates]
+    if t.kind == "no-rehab":
+        return [_Event("Rehabilitation", "rehabilitation", None, [lines], negated=True)]
     if t.kind == "sign":
         return [_Event("Signing", f"signing-{doc}", one, [lines], document=doc)
                 for doc in _documents(seg)]
@@ -513,6 +500,18 @@ def _documents(seg: str) -> list[str]:
     return list(dict.fromkeys(out))
 
 
+def _words(n: int) -> str:
+    names = {v: k for k, v in _NUMBERS.items()}
+    hundreds, rest = divmod(n, 100)
+    tens, units = divmod(rest, 10)
+    parts = [f"{names[hundreds].title()} Hundred"] if hundreds else []
+    if rest and rest < 20:
+        parts.append(names[rest].title())
+    elif rest:
+        parts.append(names[tens * 10].title() + (f"-{names[units].title()}" if units else ""))
+    return " ".join(parts)
+
+
 def _number(words: str) -> int:
     total, part = 0, 0
     for w in re.split(r"[- ]", words.lower()):
@@ -526,10 +525,10 @@ def _number(words: str) -> int:
 # ------------------------------------------------------------------------------ factions
 
 
-def _faction_claims(s: str, clause: tuple[int, int], groups: list[_Group], resolve):
+def _faction_claims(s: str, clause: tuple[int, int], groups: list[_Group], resolve, faction_re):
     """``(faction, start, end)`` of each faction mention in a clause, and if any was skipped."""
     lo, hi = clause
-    mentions = list(_FACTION_RE.finditer(s, lo, hi))
+    mentions = list(faction_re.finditer(s, lo, hi))
     breaks = [m.span() for m in re.finditer(dict(_TRIGGERS)["break"], s)]
     found, dates, skipped = [], [], False
     post_of_prev = None
@@ -580,12 +579,12 @@ def _close(entry: _Entry, faction: str | None, date: StatedDate, lines) -> bool:
 # ------------------------------------------------------------------------------ entries
 
 
-def _parse_entry(record, lines: list[str], first_line_no: int) -> _Entry:
+def _parse_entry(record, lines: list[str], first_line_no: int, faction_re) -> _Entry:
     entry, previous, tail = _Entry(), "", False
     for s, span in _sentences(record, lines, first_line_no):
         tail = tail or bool(_RELATIVE_RE.match(s))
         if not tail and not _PARENT_RE.match(s):
-            _parse_sentence(entry, s, span, previous)
+            _parse_sentence(entry, s, span, previous, faction_re)
         previous = s
     _merge_trials(entry)
     undated = [e for e in entry.events if e.cls in ("Execution", "Suicide", "Death") and not e.date]
@@ -595,7 +594,7 @@ def _parse_entry(record, lines: list[str], first_line_no: int) -> _Entry:
     return entry
 
 
-def _parse_sentence(entry: _Entry, s: str, span: tuple[int, int], previous: str) -> None:
+def _parse_sentence(entry: _Entry, s: str, span: tuple[int, int], previous: str, faction_re) -> None:
     groups = _groups(s)
     triggers, handled = _triggers(s, previous)
     state = {"anchor": None}
@@ -612,7 +611,7 @@ def _parse_sentence(entry: _Entry, s: str, span: tuple[int, int], previous: str)
     for clause in _clauses(s):
         trigs = [t for t in triggers if clause[0] <= t.start < clause[1]]
         _assign_dates(s, clause, trigs, groups, resolve, anchor)
-        claims, skipped = _faction_claims(s, clause, groups, resolve)
+        claims, skipped = _faction_claims(s, clause, groups, resolve, faction_re)
         for faction, start, end in claims:
             entry.memberships.append(_Membership(faction, start, end, [span]))
             yielded = True
@@ -654,15 +653,15 @@ def _merge_trials(entry: _Entry) -> None:
             del events[i]
 
 
-# ------------------------------------------------------------------------------ graph
+# ------------------------------------------------------------------------------ claims
 
 
 def _date_key(date: StatedDate | None, zero_padded: bool = False) -> str:
     if date is None:
         return "open" if zero_padded else "n"
     if zero_padded:
-        return f"{date.year:04d}-{date.month or 0:02d}-{date.day or 0:02d}"
-    return "-".join([f"{date.year:04d}"] + [f"{p:02d}" for p in (date.month, date.day) if p])
+        return date.key()
+    return date.iso()
 
 
 def _unique(node: str, used: set[str]) -> str:
@@ -674,92 +673,85 @@ def _unique(node: str, used: set[str]) -> str:
     return out
 
 
-def _add_event(g: Graph, slug: str, e: _Event, used: set[str], source_id: str) -> None:
-    node = ids.entity("event", _unique(f"{slug}/{e.kind}/{_date_key(e.date)}", used))
-    g.add((node, RDF.type, AP[e.cls]))
-    g.add((node, AP.person, ids.entity("person", slug)))
-    if e.date:
-        add_point_date(g, node, e.date)
-    for prop, value in ((AP.outcome, e.outcome), (AP.partyName, e.party_name)):
-        if value:
-            g.add((node, prop, Literal(value)))
-    for prop, kind, value in ((AP.organization, "organ", e.organ), (AP.signedDocument,
-                              "document", e.document), (AP.atEvent, "event", e.trial)):
-        if value:
-            g.add((node, prop, ids.entity(kind, value)))
-    for a, b in e.lines:
-        cite(g, node, source_id, a, b)
+#: Event class -> the ledger kind of its claim.
+_KINDS = {"JoiningParty": "joined-party", "Expulsion": "expelled", "Reinstatement": "reinstated",
+          "Arrest": "arrested", "Trial": "sentenced", "Execution": "shot", "Suicide": "suicide",
+          "Death": "died", "Rehabilitation": "rehabilitated", "Signing": "signed",
+          "RehabilitationRefused": "rehabilitation-refused"}
 
 
-def _add_membership(g: Graph, slug: str, m: _Membership, used: set[str], source_id: str) -> None:
-    node = ids.entity("membership", _unique(
-        f"{slug}/{m.faction}/full-member/{_date_key(m.start, zero_padded=True)}", used))
-    g.add((node, RDF.type, ORG.Membership))
-    g.add((node, ORG.member, ids.entity("person", slug)))
-    g.add((node, ORG.organization, ids.entity("organ", m.faction)))
-    g.add((node, ORG.role, ids.entity("role", "full-member")))
-    add_interval(g, node, m.start, m.end)
-    for a, b in m.lines:
-        cite(g, node, source_id, a, b)
+def _spans(lines) -> tuple[Span, ...]:
+    return tuple(Span(a, b) for a, b in lines)
 
 
-def _label(g: Graph, node: URIRef, cls: URIRef, label: str) -> None:
-    g.add((node, RDF.type, cls))
-    g.add((node, RDFS.label, Literal(label, lang="en")))
-    g.add((node, SKOS.prefLabel, Literal(label, lang="en")))
+def _time(date: StatedDate | None) -> StatedTime:
+    return StatedTime("at", date) if date else StatedTime("undated")
 
 
-def _add_documents(g: Graph, entries: list[_Entry], source_id: str) -> None:
+def _event_claim(slug: str, e: _Event, used: set[str], source_id: str) -> Claim:
+    node = _unique(f"{slug}/{'no-' if e.negated else ''}{e.kind}/{_date_key(e.date)}", used)
+    objects = ()
+    if e.organ and e.organ != "party":
+        objects = (f"organ/{e.organ}",)
+    if e.document:
+        objects = (f"document/{e.document}",)
+    if e.trial:
+        objects = (f"event/{e.trial}",)
+    value = e.party_name if e.cls == "JoiningParty" else e.outcome
+    return Claim(source_id, _spans(e.lines), _KINDS[e.cls], f"person/{slug}", objects=objects, time=_time(e.date),
+                 value=value, id=node, certainty="negated" if e.negated else None,
+                 origin=f"{source_id} biographical notes: line {e.lines[0][0]}")
+
+
+def _membership_claim(slug: str, m: _Membership, source_id: str) -> Claim:
+    if m.start and m.end:
+        time = StatedTime("at", m.start) if m.start == m.end else StatedTime("range", m.start, m.end)
+    elif m.start:
+        time = StatedTime("from", m.start)
+    elif m.end:
+        return Claim(source_id, _spans(m.lines), "left", f"person/{slug}", role="full-member",
+                     objects=(f"organ/{m.faction}",), time=StatedTime("at", m.end),
+                     origin=f"{source_id} biographical notes: line {m.lines[0][0]}")
+    else:
+        time = StatedTime("undated")
+    return Claim(source_id, _spans(m.lines), "member", f"person/{slug}", role="full-member",
+                 objects=(f"organ/{m.faction}",), time=time,
+                 origin=f"{source_id} biographical notes: line {m.lines[0][0]}")
+
+
+def _document_claims(entries: list[_Entry], source_id: str) -> list[Claim]:
+    """Each signed document, dated by the most precise signing date the notes give."""
     signings = [e for entry in entries for e in entry.events if e.document]
+    out = []
     for doc in sorted({e.document for e in signings}):
-        kind, _, rest = doc.partition("-of-the-")
-        word = {"declaration": "Declaration", "letter": "Letter"}.get(kind)
-        label = f"{word} of the {_words(_number(rest))}" if word else "Treaty of Brest-Litovsk"
-        node = ids.entity("document", doc)
-        _label(g, node, DOCUMENT_CLASSES[word or "Treaty"], label)
         mine = [e for e in signings if e.document == doc]
         dated = sorted((e for e in mine if e.date), key=lambda e: -len(_date_key(e.date)))
         best = dated[0] if dated else mine[0]
-        if best.date:
-            add_point_date(g, node, best.date)
-        cite(g, node, source_id, *best.lines[0])
+        out.append(Claim(source_id, _spans(best.lines[:1]), "document", f"document/{doc}", time=_time(best.date),
+                         origin=f"{source_id} biographical notes: line {best.lines[0][0]}"))
+    return out
 
 
-def _words(n: int) -> str:
-    names = {v: k for k, v in _NUMBERS.items()}
-    hundreds, rest = divmod(n, 100)
-    tens, units = divmod(rest, 10)
-    parts = [f"{names[hundreds].title()} Hundred"] if hundreds else []
-    if rest and rest < 20:
-        parts.append(names[rest].title())
-    elif rest:
-        parts.append(names[tens * 10].title() + (f"-{names[units].title()}" if units else ""))
-    return " ".join(parts)
+def _trial_claims(entries: list[_Entry], source_id: str) -> list[Claim]:
+    """The dates the notes give the Moscow trials (the most precise one)."""
+    out = []
+    for trial in sorted({e.trial for entry in entries for e in entry.events if e.trial}):
+        dated = sorted((d for entry in entries for d in entry.trial_dates if d[0] == trial),
+                       key=lambda d: -len(_date_key(d[1])))
+        for _, date, (a, b) in dated[:1]:
+            out.append(Claim(source_id, (Span(a, b),), "meeting", f"event/{trial}", time=_time(date),
+                             origin=f"{source_id} biographical notes: line {a}"))
+    return out
 
 
-def _add_trials(g: Graph, entries: list[_Entry], source_id: str) -> None:
-    used = sorted({e.trial for entry in entries for e in entry.events if e.trial})
-    dated = [d for entry in entries for d in entry.trial_dates]
-    for trial in used:
-        node = ids.entity("event", trial)
-        _label(g, node, AP.Event, trial.replace("-", " ").title())
-        mine = sorted((d for d in dated if d[0] == trial), key=lambda d: -len(_date_key(d[1])))
-        if mine:
-            add_point_date(g, node, mine[0][1])
-        for entry in entries:
-            for e in entry.events:
-                if e.trial == trial:
-                    cite(g, node, source_id, *e.lines[0])
-        for _, _, (a, b) in mine[:1]:
-            cite(g, node, source_id, a, b)
+def _entries(records, lines: list[str], first_line_no: int, lexicon: Lexicon | None) -> list[tuple[str, _Entry]]:
+    faction_re = faction_pattern(lexicon or default_lexicon())
+    return [(r.slug, _parse_entry(r, lines, first_line_no, faction_re)) for r in records]
 
 
-def _entries(records, lines: list[str], first_line_no: int) -> list[tuple[str, _Entry]]:
-    return [(r.slug, _parse_entry(r, lines, first_line_no)) for r in records]
-
-
-def life_events_graph(records, lines: list[str], first_line_no: int, source_id: str) -> Graph:
-    """Events, faction memberships, signed documents and factions of every record.
+def life_event_claims(records, lines: list[str], first_line_no: int, source_id: str,
+                      lexicon: Lexicon | None = None) -> list[Claim]:
+    """Events, faction memberships, signed documents and trial dates of every record, as claims.
 
     Args:
         records: ``PersonRecord`` objects from ``biographies.parse_biographies(lines,
@@ -767,9 +759,10 @@ def life_events_graph(records, lines: list[str], first_line_no: int, source_id: 
         lines: the lines those records were parsed from.
         first_line_no: 1-based line number of ``lines[0]`` in the source file.
         source_id: the source they were read from (``rogovin-1992``).
+        lexicon: the factions to look for (default: the repository's gazetteer).
     """
-    g = Graph()
-    entries = _entries(records, lines, first_line_no)
+    out = []
+    entries = _entries(records, lines, first_line_no, lexicon)
     for slug, entry in entries:
         used: set[str] = set()
         seen: dict[tuple, _Event] = {}
@@ -778,8 +771,7 @@ def life_events_graph(records, lines: list[str], first_line_no: int, source_id: 
                 seen[e.key()].lines += [x for x in e.lines if x not in seen[e.key()].lines]
             else:
                 seen[e.key()] = e
-        for e in seen.values():
-            _add_event(g, slug, e, used, source_id)
+        out += [_event_claim(slug, e, used, source_id) for e in seen.values()]
         merged: dict[tuple, _Membership] = {}
         for m in entry.memberships:
             key = (m.faction, m.start, m.end)
@@ -787,18 +779,16 @@ def life_events_graph(records, lines: list[str], first_line_no: int, source_id: 
                 merged[key].lines += [x for x in m.lines if x not in merged[key].lines]
             else:
                 merged[key] = m
-        for m in merged.values():
-            _add_membership(g, slug, m, used, source_id)
-    for faction in sorted({m.faction for _, e in entries for m in e.memberships}):
-        _label(g, ids.entity("organ", faction), AP.Faction, FACTIONS[faction][0])
-    _add_documents(g, [e for _, e in entries], source_id)
-    _add_trials(g, [e for _, e in entries], source_id)
-    return g
+        out += [_membership_claim(slug, m, source_id) for m in merged.values()]
+    out += _document_claims([e for _, e in entries], source_id)
+    out += _trial_claims([e for _, e in entries], source_id)
+    return out
 
 
-def unparsed_events(records, lines: list[str], first_line_no: int) -> list[tuple[int, str]]:
+def unparsed_events(records, lines: list[str], first_line_no: int,
+                    lexicon: Lexicon | None = None) -> list[tuple[int, str]]:
     """``(line, sentence)`` of each sentence naming an event keyword but yielding nothing.
 
     For a console report only: the sentences are never stored.
     """
-    return sorted(u for _, e in _entries(records, lines, first_line_no) for u in e.unparsed)
+    return sorted(u for _, e in _entries(records, lines, first_line_no, lexicon) for u in e.unparsed)

@@ -1,0 +1,42 @@
+"""Conflicts and corroborations, found by rule at build time.
+
+The rules are SPARQL ``CONSTRUCT`` queries in ``queries/rules/*.rq``, each with a
+header saying what it finds and an example. They run over the asserted data
+(every source's claims, the gazetteer and the ontology) in pyoxigraph, and their
+output is the graph ``…/graph/conflicts``: one ``ap:Conflict`` per subject and
+property on which claims disagree (``ap:claim`` links every claim taking part,
+``ap:rule`` names the rule), and ``ap:corroborates`` between claims that agree.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from pathlib import Path
+
+import pyoxigraph as ox
+
+__all__ = ["apply_rules", "rule_files"]
+
+
+def rule_files(queries_dir: Path) -> list[Path]:
+    """The rules of a queries folder (``<queries>/rules/*.rq``), sorted."""
+    folder = Path(queries_dir) / "rules"
+    return sorted(folder.glob("*.rq")) if folder.is_dir() else []
+
+
+def apply_rules(quads: Iterable[ox.Quad], rules: Sequence[Path]) -> list[ox.Triple]:
+    """Every triple the rules derive from ``quads`` (the union of their graphs), sorted.
+
+    Raises:
+        SyntaxError: a rule does not parse (names the rule's file).
+    """
+    store = ox.Store()
+    store.bulk_extend(quads)
+    out: set[ox.Triple] = set()
+    for path in rules:
+        try:
+            result = store.query(path.read_text(encoding="utf-8"), use_default_graph_as_union=True)
+        except SyntaxError as err:
+            raise SyntaxError(f"{path}: {err}") from None
+        out.update(result)
+    return sorted(out, key=str)

@@ -1,0 +1,402 @@
+"""The one date grammar: what a statement says about time, as every parser and
+every ledger row writes it. Pure functions, standard library only.
+
+A **stated date** (:class:`StatedDate`) has the precision the text gives it:
+
+- ``1922``, ``April 1922``, ``3 April 1922``; ISO ``1922``, ``1922-04``, ``1922-04-03``;
+  American ``April 3, 1922``;
+- Old Style [New Style] pairs as the biographical notes print them: ``6 [18] July
+  1883``, ``22 March [4 April] 1884``, ``13 [25] 1881`` (month missing: kept as
+  stated, :attr:`StatedDate.malformed` says so). Of a pair the later date is the New
+  Style one, whichever is bracketed; the other is :attr:`StatedDate.old_style`;
+- ``c.``, ``ca.``, ``circa``, ``about``, ``approx.``, ``likely``, ``probably``, ``~`` before it,
+  or ``?`` after it, set :attr:`StatedDate.approximate`;
+- ``early``, ``mid``, ``late``, ``end of``, ``beginning of``, ``first half of``,
+  ``second half of``, ``spring``, ``summer``, ``autumn``, ``fall``, ``winter`` (with or
+  without ``of``) are kept as :attr:`StatedDate.qualifier`; the bounds stay those of
+  the year or month (the widest honest ones: nothing is narrowed by guesswork).
+
+A **stated time** (:class:`StatedTime`) is what one statement says about when:
+
+==========================================  ==========  ==========================================
+written                                     ``kind``    meaning
+==========================================  ==========  ==========================================
+(empty)                                     undated     no time stated
+``D``, ``in D``, ``on D``, ``at D``         at          holds at D (a point of D's precision)
+``D1–D2``, ``D1 - D2``, ``D1 to D2``,       range       holds from D1 to D2
+``from D1 to|until|through D2``
+``from D``, ``since D``                     from        holds from D on (open-ended)
+``until D``, ``till D``, ``up to D``        until       holds up to D (start not stated)
+``between D1 and D2``, ``D1 or D2``         window      a point somewhere in D1 .. D2
+``before D``, ``by D``, ``no later than D`` window      a point no later than D (``before``: earlier)
+``the 1920s``, ``early 1920s``              window      a point in the decade
+``after D``, ``no earlier than D``          window      a point no earlier than D (``after``: later)
+==========================================  ==========  ==========================================
+
+In a range the left date borrows what it leaves out from the right one: ``8–16 March
+1921``, ``27 March–2 April 1922``, ``1922–34`` (two-digit years). A ledger row may name
+an event instead of a date (``at party-congress-11``, ``after party-congress-11``):
+such a ``D`` is a :class:`EventRef`, resolved later from that event's own dates.
+
+>>> t = parse_time("8–16 March 1921")
+>>> t.kind, str(t.start), str(t.end)
+('range', '1921-03-08', '1921-03-16')
+>>> parse_time("from 1934").kind, parse_time("until October 1927").kind
+('from', 'until')
+"""
+
+from __future__ import annotations
+
+import calendar
+import datetime
+import re
+from dataclasses import dataclass, field, replace
+
+__all__ = [
+    "DateSyntaxError",
+    "EventRef",
+    "StatedDate",
+    "StatedTime",
+    "parse_date",
+    "parse_time",
+]
+
+MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
+_MONTH_ABBR = {m[:3]: i for m, i in MONTHS.items()} | {"Sept": 9}
+_M = "(?:" + "|".join(MONTHS) + r")\b"
+
+
+class DateSyntaxError(ValueError):
+    """A date expression that the grammar does not read, or a day that does not exist."""
+
+
+@dataclass(frozen=True)
+class StatedDate:
+    """A date of the precision the text states; ``old_style`` holds its Julian twin."""
+
+    year: int
+    month: int | None = None
+    day: int | None = None
+    old_style: StatedDate | None = field(default=None, compare=True)
+    approximate: bool = False
+    qualifier: str | None = None
+    malformed: str | None = None
+    text: str = field(default="", compare=False)
+
+    def earliest(self) -> datetime.date:
+        """The first day the stated precision allows.
+
+        >>> StatedDate(1924, 2).earliest()
+        datetime.date(1924, 2, 1)
+        """
+        return datetime.date(self.year, self.month or 1, self.day or 1)
+
+    def latest(self) -> datetime.date:
+        """The last day the stated precision allows.
+
+        >>> StatedDate(1924, 2).latest()
+        datetime.date(1924, 2, 29)
+        """
+        if self.month is None:
+            return datetime.date(self.year, 12, 31)
+        last = calendar.monthrange(self.year, self.month)[1]
+        return datetime.date(self.year, self.month, self.day or last)
+
+    @property
+    def precision(self) -> str:
+        """``year``, ``month`` or ``day``."""
+        return "year" if self.month is None else "month" if self.day is None else "day"
+
+    def iso(self) -> str:
+        """The date at its own precision: ``1922``, ``1922-04`` or ``1922-04-03``."""
+        parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
+        return "-".join(parts)
+
+    def key(self) -> str:
+        """Zero-padded ``yyyy-mm-dd`` (``00`` for what is not stated), as IRIs use it."""
+        return f"{self.year:04d}-{self.month or 0:02d}-{self.day or 0:02d}"
+
+    def sort_key(self) -> tuple:
+        old = self.old_style.sort_key() if self.old_style else ()
+        return (self.year, self.month or 0, self.day or 0, self.approximate, old, self.text)
+
+    def __str__(self) -> str:
+        return self.iso()
+
+    def __lt__(self, other: StatedDate) -> bool:
+        return self.sort_key() < other.sort_key()
+
+
+@dataclass(frozen=True)
+class EventRef:
+    """A date given by naming an event (``party-congress-11``): resolved from its dates."""
+
+    slug: str
+    text: str = field(default="", compare=False)
+
+
+@dataclass(frozen=True)
+class StatedTime:
+    """What one statement says about time (see the module docstring for ``kind``).
+
+    ``start``/``end`` are :class:`StatedDate` or :class:`EventRef`. For ``window``,
+    ``start`` is the earliest and ``end`` the latest the point may be (either may be
+    None), and ``strict`` says they are excluded (``before``/``after``).
+    """
+
+    kind: str
+    start: StatedDate | EventRef | None = None
+    end: StatedDate | EventRef | None = None
+    strict: bool = False
+    text: str = field(default="", compare=False)
+
+    KINDS = ("undated", "at", "range", "from", "until", "window")
+
+    @property
+    def refs(self) -> list[EventRef]:
+        return [d for d in (self.start, self.end) if isinstance(d, EventRef)]
+
+    def resolved(self, lookup) -> StatedTime:
+        """This time with every :class:`EventRef` replaced through ``lookup(slug)``.
+
+        ``lookup`` returns the event's own ``(start, end)`` stated dates. ``at E`` becomes
+        a point within the event's span (its date if it has one); ``after E`` starts after E's end; ``before E`` ends
+        before its start; in a range or ``from``/``until`` an event stands for its start
+        (as a start) or its end (as an end).
+        """
+        if not self.refs:
+            return self
+        start, end = self.start, self.end
+        if self.kind == "at" and isinstance(start, EventRef):
+            first, last = lookup(start.slug)
+            if last is not None and last != first:
+                return replace(self, kind="window", start=first, end=last, strict=False)
+            return replace(self, start=first)
+        if isinstance(start, EventRef):
+            first, last = lookup(start.slug)
+            start = last if (self.kind == "window" and self.strict) else first
+        if isinstance(end, EventRef):
+            first, last = lookup(end.slug)
+            end = first if (self.kind == "window" and self.strict) else (last or first)
+        return replace(self, start=start, end=end)
+
+
+# ------------------------------------------------------------------------------ one date
+
+_APPROX = r"(?:c\.|ca\.|circa|about|approx\.|approximately|likely|probably|~)"
+_QUALIFIERS = ("beginning of", "end of", "first half of", "second half of", "early", "mid",
+               "late", "spring", "summer", "autumn", "fall", "winter")
+_QUAL_RE = re.compile(r"^(?P<q>" + "|".join(q.replace(" ", r"\s+") for q in _QUALIFIERS)
+                      + r")(?:\s+of)?[\s-]+", re.I)
+_APPROX_RE = re.compile(rf"^{_APPROX}\s*|\s*(?:\?|\(\?\))$", re.I)
+_ISO_RE = re.compile(r"(?P<y>\d{4})(?:-(?P<m>\d{2})(?:-(?P<d>\d{2}))?)?")
+_US_RE = re.compile(rf"(?P<m>{_M})\s+(?P<d>\d{{1,2}}),\s*(?P<y>\d{{4}})")
+_BOOK_RE = re.compile(
+    rf"(?:(?P<d1>\d{{1,2}})\s+)?(?:(?P<m1>{_M})\s*)?(?:(?P<y1>\d{{4}})\s*)?"
+    rf"(?:\[\s*(?:(?P<d2>\d{{1,2}})\s*)?(?:(?P<m2>{_M})\s*)?(?:(?P<y2>\d{{4}})\s*)?\]\s*)?"
+    rf"(?:(?P<m3>{_M})\s*)?(?P<y3>\d{{4}})?")
+
+
+def parse_date(text: str, default_year: int | None = None) -> StatedDate:
+    """Read one stated date (see the module docstring).
+
+    ``default_year`` completes a date printed without its year (``16 March`` in
+    ``8–16 March 1921``: the parser passes the right-hand year).
+
+    Raises:
+        DateSyntaxError: the text is no date, or names a day that does not exist.
+
+    >>> d = parse_date("6 [18] July 1883")
+    >>> d.iso(), d.old_style.iso()
+    ('1883-07-18', '1883-07-06')
+    >>> parse_date("likely 1925").approximate, parse_date("late 1923").qualifier
+    (True, 'late')
+    """
+    shown = " ".join(text.split()).strip().rstrip(".,;").strip()
+    core = shown
+    approximate = False
+    qualifier = None
+    while True:
+        m_approx = _APPROX_RE.search(core)
+        m_qual = _QUAL_RE.match(core)
+        if m_approx and (m_approx.start() == 0 or m_approx.end() == len(core)):
+            approximate = True
+            core = (core[:m_approx.start()] + core[m_approx.end():]).strip()
+        elif m_qual:
+            qualifier = " ".join(m_qual["q"].lower().split())
+            core = core[m_qual.end():].strip()
+        else:
+            break
+    if not core:
+        raise DateSyntaxError(f"no date in {text!r}")
+    extra = {"approximate": approximate, "qualifier": qualifier, "text": shown}
+    if m := _ISO_RE.fullmatch(core):
+        return _make(int(m["y"]), _int(m["m"]), _int(m["d"]), shown, **extra)
+    if m := _US_RE.fullmatch(core):
+        return _make(int(m["y"]), MONTHS[m["m"]], int(m["d"]), shown, **extra)
+    m = _BOOK_RE.fullmatch(core)
+    if m is None or not (m["d1"] or m["m1"] or m["y1"] or m["m3"] or m["y3"] or m["d2"]):
+        raise DateSyntaxError(f"not a date: {text!r} (write e.g. 1922, April 1922, 3 April 1922, 1922-04-03)")
+    year = int(m["y1"] or m["y3"] or m["y2"] or default_year or 0) or None
+    if year is None:
+        raise DateSyntaxError(f"no year in {text!r}")
+    month = m["m1"] or m["m3"]
+    main = (year, MONTHS.get(month), _int(m["d1"]))
+    if not (m["d2"] or m["m2"] or m["y2"]):
+        if main[2] is not None and main[1] is None:
+            raise DateSyntaxError(f"a day without a month in {text!r}")
+        return _make(*main, shown, **extra)
+    twin = (int(m["y2"] or year), MONTHS.get(m["m2"] or month), _int(m["d2"]))
+    new, old = sorted([main, twin], key=lambda t: (t[0], t[1] or 0, t[2] or 0), reverse=True)
+    malformed = None
+    if new[1] is None and new[2] is not None:
+        malformed = "a day without a month"
+        new, old = (new[0], None, None), (old[0], None, None)
+    elif main == new and (m["d2"] or m["m2"]):
+        malformed = "the bracket holds the Old Style date"  # the notes bracket the New Style
+    else:
+        gap = _gap(new, old)
+        if gap is not None and gap not in (12, 13):
+            malformed = f"Old and New Style differ by {gap} days, not 12 or 13"
+    old_date = _make(*old, shown, lenient=True)
+    return _make(*new, shown, old_style=old_date, malformed=malformed, lenient=True, **extra)
+
+
+def _gap(new: tuple, old: tuple) -> int | None:
+    if None in (new[1], new[2], old[1], old[2]):
+        return None
+    try:
+        return (datetime.date(*new) - datetime.date(*old)).days
+    except ValueError:
+        return None
+
+
+def _int(s: str | None) -> int | None:
+    return int(s) if s else None
+
+
+def _make(year: int, month: int | None, day: int | None, shown: str, *, lenient: bool = False,
+          **kw) -> StatedDate:
+    if month is not None and not 1 <= month <= 12:
+        raise DateSyntaxError(f"no month {month} in {shown!r}")
+    last = calendar.monthrange(year, month)[1] if month else 31
+    if day is not None and not 1 <= day <= last:
+        raise DateSyntaxError(f"no day {day} in {shown!r}")
+    if day is not None and month is None and not lenient:
+        raise DateSyntaxError(f"a day without a month in {shown!r}")
+    return StatedDate(year, month, day, **kw)
+
+
+# ------------------------------------------------------------------------------ times
+
+_EVENT_SLUG = re.compile(r"[a-z][a-z0-9]*(?:-[a-z0-9]+)+")
+_DASH = (r"\s*[–—]\s*|(?<=\b\d{4})-(?=(?:\d{2}|\d{4})\b(?!-))|\s+-\s+"
+         rf"|(?<=[a-z])-(?={_M})")  # "April-May 1920"
+_WORDS = {"to", "until", "till", "through", "thru"}
+
+
+_DECADE_RE = re.compile(r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?(?P<d>\d{3}0)s", re.I)
+
+
+def _date_or_ref(text: str, default_year: int | None = None) -> StatedDate | EventRef:
+    text = text.strip()
+    if m := _DECADE_RE.fullmatch(text):  # "from the early 1920s": from the decade's first year
+        return StatedDate(int(m["d"]), approximate=True, qualifier=" ".join(text.split()).lower(), text=text)
+    try:
+        return parse_date(text, default_year)
+    except DateSyntaxError:
+        if _EVENT_SLUG.fullmatch(text):
+            return EventRef(text, text)
+        raise
+
+
+def _range(left: str, right: str, shown: str) -> StatedTime:
+    left, right = left.strip(), right.strip()
+    if re.fullmatch(r"\d{2}", right) and re.fullmatch(r"\d{4}", left):
+        right = left[:2] + right  # "1922–34"
+    end = _date_or_ref(right)
+    if isinstance(end, EventRef):
+        return StatedTime("range", _date_or_ref(left), end, text=shown)
+    if re.fullmatch(r"\d{1,2}", left) and end.month:  # "8–16 March 1921"
+        left = f"{left} {calendar.month_name[end.month]}"
+    start = _date_or_ref(left, default_year=end.year)
+    return StatedTime("range", start, end, text=shown)
+
+
+def parse_time(text: str) -> StatedTime:
+    """Read what a statement says about time (see the module docstring).
+
+    Raises:
+        DateSyntaxError: naming what could not be read.
+
+    >>> parse_time("").kind
+    'undated'
+    >>> t = parse_time("27 March–2 April 1922"); (str(t.start), str(t.end))
+    ('1922-03-27', '1922-04-02')
+    >>> t = parse_time("after party-congress-11"); t.kind, t.start.slug, t.strict
+    ('window', 'party-congress-11', True)
+    """
+    shown = " ".join(text.split())
+    low = shown.lower()
+    if not shown:
+        return StatedTime("undated")
+    if m := _DECADE_RE.fullmatch(shown):  # "the 1920s", "early 1920s": somewhere in the decade
+        first = int(m["d"])
+        return StatedTime("window", StatedDate(first, text=shown), StatedDate(first + 9, text=shown), text=shown)
+    for word, kind, side, strict in (("between ", "window", None, False),
+                                     ("from ", "from", "start", False),
+                                     ("since ", "from", "start", False),
+                                     ("until ", "until", "end", False),
+                                     ("till ", "until", "end", False),
+                                     ("up to ", "until", "end", False),
+                                     ("before ", "window", "end", True),
+                                     ("by ", "window", "end", False),
+                                     ("no later than ", "window", "end", False),
+                                     ("after ", "window", "start", True),
+                                     ("no earlier than ", "window", "start", False),
+                                     ("in ", "at", "start", False),
+                                     ("on ", "at", "start", False),
+                                     ("at ", "at", "start", False)):
+        if not low.startswith(word):
+            continue
+        rest = shown[len(word):]
+        if word == "between ":
+            left, sep, right = rest.partition(" and ")
+            if not sep:
+                raise DateSyntaxError(f"'between' needs 'and' in {text!r}")
+            inner = _range(left, right, shown)
+            return StatedTime("window", inner.start, inner.end, text=shown)
+        if kind == "from":
+            m = re.search(r"\s+(?:to|until|till|through)\s+", rest)
+            if m:
+                return _range(rest[:m.start()], rest[m.end():], shown)
+        if kind == "at":
+            inner = parse_time(rest)
+            if inner.kind in ("range", "window"):
+                return replace(inner, text=shown)
+            return StatedTime("at", inner.start, text=shown)
+        date = _date_or_ref(rest)
+        if side == "start":
+            return StatedTime(kind, start=date, strict=strict, text=shown)
+        return StatedTime(kind, end=date, strict=strict, text=shown)
+    if " or " in shown:
+        left, _, right = shown.partition(" or ")
+        inner = _range(left, right, shown)
+        return StatedTime("window", inner.start, inner.end, text=shown)
+    iso = _ISO_RE.fullmatch(shown)
+    if iso and (iso["m"] is None or 1 <= int(iso["m"]) <= 12):
+        return StatedTime("at", parse_date(shown), text=shown)
+    if "/" in shown:  # an ISO 8601 interval, "1922-04-03/1923-10"
+        left, _, right = shown.partition("/")
+        if right == "..":
+            return StatedTime("from", _date_or_ref(left), text=shown)
+        if left == "..":
+            return StatedTime("until", end=_date_or_ref(right), text=shown)
+        return StatedTime("range", _date_or_ref(left), _date_or_ref(right), text=shown)
+    parts = re.split(_DASH, shown, maxsplit=1)
+    if len(parts) == 1:
+        words = re.split(r"\s+(to|until|till|through)\s+", shown, maxsplit=1)
+        parts = [words[0], words[2]] if len(words) == 3 else parts
+    if len(parts) == 2:
+        return _range(parts[0], parts[1], shown)
+    return StatedTime("at", _date_or_ref(shown), text=shown)
