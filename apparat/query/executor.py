@@ -347,8 +347,15 @@ class ExecutorPool:
         deadline = (time.monotonic() if started is None else started) + self.timeout
         self._enter(client, deadline)
         try:
-            executor = self._acquire(deadline)
-            return self._exchange(executor, request, deadline)
+            for _attempt in range(2):  # an executor found dead before it got the request: take another
+                executor = self._acquire(deadline)
+                try:
+                    executor.conn.send(request)
+                except OSError:
+                    self._replace(executor)
+                    continue
+                return self._exchange(executor, request, deadline)
+            raise errors.KgError("the query engine processes died before they could take this query")
         finally:
             self._leave(client)
 
@@ -399,7 +406,6 @@ class ExecutorPool:
     def _exchange(self, executor: _Executor, request, deadline: float) -> Answer:
         chunks = []
         try:
-            executor.conn.send(request)
             while True:
                 remaining = deadline - time.monotonic()
                 ready = multiprocessing.connection.wait([executor.conn, executor.process.sentinel],
