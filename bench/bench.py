@@ -442,6 +442,8 @@ def main(argv=None) -> None:
     parser.add_argument("--out", type=Path, default=ROOT / "bench" / "results")
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--only", default="", help="comma-separated server names to run (default: all)")
+    parser.add_argument("--readme", type=Path, help="also write the tables into this README, between the "
+                        "<!-- bench:start --> and <!-- bench:end --> lines")
     parser.add_argument("--scale", type=int, default=0,
                         help="also compare the executor stores on a build this many times ours (e.g. 100)")
     args = parser.parse_args(argv)
@@ -507,8 +509,27 @@ def main(argv=None) -> None:
         with tempfile.TemporaryDirectory(prefix="apparat-bench-") as tmp:
             scaled = scaled_build(build_dir, args.scale, Path(tmp) / "scaled")
             extras["stores"].update({f"{k}, ×{args.scale}": v for k, v in store_probe(scaled).items()})
-    print(write(args.out, runs, extras, build_dir))
+    text = write(args.out, runs, extras, build_dir)
+    print(text)
     print(f"written to {args.out / 'bench.md'}", file=sys.stderr)
+    if args.readme:
+        update_readme(args.readme, text)
+        print(f"and to {args.readme}", file=sys.stderr)
+
+
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
+
+
+def update_readme(readme: Path, text: str) -> None:
+    """Put the report (headings one level down) between the README's bench markers."""
+    page = readme.read_text(encoding="utf-8")
+    if START not in page or END not in page:
+        raise SystemExit(f"{readme} has no {START} … {END} block")
+    body = "\n".join(("###" + line[1:] if line.startswith("## ") else line)
+                     for line in text.splitlines() if not line.startswith("# "))
+    head, _, rest = page.partition(START)
+    _, _, tail = rest.partition(END)
+    readme.write_text(f"{head}{START}\n{body.strip()}\n{END}{tail}", encoding="utf-8")
 
 
 def write(out: Path, runs: dict, extras: dict, build_dir: Path) -> str:

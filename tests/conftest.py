@@ -1,5 +1,5 @@
 """Shared fixtures: a build of the repository's own data, the app on it, and a
-real gunicorn server on a free loopback port."""
+real server (granian) on a free loopback port."""
 
 from __future__ import annotations
 
@@ -63,6 +63,6 @@ def client(app):
 
 @pytest.fixture(scope="session")
 def live_server(build_dir):
-    """Base URL of the real app under gunicorn, on 127.0.0.1 and a free port."""
+    """Base URL of the real app under its HTTP server (granian), on 127.0.0.1 and a free port."""
     with ServerProcess(build_dir, env=TEST_ENV) as server:
         yield server.base_url

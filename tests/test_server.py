@@ -1,4 +1,4 @@
-"""The real app under gunicorn on 127.0.0.1, queried over HTTP with SPARQLWrapper and requests."""
+"""The real app under granian on 127.0.0.1, queried over HTTP with SPARQLWrapper and requests."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """The W3C SPARQL 1.1 Protocol test cases, one pytest test per manifest entry,
-against the real server (gunicorn on 127.0.0.1) on the suite's own data.
+against the real server (granian on 127.0.0.1) on the suite's own data.
 
 The runner is ``tests/w3c_protocol.py``; the manifest lives in
 ``../shared/w3c/sparql11-protocol`` and these tests skip with a reason where it

@@ -37,6 +37,7 @@ import collections
 import ctypes
 import logging
 import multiprocessing
+import multiprocessing.connection
 import os
 import queue
 import signal
@@ -346,8 +347,15 @@ class ExecutorPool:
         deadline = (time.monotonic() if started is None else started) + self.timeout
         self._enter(client, deadline)
         try:
-            executor = self._acquire(deadline)
-            return self._exchange(executor, request, deadline)
+            for _attempt in range(2):  # an executor found dead before it got the request: take another
+                executor = self._acquire(deadline)
+                try:
+                    executor.conn.send(request)
+                except OSError:
+                    self._replace(executor)
+                    continue
+                return self._exchange(executor, request, deadline)
+            raise errors.KgError("the query engine processes died before they could take this query")
         finally:
             self._leave(client)
 
@@ -382,7 +390,11 @@ class ExecutorPool:
                 raise errors.ServerBusy(f"{self._waiting} queries are waiting for an executor; try again shortly")
             self._waiting += 1
         try:
-            return self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+            while True:
+                executor = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
+                if executor.process.is_alive():
+                    return executor
+                self._replace(executor)  # died while idle (killed from outside): take the next one
         except queue.Empty:
             raise errors.QueryTimeout(
                 f"all {self.size} query executors stayed busy until the {self.timeout:g} s limit; try again later"
@@ -394,12 +406,15 @@ class ExecutorPool:
     def _exchange(self, executor: _Executor, request, deadline: float) -> Answer:
         chunks = []
         try:
-            executor.conn.send(request)
             while True:
                 remaining = deadline - time.monotonic()
-                if remaining <= 0 or not executor.conn.poll(remaining):
+                ready = multiprocessing.connection.wait([executor.conn, executor.process.sentinel],
+                                                        max(0.0, remaining)) if remaining > 0 else []
+                if not ready:
                     self._replace(executor)
                     raise errors.QueryTimeout(f"query stopped after the {self.timeout:g} s time limit")
+                if executor.conn not in ready:  # the process ended and said nothing
+                    raise EOFError
                 message = executor.conn.recv()
                 if message[0] == "chunk":
                     chunks.append(message[1])

@@ -43,6 +43,24 @@ class LocalDataset:
     def manifest(self) -> dict:
         return self.info.manifest
 
+    @property
+    def build_dir(self) -> Path:
+        return self.info.build_dir
+
+    @property
+    def etag(self) -> str:
+        return self.info.etag
+
+    @property
+    def graph_names(self) -> list[ox.NamedNode]:
+        """Every named graph of the data (the inferred one included), sorted by IRI."""
+        return [ox.NamedNode(g) for g in self.info.graph_names]
+
+    @property
+    def asserted_graph_names(self) -> list[ox.NamedNode]:
+        """Every named graph but the inferred one."""
+        return [ox.NamedNode(g) for g in self.info.asserted_graph_names]
+
 
 def load_dataset(build_dir: Path) -> LocalDataset:
     """Open a build's store read-only (or, for a build without one, load it in memory).
