@@ -13,23 +13,21 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import RDF
 
-from .. import ids
 from ..errors import KgError
-from ..namespaces import AP
 from ..triples_io import canonical_ntriples, write_if_changed
-from . import biographies, congresses, footnotes, glossary, life_events, mentions
 from .gazetteer import Gazetteer, load_gazetteer
 from .ledger import LedgerError, ledger_files, read_ledger
-from .lexicon import Lexicon
-from .persons import persons_claims
+from .profiles import load_profiles, person_names, read_sections
 from .records import Claim
 from .sources import parse_sources, sources_graph
 from .text import load_sources
 from .writer import compile_claims, gazetteer_graph
 
 MONOGRAPH = "rogovin-1992"
+#: Which sections of which source the parsers read (see :mod:`apparat.extract.profiles`).
+PROFILES_FILE = "profiles.toml"
+__all__ = ["ExtractReport", "check_ledgers", "extract", "extract_monograph", "person_names", "read_ledgers"]
 
 #: Columns of the coverage table: ledger kinds grouped as a reader thinks of them.
 COVERAGE_GROUPS = {
@@ -91,17 +89,18 @@ class ExtractReport:
 def _section_order(row: tuple[str, str]) -> tuple:
     src, sec = row
     number = int(sec.split()[1].rstrip(".")) if sec.startswith("ch. ") else -1 if sec == "front matter" else 99
-    return (src != MONOGRAPH, src, number, sec)
+    return (sec == "text", src, number, sec)
 
 
 def sections_of(claim: Claim, chapters) -> str:
-    """The section a claim was read from: the parser's (``biographical notes``) or the chapter of its first line."""
+    """The section a claim was read from: the parser's (``biographical notes``), the chapter of
+    its first line (a source with chapters), or ``text``."""
     if claim.origin.startswith(f"{claim.source} "):
         return claim.origin[len(claim.source) + 1:].split(":", 1)[0]
-    if claim.source != MONOGRAPH:
+    if not chapters:
         return "text"
     line = claim.first_line
-    if chapters and line < chapters[0].line_start:
+    if line < chapters[0].line_start:
         return "front matter"
     chapter = next((c for c in chapters if c.line_start <= line <= c.line_end), None)
     return f"ch. {chapter.number}. {chapter.title}" if chapter else "back matter"
@@ -109,81 +108,10 @@ def sections_of(claim: Claim, chapters) -> str:
 
 def extract_monograph(lines: list[str], source_id: str, gazetteer: Gazetteer
                       ) -> tuple[Graph, list[Claim], dict[str, Counter], list]:
-    """Every parser of the monograph (004), on its sections found in ``lines``.
-
-    Returns the graph of what the sections define (glossary entries, cited
-    documents, chapters), the claims they state (the biographical notes, the
-    table of congresses: the writer turns those into RDF), counts per section,
-    and the person records of the biographical notes.
-    """
-    lexicon = Lexicon.from_gazetteer(gazetteer)
-    graph, claims, counts = Graph(), [], {}
-    start, end = biographies.find_section(lines)
-    records = biographies.parse_biographies(lines[start:end], first_line_no=start + 1, lexicon=lexicon)
-    organs = {e.slug for e in gazetteer.of_kind("organ")}
-    section = persons_claims(records, source_id, gazetteer, organs)
-    claims += section
-    counts["biographical notes"] = _biography_counts(records, organs) + Counter(c.kind for c in section)
-    section = life_events.life_event_claims(records, lines[start:end], start + 1, source_id, lexicon)
-    claims += section
-    counts["life events (biographical notes)"] = Counter(c.kind for c in section)
-    start, end = congresses.find_congress_section(lines)
-    graph += congresses.congresses_graph(lines[start:end], start + 1, source_id)
-    section = congresses.congress_claims(lines[start:end], start + 1, source_id)
-    claims += section
-    counts["congress dates"] = Counter(c.subject.split("/")[1].rsplit("-", 1)[0] for c in section)
-    start, end = glossary.find_glossary_section(lines)
-    section = glossary.glossary_graph(lines[start:end], start + 1, source_id)
-    graph += section
-    counts["glossary"] = _types(section)
-    documents = footnotes.documents_graph(lines, 1, source_id)
-    graph += documents
-    counts["footnote documents"] = _types(documents)
-    chapters = mentions.find_chapters(lines)
-    section = mentions.mentions_graph(lines, source_id, chapters, person_names(records, gazetteer))
-    graph += section
-    counts["chapter mentions"] = Counter({"chapters": len(chapters),
-                                          "mentions": len(list(section.triples((None, AP.mentions, None))))})
-    citations = chapters_citing(documents, chapters, source_id)
-    graph += citations
-    counts["footnote documents"]["cited in chapters"] = len(citations)
-    return graph, claims, counts, records
-
-
-def person_names(records, gazetteer: Gazetteer) -> dict[str, list[str]]:
-    """Name forms to look for: the notes' persons by their records and the gazetteer's names
-    and variants for them, every other person of the gazetteer by its label, names and
-    variants, and its surname when no one else has it."""
-    noted = {r.slug for r in records}
-    others = [e for e in gazetteer.of_kind("person") if e.slug not in noted]
-    surnames = Counter([r.surname for r in records] + [e.label.split()[-1] for e in others])
-    extra = {e.slug: [*e.forms(), *([e.label.split()[-1]] if surnames[e.label.split()[-1]] == 1 else [])]
-             for e in others}
-    for slug in noted:  # a note's person also goes by the names and spellings the gazetteer adds
-        entity = gazetteer.get("person", slug)
-        if entity is not None:
-            extra[slug] = [*entity.names, *entity.variants]
-    return mentions.gazetteer(records, extra)
-
-
-def chapters_citing(documents: Graph, chapters, source_id: str) -> Graph:
-    """``ap:citedIn`` from each document to each chapter whose footnotes cite it."""
-    g = Graph()
-    for document, location in documents.subject_objects(AP.citedAt):
-        line = int(documents.value(location, AP.lineStart))
-        for chapter in chapters:
-            if chapter.line_start <= line <= chapter.line_end:
-                g.add((document, AP.citedIn, ids.source_location(source_id, chapter.line_start, chapter.line_end)))
-    return g
-
-
-def _types(graph: Graph) -> Counter:
-    """How many subjects of each class a graph types (source locations aside)."""
-    counter = Counter()
-    for cls in graph.objects(None, RDF.type):
-        if cls != AP.SourceLocation:
-            counter[str(cls).rsplit("#", 1)[-1].rsplit("/", 1)[-1]] += 1
-    return counter
+    """Every section parser on ``lines`` (the monograph's text): the graph of what the
+    sections define, the claims they state, counts per section, and the notes' records."""
+    found = read_sections(lines, source_id, gazetteer)
+    return found.graph, found.claims, found.counts, found.records
 
 
 def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = None, *,
@@ -209,21 +137,24 @@ def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = Non
     outputs = {"sources": sources_graph(rows)}
     report.counts["sources"] = Counter({"sources": len(rows)})
 
-    lines = list(sources[MONOGRAPH].lines)
-    lexicon = Lexicon.from_gazetteer(gazetteer)
-    monograph, parsed, counts, records = extract_monograph(lines, MONOGRAPH, gazetteer)
-    outputs[MONOGRAPH] = monograph
-    report.counts.update(counts)
-    start, end = biographies.find_section(lines)
-    report.unparsed += [(MONOGRAPH, n, s) for r in records for n, s in r.unparsed]
-    report.unparsed += [(MONOGRAPH, n, s)
-                        for n, s in life_events.unparsed_events(records, lines[start:end], start + 1, lexicon)]
+    profiles = load_profiles(data_dir / PROFILES_FILE)
+    parsed, chapters = [], {}
+    for source_id, sections in profiles.items():
+        if source_id not in sources:
+            raise KgError(f"{data_dir / PROFILES_FILE}: [{source_id}] is no source of {corpus_dir}/sources.tsv")
+        found = read_sections(list(sources[source_id].lines), source_id, gazetteer, sections)
+        outputs[source_id] = found.graph
+        parsed += found.claims
+        chapters[source_id] = found.chapters
+        report.counts.update(found.counts if len(profiles) == 1 else
+                             {f"{source_id}: {k}": v for k, v in found.counts.items()})
+        report.unparsed += [(source_id, n, s) for n, s in found.unparsed]
 
     claims = read_ledgers(data_dir / "claims", gazetteer, sources)
-    chapters = mentions.find_chapters(lines)
-    report.coverage = Counter((c.source, sections_of(c, chapters), c.kind) for c in parsed + claims)
-    for chapter in chapters:  # a chapter nothing was read from still gets its row
-        report.coverage[(MONOGRAPH, f"ch. {chapter.number}. {chapter.title}", "member")] += 0
+    report.coverage = Counter((c.source, sections_of(c, chapters.get(c.source, [])), c.kind) for c in parsed + claims)
+    for source_id, found_chapters in chapters.items():  # a chapter nothing was read from still gets its row
+        for chapter in found_chapters:
+            report.coverage[(source_id, f"ch. {chapter.number}. {chapter.title}", "member")] += 0
     for graph_name, graph in compile_claims(parsed + claims, gazetteer).items():
         outputs[graph_name] = outputs.get(graph_name, Graph()) + graph
     for source_id in sorted({c.source for c in claims}):
@@ -264,16 +195,6 @@ def read_ledgers(claims_dir: Path, gazetteer, sources) -> list:
     if errors:
         raise LedgerError(errors)
     return claims
-
-
-def _biography_counts(records, organs: set[str]) -> Counter:
-    counts = Counter({"persons": len(records)})
-    for record in records:
-        for claim in record.memberships:
-            kept = "" if claim.organ in organs else " (not in the gazetteer)"
-            counts[f"membership {claim.organ} {claim.role}{kept}"] += 1
-    return counts
-
 
 
 def _ledger_source_id(path: Path, claims_dir: Path) -> str:
