@@ -19,7 +19,7 @@ from apparat import ids
 from apparat.build import BuildInputs, build
 from apparat.extract.biographies import find_section, parse_biographies
 from apparat.extract.gazetteer import load_gazetteer
-from apparat.extract.life_events import life_event_claims, unparsed_events
+from apparat.extract.life_claims import life_event_claims, unparsed_events
 from apparat.extract.persons import persons_claims
 from apparat.extract.writer import compile_claims, gazetteer_graph
 from apparat.namespaces import AP, ORG

@@ -52,6 +52,7 @@ def test_extraction_is_deterministic_and_committed_triples_are_current(tmp_path)
 def test_extract_command_reports_sections_and_unparsed_sentences(tmp_path, monkeypatch):
     for data in ("gazetteer", "claims"):  # the inputs extraction reads beside the corpus
         shutil.copytree(ROOT / "triples" / data, tmp_path / data)
+    shutil.copy(ROOT / "triples" / "profiles.toml", tmp_path)
     monkeypatch.setenv("APPARAT_TRIPLES_DIR", str(tmp_path))
     result = CliRunner().invoke(main, ["extract", "--corpus", str(SHARED / "corpus")])
     assert result.exit_code == 0, result.output

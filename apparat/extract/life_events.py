@@ -87,14 +87,13 @@ import datetime as dt
 import re
 from dataclasses import dataclass, field
 
-from ..ids import slugify
 from ..namespaces import AP
-from .dates import StatedDate, StatedTime
+from .dates import StatedDate
 from .lexicon import Lexicon, default_lexicon
-from .records import Claim, Span
+from .life_outcomes import death_outcome, documents, sentence_outcome
 from .text import sentences
 
-__all__ = ["DOCUMENT_CLASSES", "faction_pattern", "life_event_claims", "unparsed_events"]
+__all__ = ["DOCUMENT_CLASSES", "Entry", "Event", "Membership", "faction_pattern", "parse_entries"]
 
 #: Factions a "broke with the Opposition" can close.
 _CLOSABLE = {"left-opposition", "united-opposition", "new-opposition"}
@@ -105,11 +104,6 @@ _ORGANS = {"party": "party", "CC": "central-committee", "Central Committee": "ce
            "central-control-commission", "Politburo": "politburo", "Orgburo": "orgburo",
            "ECCI": "ecci", "Ispolkom of the Comintern": "ecci"}
 _ORG = "|".join(sorted(_ORGANS, key=len, reverse=True))
-_NUMBERS = {w: i for i, w in enumerate(
-    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen "
-    "fifteen sixteen seventeen eighteen nineteen".split())}
-_NUMBERS.update({w: 10 * i for i, w in enumerate("twenty thirty forty fifty sixty seventy eighty "
-                                                  "ninety".split(), start=2)})
 _MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
 
 # ------------------------------------------------------------------------------ patterns
@@ -162,21 +156,11 @@ _IMMEDIATE_RE = re.compile(r"[\s”\"’,)]*(?:(?!and\b)[A-Za-z.]+[\s,]+){0,2}?"
                            r"(?:(?:in|from|since|during)\s+)?")
 _OPENING_RE = re.compile(r"(?:[Jj]oined|organized|returned\s+to\s+activity\s+in)\s+(?:the\s+)?"
                          r"[“\"‘]?$")
-_DOC_RE = re.compile(r"(?P<kind>Declaration|Letter)\s+of\s+the\s+(?P<num>[A-Z][a-z]+(?:[- ][A-Z][a-z]+)*)"
-                     r"|Brest-Litovsk\s+Treaty")
 _TRIAL_MENTION_RE = re.compile(r"\b(?P<ord>[Ff]irst|[Ss]econd|[Tt]hird)\s+Moscow\s+Trial\b")
 _KEYWORD_RE = re.compile(
     r"\b(?:[Aa]rrested|[Rr]earrested|[Ee]xpelled|[Rr]einstated|[Rr]eadmitted|[Rr]ehabilitat(?:ed|ion)"
     r"|[Ss]entenced|[Ss]hot|[Ee]xecuted|suicide|[Dd]ied|[Kk]illed|[Mm]urdered|[Ss]igned|[Tt]rial"
     r"|[Tt]ried\s+(?:at|for)|[Dd]efendant|Opposition|Centralists?|[Ll]eft\s+[Cc]ommunists?)\b")
-_SENTENCE_KINDS = (("corrective labor camp", "in corrective labor camp"), ("ITL", "in corrective "
-                   "labor camp"), ("camps", "in camps"), ("political isolator", "in political "
-                   "isolator"), ("hard labor", "of hard labor"), ("prison", "in prison"),
-                   ("exile", "of exile"))
-_DEATH_MANNERS = ((r"tuberculosis", "of tuberculosis"), (r"heart attack", "of a heart attack"),
-                  (r"stroke", "of a stroke"), (r"cancer", "of cancer"), (r"ill health",
-                  "of ill health"), (r"psychiatric clinic", "in a psychiatric clinic"),
-                  (r"\bin exile", "in exile"))
 _REHAB_QUALIFIERS = (("legally", "legal"), ("party lines", "along party lines"),
                      ("secretly", "secret"), ("publicly", "public"))
 
@@ -184,7 +168,7 @@ _REHAB_QUALIFIERS = (("legally", "legal"), ("party lines", "along party lines"),
 
 
 @dataclass
-class _Event:
+class Event:
     cls: str
     kind: str
     date: StatedDate | None
@@ -202,7 +186,7 @@ class _Event:
 
 
 @dataclass
-class _Membership:
+class Membership:
     faction: str
     start: StatedDate | None
     end: StatedDate | None
@@ -210,9 +194,9 @@ class _Membership:
 
 
 @dataclass
-class _Entry:
-    events: list[_Event] = field(default_factory=list)
-    memberships: list[_Membership] = field(default_factory=list)
+class Entry:
+    events: list[Event] = field(default_factory=list)
+    memberships: list[Membership] = field(default_factory=list)
     unparsed: list[tuple[int, str]] = field(default_factory=list)
     trial_dates: list[tuple[str, StatedDate, tuple[int, int]]] = field(default_factory=list)
     last_date: StatedDate | None = None
@@ -412,7 +396,7 @@ def _assign_dates(s: str, clause: tuple[int, int], trigs: list[_Trigger], groups
 # ------------------------------------------------------------------------------ events
 
 
-def _event(t: _Trigger, s: str, seg: str, lines) -> list[_Event]:
+def _event(t: _Trigger, s: str, seg: str, lines) -> list[Event]:
     """The events one dated trigger states (several for signings and rehabilitations)."""
     dates = t.dates or [None]
     one = dates[0]
@@ -420,65 +404,38 @@ def _event(t: _Trigger, s: str, seg: str, lines) -> list[_Event]:
     if t.kind == "join":
         name = next(n for n in (m["p1"], m["p2"], m["p3"], m["p4"], m["p5"]) if n)
         name = None if name.lower() == "party" else "Bolsheviks" if name == "Bolshevik" else name
-        return [_Event("JoiningParty", "joining-party", one, [lines], "party", party_name=name)]
+        return [Event("JoiningParty", "joining-party", one, [lines], "party", party_name=name)]
     if t.kind == "expel":
         kind = "expulsion" if t.organ == "party" else f"expulsion-{t.organ}"
-        return [_Event("Expulsion", kind, one, [lines], t.organ)]
+        return [Event("Expulsion", kind, one, [lines], t.organ)]
     if t.kind == "reinstate":
-        return [_Event("Reinstatement", "reinstatement", one, [lines], "party")]
+        return [Event("Reinstatement", "reinstatement", one, [lines], "party")]
     if t.kind == "arrest":
-        return [_Event("Arrest", "arrest", one, [lines])]
+        return [Event("Arrest", "arrest", one, [lines])]
     if t.kind == "defendant":
         trial = f"{m['ord'].lower()}-moscow-trial" if m["ord"] else None
-        return [_Event("Trial", "trial", one, [lines], trial=trial, defendant=True)]
+        return [Event("Trial", "trial", one, [lines], trial=trial, defendant=True)]
     if t.kind == "trial":
-        return [_Event("Trial", "trial", one, [lines], outcome=_sentence_outcome(seg))]
+        return [Event("Trial", "trial", one, [lines], outcome=sentence_outcome(seg))]
     if t.kind == "execution":
-        return [_Event("Execution", "execution", one, [lines])]
+        return [Event("Execution", "execution", one, [lines])]
     if t.kind == "suicide":
-        return [_Event("Suicide", "suicide", one, [lines])]
+        return [Event("Suicide", "suicide", one, [lines])]
     if t.kind == "death":
-        return [_Event("Death", "death", one, [lines], outcome=_death_outcome(m.group(), s))]
+        return [Event("Death", "death", one, [lines], outcome=death_outcome(m.group(), s))]
     if t.kind == "rehab":
         outcomes = _rehab_outcomes(seg)
-        return [_Event("Rehabilitation", "rehabilitation", d, [lines],
+        return [Event("Rehabilitation", "rehabilitation", d, [lines],
                        outcome=outcomes[i] if i < len(outcomes) else None)
                 for i, d in enumerate(dates)]
     if t.kind == "rehab-refused":
-        return [_Event("RehabilitationRefused", "rehabilitation-refused", d, [lines]) for d in dates]
+        return [Event("RehabilitationRefused", "rehabilitation-refused", d, [lines]) for d in dates]
     if t.kind == "no-rehab":
-        return [_Event("Rehabilitation", "rehabilitation", None, [lines], negated=True)]
+        return [Event("Rehabilitation", "rehabilitation", None, [lines], negated=True)]
     if t.kind == "sign":
-        return [_Event("Signing", f"signing-{doc}", one, [lines], document=doc)
-                for doc in _documents(seg)]
+        return [Event("Signing", f"signing-{doc}", one, [lines], document=doc)
+                for doc in documents(seg)]
     return []
-
-
-def _sentence_outcome(seg: str) -> str | None:
-    if re.search(r"\bto\s+(?:death|be\s+shot)\b", seg):
-        return "sentenced to death" + (" in absentia" if "in absentia" in seg else "")
-    if "eternal exile" in seg:
-        return "eternal exile"
-    if re.match(r"\w+\s+to\s+exile\b", seg) and not re.search(r"\byears?\b", seg):
-        return "exile"
-    years = next((m for m in re.finditer(r"\b(?P<n>[a-z]+(?:-[a-z]+)?)\s+(?P<more>more\s+)?years?\b",
-                                         seg) if all(w in _NUMBERS for w in m["n"].split("-"))), None)
-    if not years:
-        return None
-    kind = min(((seg.find(word), phrase) for word, phrase in _SENTENCE_KINDS if word in seg),
-               default=(0, "of exile" if re.match(r"[Ee]xiled", seg) else ""))[1]
-    return " ".join(p for p in (years["n"], "more" if years["more"] else "", "years", kind) if p)
-
-
-def _death_outcome(verb: str, s: str) -> str | None:
-    if "bomb" in s:
-        return "killed by a bomb"
-    if verb.lower() == "murdered":
-        return "murdered by the NKVD" if "NKVD" in s else "murdered"
-    if re.search(r"\baccident\b.*\bsuicide\b", s):
-        return "accident or suicide"
-    manners = [phrase for pattern, phrase in _DEATH_MANNERS if re.search(pattern, s)]
-    return " ".join(["died", *manners]) if manners else None
 
 
 def _rehab_outcomes(seg: str) -> list[str | None]:
@@ -487,39 +444,6 @@ def _rehab_outcomes(seg: str) -> list[str | None]:
     chunks = [seg[a:b] for a, b in zip([0] + cuts[:-1], cuts, strict=True)]
     return [next((f"{q} rehabilitation" if q in ("legal", "secret", "public") else q
                   for word, q in _REHAB_QUALIFIERS if word in chunk), None) for chunk in chunks]
-
-
-def _documents(seg: str) -> list[str]:
-    out = []
-    for m in _DOC_RE.finditer(seg):
-        if not m["kind"]:
-            out.append("treaty-of-brest-litovsk")
-        else:
-            # Numbers in words, as the footnotes' and glossary's extractors name them.
-            out.append(f"{m['kind'].lower()}-of-the-{slugify(_words(_number(m['num'])))}")
-    return list(dict.fromkeys(out))
-
-
-def _words(n: int) -> str:
-    names = {v: k for k, v in _NUMBERS.items()}
-    hundreds, rest = divmod(n, 100)
-    tens, units = divmod(rest, 10)
-    parts = [f"{names[hundreds].title()} Hundred"] if hundreds else []
-    if rest and rest < 20:
-        parts.append(names[rest].title())
-    elif rest:
-        parts.append(names[tens * 10].title() + (f"-{names[units].title()}" if units else ""))
-    return " ".join(parts)
-
-
-def _number(words: str) -> int:
-    total, part = 0, 0
-    for w in re.split(r"[- ]", words.lower()):
-        if w == "hundred":
-            part = (part or 1) * 100
-        else:
-            part += _NUMBERS.get(w, 0)
-    return total + part
 
 
 # ------------------------------------------------------------------------------ factions
@@ -560,7 +484,7 @@ def _faction_claims(s: str, clause: tuple[int, int], groups: list[_Group], resol
     return dates, skipped
 
 
-def _close(entry: _Entry, faction: str | None, date: StatedDate, lines) -> bool:
+def _close(entry: Entry, faction: str | None, date: StatedDate, lines) -> bool:
     """Close the open opposition membership a break ends; True if the break is accounted for."""
     names = {faction} if faction else _CLOSABLE
     fits = [m for m in entry.memberships if m.faction in names
@@ -579,8 +503,8 @@ def _close(entry: _Entry, faction: str | None, date: StatedDate, lines) -> bool:
 # ------------------------------------------------------------------------------ entries
 
 
-def _parse_entry(record, lines: list[str], first_line_no: int, faction_re) -> _Entry:
-    entry, previous, tail = _Entry(), "", False
+def _parse_entry(record, lines: list[str], first_line_no: int, faction_re) -> Entry:
+    entry, previous, tail = Entry(), "", False
     for s, span in _sentences(record, lines, first_line_no):
         tail = tail or bool(_RELATIVE_RE.match(s))
         if not tail and not _PARENT_RE.match(s):
@@ -594,7 +518,7 @@ def _parse_entry(record, lines: list[str], first_line_no: int, faction_re) -> _E
     return entry
 
 
-def _parse_sentence(entry: _Entry, s: str, span: tuple[int, int], previous: str, faction_re) -> None:
+def _parse_sentence(entry: Entry, s: str, span: tuple[int, int], previous: str, faction_re) -> None:
     groups = _groups(s)
     triggers, handled = _triggers(s, previous)
     state = {"anchor": None}
@@ -613,7 +537,7 @@ def _parse_sentence(entry: _Entry, s: str, span: tuple[int, int], previous: str,
         _assign_dates(s, clause, trigs, groups, resolve, anchor)
         claims, skipped = _faction_claims(s, clause, groups, resolve, faction_re)
         for faction, start, end in claims:
-            entry.memberships.append(_Membership(faction, start, end, [span]))
+            entry.memberships.append(Membership(faction, start, end, [span]))
             yielded = True
         handled = handled or skipped
         for i, t in enumerate(trigs):
@@ -641,7 +565,7 @@ def _break_faction(word: str | None) -> str | None:
     return f"{word.lower()}-opposition" if word else None
 
 
-def _merge_trials(entry: _Entry) -> None:
+def _merge_trials(entry: Entry) -> None:
     """A 'defendant at' trial and the sentencing right after it are one trial."""
     events = entry.events
     for i in range(len(events) - 2, -1, -1):
@@ -653,142 +577,10 @@ def _merge_trials(entry: _Entry) -> None:
             del events[i]
 
 
-# ------------------------------------------------------------------------------ claims
-
-
-def _date_key(date: StatedDate | None, zero_padded: bool = False) -> str:
-    if date is None:
-        return "open" if zero_padded else "n"
-    if zero_padded:
-        return date.key()
-    return date.iso()
-
-
-def _unique(node: str, used: set[str]) -> str:
-    n, out = 1, node
-    while out in used:
-        n += 1
-        out = f"{node}-{n}"
-    used.add(out)
-    return out
-
-
-#: Event class -> the ledger kind of its claim.
-_KINDS = {"JoiningParty": "joined-party", "Expulsion": "expelled", "Reinstatement": "reinstated",
-          "Arrest": "arrested", "Trial": "sentenced", "Execution": "shot", "Suicide": "suicide",
-          "Death": "died", "Rehabilitation": "rehabilitated", "Signing": "signed",
-          "RehabilitationRefused": "rehabilitation-refused"}
-
-
-def _spans(lines) -> tuple[Span, ...]:
-    return tuple(Span(a, b) for a, b in lines)
-
-
-def _time(date: StatedDate | None) -> StatedTime:
-    return StatedTime("at", date) if date else StatedTime("undated")
-
-
-def _event_claim(slug: str, e: _Event, used: set[str], source_id: str) -> Claim:
-    node = _unique(f"{slug}/{'no-' if e.negated else ''}{e.kind}/{_date_key(e.date)}", used)
-    objects = ()
-    if e.organ and e.organ != "party":
-        objects = (f"organ/{e.organ}",)
-    if e.document:
-        objects = (f"document/{e.document}",)
-    if e.trial:
-        objects = (f"event/{e.trial}",)
-    value = e.party_name if e.cls == "JoiningParty" else e.outcome
-    return Claim(source_id, _spans(e.lines), _KINDS[e.cls], f"person/{slug}", objects=objects, time=_time(e.date),
-                 value=value, id=node, certainty="negated" if e.negated else None,
-                 origin=f"{source_id} biographical notes: line {e.lines[0][0]}")
-
-
-def _membership_claim(slug: str, m: _Membership, source_id: str) -> Claim:
-    if m.start and m.end:
-        time = StatedTime("at", m.start) if m.start == m.end else StatedTime("range", m.start, m.end)
-    elif m.start:
-        time = StatedTime("from", m.start)
-    elif m.end:
-        return Claim(source_id, _spans(m.lines), "left", f"person/{slug}", role="full-member",
-                     objects=(f"organ/{m.faction}",), time=StatedTime("at", m.end),
-                     origin=f"{source_id} biographical notes: line {m.lines[0][0]}")
-    else:
-        time = StatedTime("undated")
-    return Claim(source_id, _spans(m.lines), "member", f"person/{slug}", role="full-member",
-                 objects=(f"organ/{m.faction}",), time=time,
-                 origin=f"{source_id} biographical notes: line {m.lines[0][0]}")
-
-
-def _document_claims(entries: list[_Entry], source_id: str) -> list[Claim]:
-    """Each signed document, dated by the most precise signing date the notes give."""
-    signings = [e for entry in entries for e in entry.events if e.document]
-    out = []
-    for doc in sorted({e.document for e in signings}):
-        mine = [e for e in signings if e.document == doc]
-        dated = sorted((e for e in mine if e.date), key=lambda e: -len(_date_key(e.date)))
-        best = dated[0] if dated else mine[0]
-        out.append(Claim(source_id, _spans(best.lines[:1]), "document", f"document/{doc}", time=_time(best.date),
-                         origin=f"{source_id} biographical notes: line {best.lines[0][0]}"))
-    return out
-
-
-def _trial_claims(entries: list[_Entry], source_id: str) -> list[Claim]:
-    """The dates the notes give the Moscow trials (the most precise one)."""
-    out = []
-    for trial in sorted({e.trial for entry in entries for e in entry.events if e.trial}):
-        dated = sorted((d for entry in entries for d in entry.trial_dates if d[0] == trial),
-                       key=lambda d: -len(_date_key(d[1])))
-        for _, date, (a, b) in dated[:1]:
-            out.append(Claim(source_id, (Span(a, b),), "meeting", f"event/{trial}", time=_time(date),
-                             origin=f"{source_id} biographical notes: line {a}"))
-    return out
-
-
-def _entries(records, lines: list[str], first_line_no: int, lexicon: Lexicon | None) -> list[tuple[str, _Entry]]:
+def parse_entries(records, lines: list[str], first_line_no: int,
+                  lexicon: Lexicon | None = None) -> list[tuple[str, Entry]]:
+    """``(slug, entry)`` for every record: its events, faction memberships, trial dates and
+    the sentences that named an event but yielded nothing (:mod:`apparat.extract.life_claims`
+    turns them into claims)."""
     faction_re = faction_pattern(lexicon or default_lexicon())
     return [(r.slug, _parse_entry(r, lines, first_line_no, faction_re)) for r in records]
-
-
-def life_event_claims(records, lines: list[str], first_line_no: int, source_id: str,
-                      lexicon: Lexicon | None = None) -> list[Claim]:
-    """Events, faction memberships, signed documents and trial dates of every record, as claims.
-
-    Args:
-        records: ``PersonRecord`` objects from ``biographies.parse_biographies(lines,
-            first_line_no)``.
-        lines: the lines those records were parsed from.
-        first_line_no: 1-based line number of ``lines[0]`` in the source file.
-        source_id: the source they were read from (``rogovin-1992``).
-        lexicon: the factions to look for (default: the repository's gazetteer).
-    """
-    out = []
-    entries = _entries(records, lines, first_line_no, lexicon)
-    for slug, entry in entries:
-        used: set[str] = set()
-        seen: dict[tuple, _Event] = {}
-        for e in entry.events:
-            if e.key() in seen:
-                seen[e.key()].lines += [x for x in e.lines if x not in seen[e.key()].lines]
-            else:
-                seen[e.key()] = e
-        out += [_event_claim(slug, e, used, source_id) for e in seen.values()]
-        merged: dict[tuple, _Membership] = {}
-        for m in entry.memberships:
-            key = (m.faction, m.start, m.end)
-            if key in merged:
-                merged[key].lines += [x for x in m.lines if x not in merged[key].lines]
-            else:
-                merged[key] = m
-        out += [_membership_claim(slug, m, source_id) for m in merged.values()]
-    out += _document_claims([e for _, e in entries], source_id)
-    out += _trial_claims([e for _, e in entries], source_id)
-    return out
-
-
-def unparsed_events(records, lines: list[str], first_line_no: int,
-                    lexicon: Lexicon | None = None) -> list[tuple[int, str]]:
-    """``(line, sentence)`` of each sentence naming an event keyword but yielding nothing.
-
-    For a console report only: the sentences are never stored.
-    """
-    return sorted(u for _, e in _entries(records, lines, first_line_no, lexicon) for u in e.unparsed)

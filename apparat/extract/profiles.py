@@ -32,7 +32,7 @@ from rdflib.namespace import RDF
 from .. import ids
 from ..errors import KgError
 from ..namespaces import AP
-from . import biographies, congresses, footnotes, glossary, life_events, mentions
+from . import biographies, congresses, footnotes, glossary, life_claims, mentions
 from .gazetteer import Gazetteer
 from .lexicon import Lexicon
 from .persons import persons_claims
@@ -66,11 +66,11 @@ def _notes(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections
     section = persons_claims(out.records, source_id, gazetteer, organs)
     out.claims += section
     out.counts["biographical notes"] = _biography_counts(out.records, organs) + Counter(c.kind for c in section)
-    section = life_events.life_event_claims(out.records, lines[start:end], start + 1, source_id, lexicon)
+    section = life_claims.life_event_claims(out.records, lines[start:end], start + 1, source_id, lexicon)
     out.claims += section
     out.counts["life events (biographical notes)"] = Counter(c.kind for c in section)
     out.unparsed += [(n, s) for r in out.records for n, s in r.unparsed]
-    out.unparsed += life_events.unparsed_events(out.records, lines[start:end], start + 1, lexicon)
+    out.unparsed += life_claims.unparsed_events(out.records, lines[start:end], start + 1, lexicon)
 
 
 def _congresses(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:

@@ -22,20 +22,22 @@ Events get ``ap:date`` (or ``ap:startDate``/``ap:endDate`` for meetings), and th
 
 from __future__ import annotations
 
-import datetime as dt
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, FOAF, OWL, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 
 from .. import ids
-from ..namespaces import AP, ORG, SCHEMA, WD
+from ..namespaces import AP, ORG, SCHEMA
 from .dates import EventRef, StatedDate, StatedTime
-from .gazetteer import Entity, Gazetteer
+from .gazetteer import Gazetteer
+from .gazetteer_rdf import gazetteer_graph
 from .ledger import COUNTS, DOCUMENT_CLASSES, EXTRA_KEYS, KINDS, LedgerError
 from .records import Claim, Span
+from .vocabulary import curie
+from .windows import EventDates, Window, date_literal, day_literal, point_window, tenure
 
 __all__ = ["EventDates", "Writer", "date_literal", "gazetteer_graph"]
 
@@ -46,8 +48,6 @@ _PERSONAL_CLASSES = {"ap:PersonalEvent", "ap:Death", "ap:Execution", "ap:Suicide
                      "ap:RehabilitationRefused", "ap:Reinstatement", "ap:Expulsion",
                      "ap:JoiningParty", "ap:Signing"}
 _SLUG_RE = re.compile(r"\b[a-z0-9]+(?:-[a-z0-9]+)+\b")
-_PREFIXES = {"ap": AP, "org": ORG, "schema": SCHEMA, "skos": SKOS, "foaf": FOAF, "prov": PROV,
-             "rdfs": RDFS, "dct": DCTERMS, "owl": OWL}
 _TIME_KINDS = {"range": AP.Range, "from": AP.OpenEnded, "until": AP.EndOnly, "at": AP.AtTime,
                "window": AP.Window, "undated": AP.Undated, "start": AP.StartOnly, "end": AP.EndOnly}
 _CERTAINTY = {"probable": AP.Probable, "possible": AP.Possible, "uncertain": AP.Uncertain,
@@ -62,140 +62,6 @@ _EVENT_WORDS = {"elected": "election", "reelected": "reelection", "appointed": "
                 "rehabilitation-refused": "rehabilitation-refused",
                 "resignation-attempt": "resignation-attempt", "decision": "decision",
                 "renamed": "renaming", "joined-party": "joining-party"}
-
-
-def curie(name: str) -> URIRef:
-    """``ap:Politburo`` -> the IRI.
-
-    >>> str(curie("org:Membership"))
-    'http://www.w3.org/ns/org#Membership'
-    """
-    prefix, _, local = name.partition(":")
-    return URIRef(str(_PREFIXES[prefix]) + local)
-
-
-def date_literal(date: StatedDate) -> Literal:
-    """A stated date as a literal of its own precision (``xsd:gYear``, ``xsd:gYearMonth``, ``xsd:date``)."""
-    datatype = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}[date.precision]
-    return Literal(date.iso(), datatype=datatype)
-
-
-def _day(d: dt.date) -> Literal:
-    return Literal(d.isoformat(), datatype=XSD.date)
-
-
-def _before(date: StatedDate) -> dt.date:
-    """The last day of the unit (year, month, day) before ``date``."""
-    return date.earliest() - dt.timedelta(days=1)
-
-
-def _after(date: StatedDate) -> dt.date:
-    """The first day of the unit after ``date``."""
-    return date.latest() + dt.timedelta(days=1)
-
-
-@dataclass(frozen=True)
-class Window:
-    """Bounds for a point in time, or for a held span (``None``: unbounded)."""
-
-    earliest: dt.date | None
-    latest: dt.date | None
-
-
-def point_window(time: StatedTime) -> Window:
-    """The days a point event stated so may have happened on."""
-    s, e = time.start, time.end
-    if time.kind == "undated":
-        return Window(None, None)
-    if time.kind == "at":
-        return Window(s.earliest(), s.latest())
-    if time.kind == "range":
-        return Window(s.earliest(), e.latest())
-    if time.kind == "from":
-        return Window(s.earliest(), None)
-    if time.kind == "until":
-        return Window(None, e.latest())
-    lo = (_after(s) if time.strict else s.earliest()) if s else None
-    hi = (_before(e) if time.strict else e.latest()) if e else None
-    return Window(lo, hi)
-
-
-@dataclass(frozen=True)
-class Tenure:
-    """How a membership statement is written: kind, stated dates, held span, bounds."""
-
-    kind: URIRef
-    start: StatedDate | None = None
-    end: StatedDate | None = None
-    at: StatedDate | None = None
-    held: Window = Window(None, None)
-    bounds: Window = Window(None, None)
-
-
-def tenure(time: StatedTime, mode: str) -> Tenure:
-    """The membership a statement makes (``mode``: stated, start, end or point).
-
-    >>> t = tenure(StatedTime("at", StatedDate(1914)), "start")
-    >>> t.kind.split("#")[1], t.held, t.bounds.latest
-    ('StartOnly', Window(earliest=datetime.date(1914, 1, 1), latest=datetime.date(1914, 12, 31)), None)
-    """
-    s, e, k = time.start, time.end, time.kind
-    if k == "undated":
-        return Tenure(AP.Undated)
-    if k == "range" or (k == "window" and mode == "stated" and s and e and not time.strict):
-        return Tenure(AP.Range, s, e, held=Window(s.earliest(), e.latest()),
-                      bounds=Window(s.earliest(), e.latest()))
-    if k == "from":
-        return Tenure(AP.OpenEnded, s, held=Window(s.earliest(), None), bounds=Window(s.earliest(), None))
-    if k == "until" or (k == "window" and e is not None and s is None and mode in ("stated", "end")):
-        if time.strict:  # "before 1921": it held up to the year (month, day) before
-            last = _before(e)
-            return Tenure(AP.EndOnly, held=Window(last.replace(month=1, day=1) if e.precision == "year"
-                                                  else last.replace(day=1) if e.precision == "month" else last,
-                                                  last), bounds=Window(None, last))
-        return Tenure(AP.EndOnly, end=e, held=Window(e.earliest(), e.latest()), bounds=Window(None, e.latest()))
-    if k == "window":
-        w = point_window(time)
-        if mode == "start" and w.earliest:
-            hi = w.latest or dt.date(w.earliest.year, 12, 31)
-            return Tenure(AP.StartOnly, held=Window(w.earliest, hi), bounds=Window(w.earliest, None))
-        if mode == "end" and w.latest:
-            lo = w.earliest or dt.date(w.latest.year, 1, 1)
-            return Tenure(AP.EndOnly, held=Window(lo, w.latest), bounds=Window(None, w.latest))
-        if mode == "stated" and w.earliest and not w.latest:  # "after the congress, a member"
-            return Tenure(AP.OpenEnded, held=Window(w.earliest, None), bounds=Window(w.earliest, None))
-        return Tenure(AP.Window, bounds=w)
-    # "at": a point of the date's precision
-    if mode == "start":
-        return Tenure(AP.StartOnly, start=s, held=Window(s.earliest(), s.latest()), bounds=Window(s.earliest(), None))
-    if mode == "end":
-        return Tenure(AP.EndOnly, end=s, held=Window(s.earliest(), s.latest()), bounds=Window(None, s.latest()))
-    return Tenure(AP.AtTime, at=s, held=Window(s.earliest(), s.latest()))
-
-
-@dataclass
-class EventDates:
-    """When each meeting or event met, as the sources state it: what ``at`` resolves to.
-
-    ``add`` records a statement; ``lookup(slug, source)`` prefers the source's own
-    dating of the event, else the reference source's (the monograph's table), else
-    any source's, and returns ``(time, source, spans)`` or None.
-    """
-
-    reference: str = "rogovin-1992"
-    stated: dict[str, list[tuple[str, StatedTime, tuple[Span, ...]]]] = field(default_factory=dict)
-
-    def add(self, slug: str, source: str, time: StatedTime, spans: tuple[Span, ...]) -> None:
-        if time.kind != "undated" and not time.refs:
-            self.stated.setdefault(slug, []).append((source, time, spans))
-
-    def lookup(self, slug: str, source: str):
-        found = self.stated.get(slug, [])
-        for wanted in (source, self.reference, None):
-            for src, time, spans in found:
-                if wanted is None or src == wanted:
-                    return time, src, spans
-        return None
 
 
 class Writer:
@@ -377,9 +243,9 @@ class Writer:
                 g.add((node, AP.oldStyle, date_literal(twin)))
             if window is not None:
                 if window.earliest:
-                    g.add((node, AP.earliest, _day(window.earliest)))
+                    g.add((node, AP.earliest, day_literal(window.earliest)))
                 if window.latest:
-                    g.add((node, AP.latest, _day(window.latest)))
+                    g.add((node, AP.latest, day_literal(window.latest)))
 
     def _time_literal(self, time: StatedTime) -> Literal:
         if time.kind == "at" and isinstance(time.start, StatedDate) and not _vague(time.start):
@@ -437,13 +303,13 @@ class Writer:
             g.add((node, AP.dateAsStated, Literal(self.readable(claim.time.text or time.text))))
         self._date_notes(g, node, t.start, t.end, t.at)
         if t.held.earliest:
-            g.add((node, AP.heldFrom, _day(t.held.earliest)))
+            g.add((node, AP.heldFrom, day_literal(t.held.earliest)))
         if t.held.latest:
-            g.add((node, AP.heldUntil, _day(t.held.latest)))
+            g.add((node, AP.heldUntil, day_literal(t.held.latest)))
         if t.bounds.earliest:
-            g.add((node, AP.earliestStart, _day(t.bounds.earliest)))
+            g.add((node, AP.earliestStart, day_literal(t.bounds.earliest)))
         if t.bounds.latest:
-            g.add((node, AP.latestEnd, _day(t.bounds.latest)))
+            g.add((node, AP.latestEnd, day_literal(t.bounds.latest)))
         self._cite(g, node, claim)
         for source, spans in self._dated_by:
             self._cite(g, node, claim, AP.datedBy, source, spans)
@@ -564,9 +430,9 @@ class Writer:
         else:
             g.add((node, AP.dateAsStated, Literal(self.readable(claim.time.text or time.text))))
         if w.earliest:
-            g.add((node, AP.earliestStart, _day(w.earliest)))
+            g.add((node, AP.earliestStart, day_literal(w.earliest)))
         if w.latest:
-            g.add((node, AP.latestEnd, _day(w.latest)))
+            g.add((node, AP.latestEnd, day_literal(w.latest)))
         for source, spans in self._dated_by:
             self._cite(g, node, claim, AP.datedBy, source, spans)
 
@@ -603,8 +469,8 @@ class Writer:
             g.add((node, AP.endDate, date_literal(time.end)))
             self._date_notes(g, node, time.start, time.end)
             w = point_window(time)
-            g.add((node, AP.earliestStart, _day(w.earliest)))
-            g.add((node, AP.latestEnd, _day(w.latest)))
+            g.add((node, AP.earliestStart, day_literal(w.earliest)))
+            g.add((node, AP.latestEnd, day_literal(w.latest)))
         else:
             self._point_time(g, node, claim, time)
         for obj in claim.objects:
@@ -692,73 +558,6 @@ def _old_style(time: StatedTime) -> StatedDate | None:
 
 def _vague(date) -> bool:
     return isinstance(date, StatedDate) and bool(date.approximate or date.qualifier or date.malformed)
-
-
-# -------------------------------------------------------------------------------- gazetteer
-
-
-def gazetteer_graph(gazetteer: Gazetteer, known_qids: set[str] | None = None,
-                    used: set[URIRef] | None = None) -> tuple[Graph, Graph]:
-    """The entities of the gazetteer as RDF, and their Wikidata links.
-
-    Returns ``(entities, links)``: types, labels, names, parents, levels and
-    ordinals; and ``skos:exactMatch`` to every Wikidata item the gazetteer names
-    that ``known_qids`` (the Q-ids of ``known-ids.tsv``) confirms. With ``used``,
-    only entities that the data names (and roles, and the parents of what it
-    names) are written: the graph holds no entity that no source states.
-
-    Raises:
-        ValueError: a Wikidata id that ``known-ids.tsv`` does not list.
-    """
-    g, links = Graph(), Graph()
-    keep = None
-    if used is not None:
-        keep, todo = set(), [e for e in gazetteer if e.kind == "role" or ids.entity(e.kind, e.slug) in used]
-        while todo:
-            e = todo.pop()
-            if e.key not in keep:
-                keep.add(e.key)
-                todo += [gazetteer.entities[f"organ/{p}"] for p in e.parents]
-    for e in sorted(gazetteer, key=lambda e: e.key):
-        if keep is not None and e.key not in keep:
-            continue
-        node = ids.entity(e.kind, e.slug)
-        for cls in e.cls or _default_class(e):
-            g.add((node, RDF.type, curie(cls)))
-        g.add((node, RDFS.label, Literal(e.label, lang="en")))
-        g.add((node, SKOS.prefLabel, Literal(e.pref_label or e.label, lang="en")))
-        for name in e.names:
-            g.add((node, SKOS.altLabel, Literal(name, lang="en")))
-        for name in e.variants:
-            g.add((node, SKOS.hiddenLabel, Literal(name, lang="en")))
-        for abbr in e.abbreviations:
-            g.add((node, AP.abbreviation, Literal(abbr)))
-        for name in e.russian:
-            g.add((node, SKOS.altLabel, Literal(name, lang="ru")))
-        for parent in e.parents:
-            g.add((node, ORG.subOrganizationOf, ids.entity("organ", parent)))
-        if e.level:
-            g.add((node, AP.level, AP[_LEVEL_NAMES[e.level]]))
-        for implied in e.implies:
-            g.add((node, AP.impliesRole, ids.entity("role", implied)))
-        if e.ordinal is not None:
-            g.add((node, AP.ordinal, Literal(e.ordinal, datatype=XSD.integer)))
-        if e.wikidata:
-            if known_qids is not None and e.wikidata not in known_qids:
-                raise ValueError(f"{e.origin}: {e.wikidata} is not in known-ids.tsv: no Wikidata id is guessed")
-            links.add((node, SKOS.exactMatch, WD[e.wikidata]))
-    return g, links
-
-
-_LEVEL_NAMES = {"national": "NationalLevel", "republic": "RepublicLevel", "army": "ArmyLevel",
-                "front": "FrontLevel", "city": "CityLevel", "province": "ProvinceLevel",
-                "foreign-party": "ForeignPartyLevel", "trade-union": "TradeUnionLevel",
-                "comintern": "CominternLevel"}
-
-
-def _default_class(e: Entity) -> tuple[str, ...]:
-    return {"person": ("ap:Person",), "role": ("ap:Role",), "organ": ("org:Organization",),
-            "event": ("ap:Event",), "document": ("ap:Document",), "place": ("schema:Place",)}[e.kind]
 
 
 def compile_claims(claims: Iterable[Claim], gazetteer: Gazetteer,

@@ -1,0 +1,146 @@
+"""Time windows: the days a stated time allows, and the memberships statements make.
+
+A point event's window (:func:`point_window`), a membership's tenure
+(:func:`tenure`: the kind of time statement, the days it says the seat was held,
+the widest bounds it allows) and the dates each meeting or event met
+(:class:`EventDates`, what ``at`` and ``before/after <event>`` resolve to).
+Used by the writer (:mod:`apparat.extract.writer`).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from rdflib import Literal, URIRef
+from rdflib.namespace import XSD
+
+from ..namespaces import AP
+from .dates import StatedDate, StatedTime
+from .records import Span
+
+__all__ = ["EventDates", "Tenure", "Window", "date_literal", "day_literal", "point_window", "tenure"]
+
+
+def date_literal(date: StatedDate) -> Literal:
+    """A stated date as a literal of its own precision (``xsd:gYear``, ``xsd:gYearMonth``, ``xsd:date``)."""
+    datatype = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}[date.precision]
+    return Literal(date.iso(), datatype=datatype)
+
+
+def day_literal(d: dt.date) -> Literal:
+    return Literal(d.isoformat(), datatype=XSD.date)
+
+
+def _before(date: StatedDate) -> dt.date:
+    """The last day of the unit (year, month, day) before ``date``."""
+    return date.earliest() - dt.timedelta(days=1)
+
+
+def _after(date: StatedDate) -> dt.date:
+    """The first day of the unit after ``date``."""
+    return date.latest() + dt.timedelta(days=1)
+
+
+@dataclass(frozen=True)
+class Window:
+    """Bounds for a point in time, or for a held span (``None``: unbounded)."""
+
+    earliest: dt.date | None
+    latest: dt.date | None
+
+
+def point_window(time: StatedTime) -> Window:
+    """The days a point event stated so may have happened on."""
+    s, e = time.start, time.end
+    if time.kind == "undated":
+        return Window(None, None)
+    if time.kind == "at":
+        return Window(s.earliest(), s.latest())
+    if time.kind == "range":
+        return Window(s.earliest(), e.latest())
+    if time.kind == "from":
+        return Window(s.earliest(), None)
+    if time.kind == "until":
+        return Window(None, e.latest())
+    lo = (_after(s) if time.strict else s.earliest()) if s else None
+    hi = (_before(e) if time.strict else e.latest()) if e else None
+    return Window(lo, hi)
+
+
+@dataclass(frozen=True)
+class Tenure:
+    """How a membership statement is written: kind, stated dates, held span, bounds."""
+
+    kind: URIRef
+    start: StatedDate | None = None
+    end: StatedDate | None = None
+    at: StatedDate | None = None
+    held: Window = Window(None, None)
+    bounds: Window = Window(None, None)
+
+
+def tenure(time: StatedTime, mode: str) -> Tenure:
+    """The membership a statement makes (``mode``: stated, start, end or point).
+
+    >>> t = tenure(StatedTime("at", StatedDate(1914)), "start")
+    >>> t.kind.split("#")[1], t.held, t.bounds.latest
+    ('StartOnly', Window(earliest=datetime.date(1914, 1, 1), latest=datetime.date(1914, 12, 31)), None)
+    """
+    s, e, k = time.start, time.end, time.kind
+    if k == "undated":
+        return Tenure(AP.Undated)
+    if k == "range" or (k == "window" and mode == "stated" and s and e and not time.strict):
+        return Tenure(AP.Range, s, e, held=Window(s.earliest(), e.latest()),
+                      bounds=Window(s.earliest(), e.latest()))
+    if k == "from":
+        return Tenure(AP.OpenEnded, s, held=Window(s.earliest(), None), bounds=Window(s.earliest(), None))
+    if k == "until" or (k == "window" and e is not None and s is None and mode in ("stated", "end")):
+        if time.strict:  # "before 1921": it held up to the year (month, day) before
+            last = _before(e)
+            return Tenure(AP.EndOnly, held=Window(last.replace(month=1, day=1) if e.precision == "year"
+                                                  else last.replace(day=1) if e.precision == "month" else last,
+                                                  last), bounds=Window(None, last))
+        return Tenure(AP.EndOnly, end=e, held=Window(e.earliest(), e.latest()), bounds=Window(None, e.latest()))
+    if k == "window":
+        w = point_window(time)
+        if mode == "start" and w.earliest:
+            hi = w.latest or dt.date(w.earliest.year, 12, 31)
+            return Tenure(AP.StartOnly, held=Window(w.earliest, hi), bounds=Window(w.earliest, None))
+        if mode == "end" and w.latest:
+            lo = w.earliest or dt.date(w.latest.year, 1, 1)
+            return Tenure(AP.EndOnly, held=Window(lo, w.latest), bounds=Window(None, w.latest))
+        if mode == "stated" and w.earliest and not w.latest:  # "after the congress, a member"
+            return Tenure(AP.OpenEnded, held=Window(w.earliest, None), bounds=Window(w.earliest, None))
+        return Tenure(AP.Window, bounds=w)
+    # "at": a point of the date's precision
+    if mode == "start":
+        return Tenure(AP.StartOnly, start=s, held=Window(s.earliest(), s.latest()), bounds=Window(s.earliest(), None))
+    if mode == "end":
+        return Tenure(AP.EndOnly, end=s, held=Window(s.earliest(), s.latest()), bounds=Window(None, s.latest()))
+    return Tenure(AP.AtTime, at=s, held=Window(s.earliest(), s.latest()))
+
+
+@dataclass
+class EventDates:
+    """When each meeting or event met, as the sources state it: what ``at`` resolves to.
+
+    ``add`` records a statement; ``lookup(slug, source)`` prefers the source's own
+    dating of the event, else the reference source's (the monograph's table), else
+    any source's, and returns ``(time, source, spans)`` or None.
+    """
+
+    reference: str = "rogovin-1992"
+    stated: dict[str, list[tuple[str, StatedTime, tuple[Span, ...]]]] = field(default_factory=dict)
+
+    def add(self, slug: str, source: str, time: StatedTime, spans: tuple[Span, ...]) -> None:
+        if time.kind != "undated" and not time.refs:
+            self.stated.setdefault(slug, []).append((source, time, spans))
+
+    def lookup(self, slug: str, source: str):
+        found = self.stated.get(slug, [])
+        for wanted in (source, self.reference, None):
+            for src, time, spans in found:
+                if wanted is None or src == wanted:
+                    return time, src, spans
+        return None
