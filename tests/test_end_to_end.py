@@ -29,8 +29,10 @@ FULL_1926 = {
     "voroshilov",  # 7033: 1926–1952; 4712: a new member after the Fourteenth Congress
     "zinoviev",    # 7049: 1921–1926; 4848: expelled from it at the July 1926 plenum
 }
-# What the bounds merely allow: Krestinsky left "after the Tenth Congress" (573), no later bound.
-POSSIBLY_1926 = FULL_1926 | {"krestinsky"}
+# What the bounds merely allow: Krestinsky left "after the Tenth Congress" (004 573), no later
+# bound; Andreev sat on it "until 16 October 1952" (000 96), no start; Mikoyan is named on it,
+# role uncertain, undated (004 5621).
+POSSIBLY_1926 = FULL_1926 | {"krestinsky", "andreev", "mikoyan"}
 CANDIDATE_1926 = {
     "andreev", "kaganovich", "kirov", "mikoyan", "ordzhonikidze",  # 4864: candidates from July 1926
     "kamenev",     # 4712: demoted to candidate after the Fourteenth Congress; 5669: removed October 1926
