@@ -79,6 +79,8 @@ DROPPED = {
     ("cc-plenum-after-congress-19", None): "001 names only a meeting of the Central Committee, not this plenum",
     ("stalin-resignation-1952-10-16", AP + "addressee"): "001 names only a meeting of the Central Committee",
     ("stalin-resignation-1952-10-16", AP + "atEvent"): "001 names only a meeting of the Central Committee",
+    ("stalin-resignation-1926-12-27", AP + "outcome"): "000 gives this request no outcome; line 41 (Stalin in 1927: "
+                                                         "the plenum refused every request) names no date",
 }
 
 
@@ -171,3 +173,28 @@ def _lost(store: ox.Store, source: str) -> list[str]:
                                     "stalin-vs-lenin-globalsecurity", "rogovin-1992"])
 def test_nothing_curated_is_lost_by_the_move_into_the_ledger(after, source):
     assert _lost(after, source) == []
+
+
+#: The six conflicts curated by hand before the ledger (tests/data/curated-before/conflicts.ttl),
+#: as (subject, property, sources whose claims must take part) of the conflict the rules find.
+CURATED_CONFLICTS = [
+    ("event/stalin-resignation-congress-13", "date",
+     {"resignations-forum-2023", "four-attempts-blog", "rogovin-1992"}),   # first request to resign
+    ("event/party-congress-10", "date", {"stalin-gensec-spartacus", "rogovin-1992"}),
+    ("event/stalin-elected-general-secretary", "atEvent", {"four-attempts-blog", "stalin-gensec-spartacus"}),
+    ("person/stalin", "numberOfResignationAttempts", {"resignations-forum-2023", "four-attempts-blog"}),
+    ("event/party-congress-12", "date", {"stalin-gensec-spartacus", "rogovin-1992"}),
+    ("person/zinoviev", "deathDate", {"rogovin-1992"}),                      # 004 against itself
+]
+
+
+@pytest.mark.parametrize(("subject", "prop", "sources"), CURATED_CONFLICTS, ids=[c[0] for c in CURATED_CONFLICTS])
+def test_the_six_curated_conflicts_are_found_by_rule(dataset, subject, prop, sources):
+    rows = dataset.store.query(f"""
+        SELECT DISTINCT ?source WHERE {{
+          ?conflict a <{AP}Conflict> ; <{AP}about> <https://w3id.org/apparat/id/{subject}> ;
+              <{AP}property> ?p ; <{AP}claim> ?claim .
+          FILTER(STRENDS(STR(?p), "{prop}"))
+          ?claim <{PROV_DERIVED}> ?loc . ?loc <{AP}inSource> ?source .
+        }}""")
+    assert {r["source"].value.rsplit("/", 1)[-1] for r in rows} >= sources

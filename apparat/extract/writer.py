@@ -335,7 +335,11 @@ class Writer:
         if claim.kind == "signed":
             word += "-" + claim.objects[0].split("/", 1)[1]
         date = time.start if time.kind == "at" and isinstance(time.start, StatedDate) else None
-        datekey = date.iso() if date else ids.slugify(claim.time.text or time.text) or "n"
+        datekey = date.iso() if date else ids.slugify(claim.time.text or time.text)
+        if claim.kind == "decision":  # one meeting decides many things: each is its own decision
+            datekey = "/".join(p for p in (datekey, ids.slugify(claim.value)[:60].rstrip("-")) if p)
+        elif not datekey:  # an undated event is told apart by its line (one event, two rows: an id)
+            datekey = f"line-{claim.first_line}"
         return ids.entity("event", f"{claim.subject.split('/', 1)[1]}/{word}/{datekey}")
 
     def _event(self, g: Graph, claim: Claim, kind, time: StatedTime, negated: bool):
