@@ -63,7 +63,16 @@ def ontology():
 
 @bp.get("/id/<path:rest>")
 def entity(rest: str):
-    iri = ox.NamedNode(f"{BASE}id/{rest}")
+    return _describe(ox.NamedNode(f"{BASE}id/{rest}"))
+
+
+@bp.get("/source/<path:rest>")
+def source(rest: str):
+    """A source (``/source/rogovin-1992``) or one of its line spans (``…/lines/573-575``)."""
+    return _describe(ox.NamedNode(f"{BASE}source/{rest}"))
+
+
+def _describe(iri: ox.NamedNode):
     graphs = set(state().build.graph_names)
     outgoing, incoming = (
         [q for q in found if isinstance(q.graph_name, ox.NamedNode) and q.graph_name.value in graphs]

@@ -4,13 +4,21 @@
 A saved query is bound (``apparat.query.saved``) and answered exactly as ``/sparql`` answers a query.
 Reserved request parameters (``format``, ``infer``) steer the response; every
 other parameter must be one the query declares.
+
+Every answer says which sources it draws on: the sources of the line spans
+(``…/source/<id>/lines/<a>-<b>``) its rows name, as ``Link`` headers
+(``rel="http://www.w3.org/ns/prov#wasDerivedFrom"``, any format), as the
+``link`` member of the SPARQL JSON results' ``head`` and the ``<link>``
+elements of the XML results' (both the formats' own place for such IRIs), and
+on the page, with each source's title.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
-from flask import Blueprint, jsonify, render_template, request, url_for
+from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from apparat import __version__
 from apparat.errors import KgError, UnknownQuery
@@ -21,6 +29,11 @@ from .state import state
 
 bp = Blueprint("queries", __name__)
 RESERVED = ("format", "infer")
+SOURCE = "https://w3id.org/apparat/source/"
+_SPAN_RE = re.compile(rb"https://w3id\.org/apparat/source/([a-z0-9][a-z0-9-]*)/lines/\d")
+_DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
+_SOURCE_TITLES = """PREFIX ap: <https://w3id.org/apparat/ontology#> PREFIX dct: <http://purl.org/dc/terms/>
+SELECT ?source ?title WHERE { ?source a ap:Source ; dct:title ?title }"""
 
 
 def _saved():
@@ -54,24 +67,55 @@ def run(name: str):
     values = {k: v for k, v in request.args.items() if k not in RESERVED}
     if _wants_html():
         return _page(saved, values)
-    return answer_query(saved.bind(values), format_name=request.args.get("format"),
-                        infer=wants_inference(request.args))
+    return with_sources(answer_query(saved.bind(values), format_name=request.args.get("format"),
+                                     infer=wants_inference(request.args)))
+
+
+def sources_in(body: bytes) -> list[str]:
+    """The sources whose line spans an answer names (their IRIs, sorted)."""
+    return sorted({SOURCE + m.decode() for m in _SPAN_RE.findall(body)})
+
+
+def with_sources(response: Response) -> Response:
+    """The answer, saying which sources it draws on (see the module docstring)."""
+    body = response.get_data()
+    sources = sources_in(body)
+    for source in sources:
+        response.headers.add("Link", f'<{source}>; rel="{_DERIVED}"')
+    if sources and response.mimetype == "application/sparql-results+json":
+        results = json.loads(body)
+        results["head"]["link"] = sources
+        response.set_data(json.dumps(results, ensure_ascii=False))
+    elif sources and response.mimetype == "application/sparql-results+xml" and b"</head>" in body:
+        links = "".join(f'<link href="{s}"/>' for s in sources).encode()
+        response.set_data(body.replace(b"</head>", links + b"</head>", 1))
+    return response
+
+
+def _source_titles(sources: list[str]) -> list[dict]:
+    """Each source with its title (from the catalogue of sources), for the page."""
+    if not sources:
+        return []
+    response = answer_query(_SOURCE_TITLES, format_name="json", infer=False)
+    titles = {b["source"]["value"]: b["title"]["value"] for b in json.loads(response.get_data())["results"]["bindings"]}
+    return [{"iri": s, "id": s.removeprefix(SOURCE), "title": titles.get(s, "")} for s in sources]
 
 
 def _page(saved, values: dict[str, str]):
     """The saved query's web page: its form, and its answer as a table (or timeline)."""
     missing = [p.name for p in saved.parameters if p.required and not values.get(p.name)]
-    table, error, status = None, None, 200
+    table, error, status, sources = None, None, 200, []
     if not missing:
         try:
             response = answer_query(saved.bind(values), format_name="json", infer=wants_inference(request.args))
             table = _table(json.loads(response.get_data()))
+            sources = _source_titles(sources_in(response.get_data()))
         except KgError as err:
             error, status = str(err), err.status
     choices = state().enumerations().get(saved.name, {})
     return render_template("saved_query.html", q=saved, values=values, table=table, error=error, choices=choices,
                            missing=missing, timeline=_timeline(table) if saved.default_view == "Timeline" else None,
-                           ), status
+                           sources=sources), status
 
 
 def _table(results: dict) -> dict:
