@@ -46,8 +46,10 @@ def _quads(*patterns) -> list[list[ox.Quad]]:
 
 @bp.get("/")
 def home():
+    from .search import way_in
+
     st = state()
-    return render_template("home.html", manifest=st.manifest, queries=st.saved)
+    return render_template("home.html", manifest=st.manifest, queries=st.saved, **way_in())
 
 
 @bp.get("/ontology")
