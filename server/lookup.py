@@ -21,10 +21,10 @@ from .state import state
 PROLOGUE = "".join(f"PREFIX {p}: <{ns}>\n" for p, ns in PREFIXES.items())
 
 
-def select(text: str, *, infer: bool = True) -> list[dict[str, str]]:
-    """The rows of a SELECT (the prologue of :data:`PROLOGUE` is added)."""
+def select(text: str, *, infer: bool = True, prologue: bool = True) -> list[dict[str, str]]:
+    """The rows of a SELECT (with the prefixes of :data:`PROLOGUE` unless ``prologue`` is false)."""
     st = state()
-    query = PROLOGUE + text
+    query = PROLOGUE + text if prologue else text
     key = ("web-select", st.build.etag, query, infer)
     rows = st.cache.get(key)
     if rows is None:

@@ -88,6 +88,10 @@ def _describe(iri: ox.NamedNode):
         for quad in quads:
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return graph_response(graph, request.args.get("format"))
+    if iri.value.startswith(f"{BASE}id/"):
+        from .entity_view import render
+
+        return render(iri.value, quads, incoming)
     labels = _labels({iri, *(q.object for q in quads), *(q.subject for q in incoming)})
     return render_template(
         "entity.html", iri=iri.value, label=labels.get(iri.value),
