@@ -122,9 +122,11 @@ def group_statements(quads, other, labels: dict[str, str], plabels: dict[str, st
         for item in items.values():
             item["inferred"] = [g for g, _link in item["graphs"]] == [graph_label(str(INFERRED_GRAPH))]
             item["link"] = local_link(item["value"]) if item["iri"] else None
-            item["label"] = span_label(item["value"]) or labels.get(item["value"]) if item["iri"] else None
+            item["label"] = (span_label(item["value"]) or labels.get(item["value"]) or shorten(item["value"])
+                             if item["iri"] else None)
             values.append(item)
-        values.sort(key=lambda v: (v["inferred"], (v["label"] or v["value"]).casefold()))
+        values.sort(key=lambda v: (v["inferred"], _span_key(v["value"]) if _SPAN.match(v["value"]) else
+                                   ((v["label"] or v["value"]).casefold(), 0, 0)))
         out.append({"predicate": predicate, "short": shorten(predicate), "label": plabels.get(predicate),
                     "values": values, "all_inferred": all(v["inferred"] for v in values),
                     "disputed": predicate in disputed})

@@ -71,6 +71,10 @@ def entity(rest: str):
 @bp.get("/source/<path:rest>")
 def source(rest: str):
     """A source (``/source/rogovin-1992``) or one of its line spans (``…/lines/573-575``)."""
+    if _prefers_html():
+        from .sources_view import source_page
+
+        return source_page(rest)
     return _describe(ox.NamedNode(f"{BASE}source/{rest}"))
 
 
