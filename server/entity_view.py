@@ -21,10 +21,11 @@ calls :func:`render` only for browsers.
 from __future__ import annotations
 
 import re
+import threading
 from collections import defaultdict
 
 import pyoxigraph as ox
-from flask import render_template
+from flask import current_app, render_template
 
 from apparat.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH, shorten
 
@@ -37,8 +38,12 @@ OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
+_lock = threading.Lock()
+#: IRIs the graph gives no label (claims, line spans, memberships: shown by what they say).
+_UNLABELLED = re.compile(re.escape(BASE) + r"(id/claim/|id/membership/|source/[^/]+/lines/)")
 _SPAN = re.compile(re.escape(BASE) + r"source/([^/]+)/lines/(\d+)-(\d+)$")
 #: Predicates whose incoming statements the membership table already shows.
+_MAX_INCOMING = 200
 _SHOWN_ELSEWHERE = {"http://www.w3.org/ns/org#member", "http://www.w3.org/ns/org#organization"}
 
 _PREDICATE_LABELS = ("SELECT ?p (MIN(STR(?l)) AS ?label) WHERE { GRAPH <" + str(ONTOLOGY_GRAPH)
@@ -81,7 +86,7 @@ def predicate_labels() -> dict[str, str]:
 
 def labels_of(iris) -> dict[str, str]:
     """A label for each IRI: ``rdfs:label``, else ``skos:prefLabel`` (the smallest, for a stable page)."""
-    iris = sorted({i for i in iris if i and "<" not in i and ">" not in i and " " not in i and '"' not in i})
+    iris = sorted({i for i in iris if i and not any(c in i for c in '<>" ') and not _UNLABELLED.match(i)})
     found: dict[str, str] = {}
     for start in range(0, len(iris), 400):
         values = " ".join(f"<{i}>" for i in iris[start:start + 400])
@@ -163,14 +168,47 @@ def _span_key(value: str):
     return (found.group(1), int(found.group(2)), int(found.group(3))) if found else (value, 0, 0)
 
 
+_CONFLICTS = """SELECT ?conflict ?about ?property ?value ?source ?accordingTo WHERE {
+  ?conflict a ap:Conflict ; ap:about ?about ; ap:property ?property ; ap:claim ?claim .
+  ?claim ap:value ?value ; prov:wasDerivedFrom ?source .
+  ?source ap:inSource ?text .
+  OPTIONAL { ?claim ap:accordingTo ?accordingTo }
+} ORDER BY ?conflict ?text ?source"""
+_CONFLICT_LABELS = "SELECT ?conflict ?label WHERE { ?conflict a ap:Conflict ; rdfs:label ?label }"
+_CONFLICT_LINKS = """SELECT DISTINCT ?about ?linked WHERE { ?conflict a ap:Conflict ; ap:about ?about .
+  VALUES ?link { ap:person ap:concerns ap:participant schema:about ap:postscriptTo dct:creator }
+  ?about ?link ?linked }"""
+
+
+def all_conflicts() -> list[dict]:
+    """Every conflict of the build, read once per web process (there are few), one row per side."""
+    app = current_app
+    with _lock:
+        found = app.extensions.get("apparat-conflicts")
+        if found is None or found[0] != state().build.etag:
+            labels: dict[str, str] = {}
+            for row in select(_CONFLICT_LABELS):
+                labels[row["conflict"]] = min(labels.get(row["conflict"], row["label"]), row["label"])
+            linked: dict[str, set[str]] = defaultdict(set)
+            for row in select(_CONFLICT_LINKS):
+                linked[row["about"]].add(row["linked"])
+            rows = [{**row, "label": labels.get(row["conflict"], ""), "linked": linked.get(row["about"], set())}
+                    for row in select(_CONFLICTS)]
+            found = (state().build.etag, rows)
+            app.extensions["apparat-conflicts"] = found
+        return found[1]
+
+
 def conflicts(iri: str) -> list[dict]:
-    """The conflicts about an entity (saved query ``conflicts-about``), one per conflict, every side."""
-    saved = state().saved.get("conflicts-about")
-    if saved is None:
-        return []
-    text = saved.bind({"entity": iri})
+    """The conflicts about an entity, one per conflict with every side: those about it, or about an event,
+    document … that names it (``ap:person``, ``ap:concerns``, ``ap:participant`` …), as the saved query
+    ``conflicts-about`` finds them."""
+    rows = all_conflicts()
+    mine = {r["conflict"] for r in rows if iri == r["about"] or iri in r["linked"]}
     found: dict[str, dict] = {}
-    for row in select(text, prologue=False):
+    for row in rows:
+        if row["conflict"] not in mine:
+            continue
         conflict = found.setdefault(row["conflict"], {"iri": row["conflict"], "label": row.get("label", ""),
                                                       "about": row["about"], "property": row["property"],
                                                       "sides": []})
@@ -199,6 +237,7 @@ def render(iri: str, quads: list, incoming: list):
     disputed = {c["property"] for c in disputes if c["about"] == iri}
     rows = memberships(iri) if iri.startswith((BASE + "id/person/", BASE + "id/organ/")) else []
     incoming = [q for q in incoming if not (q.predicate.value in _SHOWN_ELSEWHERE and rows)]
+    incoming = incoming[:_MAX_INCOMING]
     shown = {r["m"] for r in rows}  # memberships are rows of their own table
     quads = [q for q in quads if q.object.value not in shown] if shown else quads
     labels = labels_of({iri, *(q.object.value for q in quads if isinstance(q.object, ox.NamedNode)),
@@ -219,4 +258,5 @@ def render(iri: str, quads: list, incoming: list):
         statements=group_statements(quads, lambda q: q.object, labels, plabels, disputed),
         incoming=group_statements(incoming, lambda q: q.subject, labels, plabels, set()),
         memberships=rows, conflicts=disputes, picture=picture,
+        cut=len(incoming) == _MAX_INCOMING,
     )
