@@ -119,13 +119,13 @@ def group_statements(quads, other, labels: dict[str, str], plabels: dict[str, st
         key = (value["value"], value["iri"], value.get("lang"), value.get("datatype"))
         item = groups[quad.predicate.value].setdefault(key, {**value, "graphs": []})
         graph = quad.graph_name.value if isinstance(quad.graph_name, ox.NamedNode) else ""
-        if graph and (graph_label(graph), local_link(graph)) not in item["graphs"]:
-            item["graphs"].append((graph_label(graph), local_link(graph)))
+        if graph and (graph_label(graph), local_link(graph), graph) not in item["graphs"]:
+            item["graphs"].append((graph_label(graph), local_link(graph), graph))
     out = []
     for predicate, items in groups.items():
         values = []
         for item in items.values():
-            item["inferred"] = [g for g, _link in item["graphs"]] == [graph_label(str(INFERRED_GRAPH))]
+            item["inferred"] = [g for g, _link, _iri in item["graphs"]] == [graph_label(str(INFERRED_GRAPH))]
             item["link"] = local_link(item["value"]) if item["iri"] else None
             item["label"] = (span_label(item["value"]) or labels.get(item["value"]) or shorten(item["value"])
                              if item["iri"] else None)
