@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import gzip
 import threading
+from datetime import datetime
 
 from flask import Blueprint, Response, current_app, request
 
@@ -40,14 +41,18 @@ def gzipped_dump(*, as_file: bool = False) -> Response:
     """The dump, gzip-encoded N-Quads (or, ``as_file``, a ``.nq.gz`` file)."""
     body = compressed_dump()
     if as_file:
-        response = Response(body, mimetype="application/gzip")
+        response = Response([body], mimetype="application/gzip")
         response.headers["Content-Disposition"] = "attachment; filename=apparat.nq.gz"
     else:
-        response = Response(body, mimetype="application/n-quads")
+        response = Response([body], mimetype="application/n-quads")
         response.headers["Content-Encoding"] = "gzip"
         response.headers["Content-Disposition"] = "inline; filename=apparat.nq"
         response.vary.add("Accept-Encoding")
     response.set_etag(f'{state().build.etag}-{"gzfile" if as_file else "gzip"}', weak=True)
+    response.last_modified = datetime.fromisoformat(state().manifest["built_at"])
+    response = response.make_conditional(request)
+    # Already compressed: the shared after-request step must not gzip it again.
+    response.direct_passthrough = True
     return response
 
 
