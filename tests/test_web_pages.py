@@ -278,7 +278,8 @@ def test_every_graph_iri_dereferences(live_server, build_dir):
 
 def test_crawl_from_the_home_page_finds_no_5xx(live_server):
     """Every link of the home page, and every link of those pages (every entity of every index, every
-    saved query, every source …), fetched as a browser would: no 5xx. Three at a time (the executors)."""
+    saved query, every source …), fetched as a browser would: no 5xx, and no link that answers 404 or 406.
+    Three at a time (the executors)."""
     from concurrent.futures import ThreadPoolExecutor
 
     def fetch(path):
@@ -292,7 +293,7 @@ def test_crawl_from_the_home_page_finds_no_5xx(live_server):
         for depth in range(3):
             found = []
             for path, status, hrefs in pool.map(fetch, frontier):
-                if status >= 500:
+                if status >= 500 or status in (404, 406):  # a server error, a broken link, a link a browser cannot read
                     failures.append((path, status))
                 for href in hrefs if depth < 2 else ():
                     target = urlsplit(urljoin(live_server + path, href))
