@@ -322,3 +322,12 @@ def test_the_dump_is_gzipped_when_the_client_accepts_it(live_server, build_dir):
     file = requests.get(live_server + "/dataset.nq.gz", stream=True, timeout=60)
     assert file.headers["Content-Type"] == "application/gzip" and "Content-Encoding" not in file.headers
     assert gzip.decompress(file.raw.read()) == raw
+
+
+def test_saved_query_pages_link_our_iris_to_this_server(live_server):
+    page = requests.get(live_server + "/queries/person-career", params={"person": "bukharin"}, headers=HTML,
+                        timeout=60).text
+    hrefs = links(page)
+    assert any(re.fullmatch(r"/source/rogovin-1992/lines/\d+-\d+", h) for h in hrefs)
+    assert "/id/organ/politburo" in hrefs
+    assert not [h for h in hrefs if h.startswith(BASE)]
