@@ -60,7 +60,7 @@ def fold(text: str) -> str:
     >>> fold("Zinov'ev") == fold("Zinoviev"), fold("Piatakov") == fold("Pyatakov")
     (True, True)
     >>> fold("Guétier"), fold("Kvirring") == fold("Kviring"), fold("Trotzki") == fold("Trotsky")
-    ('guetier', True, False)
+    ('gueter', True, False)
     """
     text = unicodedata.normalize("NFKD", text)
     text = "".join(c for c in text if not unicodedata.combining(c)).casefold()

@@ -331,3 +331,16 @@ def test_saved_query_pages_link_our_iris_to_this_server(live_server):
     assert any(re.fullmatch(r"/source/rogovin-1992/lines/\d+-\d+", h) for h in hrefs)
     assert "/id/organ/politburo" in hrefs
     assert not [h for h in hrefs if h.startswith(BASE)]
+
+
+def test_the_folding_rules_as_documented():
+    import doctest
+
+    from apparat.web import search
+
+    assert doctest.testmod(search).failed == 0
+    # strings made up to exercise the rules, not names from the data
+    assert search.fold("Aks'elov") == search.fold("AXELOV") == search.fold("Axellov")
+    assert search.fold("Tchaba") == search.fold("Chaba") == search.fold("Khaba") == search.fold("Haba")
+    assert search.fold("Wolja") == search.fold("Volya")
+    assert search.fold("Mjeller") != search.fold("Miller")  # j/y/i meet, e stays e
