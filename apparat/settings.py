@@ -26,7 +26,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ontology_dir", "ontology", "Folder of the OWL ontology and SHACL shapes (Turtle)."),
     Setting("triples_dir", "triples", "Folder of extracted and curated triples."),
     Setting("queries_dir", "queries", "Folder of saved queries (*.rq)."),
-    Setting("corpus_dir", "../shared/corpus", "Folder of the source texts (extraction only)."),
+    Setting("corpus_dir", "../shared/corpus", "Source texts (read by extraction; the server shows cited lines)."),
     Setting("host", "127.0.0.1", "Address the server binds; loopback unless you mean it."),
     Setting("port", 8000, "Port the server binds (0 picks a free one)."),
     Setting("http_server", "granian", "HTTP server: granian (default, chosen by measurement) or gunicorn."),

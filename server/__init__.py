@@ -47,12 +47,15 @@ def create_app(test_config: dict | None = None) -> Flask:
         saved=load_saved_queries(settings["queries_dir"]),  # parsed once; requests reuse them
     )
 
-    from . import dataset, errors, health, http, pages, queries, sparql
+    from . import dataset, downloads, errors, health, http, pages, queries, search, sources_view, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(pages.bp)
+    app.register_blueprint(search.bp)
+    app.register_blueprint(sources_view.bp)
+    app.register_blueprint(downloads.bp)
     http.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)

@@ -21,6 +21,10 @@ def void():
 
 @bp.get("/dataset.nq")
 def dump():
-    """Every graph, asserted and inferred, as the build wrote it (sorted N-Quads)."""
+    """Every graph, asserted and inferred, as the build wrote it (sorted N-Quads); gzipped if accepted."""
+    from .downloads import gzipped_dump, wants_gzip
+
+    if wants_gzip():
+        return gzipped_dump()
     return send_file(state().build.build_dir / DATASET_FILE, mimetype="application/n-quads", conditional=True,
                      download_name="apparat.nq")

@@ -46,8 +46,10 @@ def _quads(*patterns) -> list[list[ox.Quad]]:
 
 @bp.get("/")
 def home():
+    from .search import way_in
+
     st = state()
-    return render_template("home.html", manifest=st.manifest, queries=st.saved)
+    return render_template("home.html", manifest=st.manifest, queries=st.saved, **way_in())
 
 
 @bp.get("/ontology")
@@ -69,6 +71,10 @@ def entity(rest: str):
 @bp.get("/source/<path:rest>")
 def source(rest: str):
     """A source (``/source/rogovin-1992``) or one of its line spans (``…/lines/573-575``)."""
+    if _prefers_html():
+        from .sources_view import source_page
+
+        return source_page(rest)
     return _describe(ox.NamedNode(f"{BASE}source/{rest}"))
 
 
@@ -86,6 +92,10 @@ def _describe(iri: ox.NamedNode):
         for quad in quads:
             graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
         return graph_response(graph, request.args.get("format"))
+    if iri.value.startswith(f"{BASE}id/"):
+        from .entity_view import render
+
+        return render(iri.value, quads, incoming)
     labels = _labels({iri, *(q.object for q in quads), *(q.subject for q in incoming)})
     return render_template(
         "entity.html", iri=iri.value, label=labels.get(iri.value),

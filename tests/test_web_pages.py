@@ -1,0 +1,346 @@
+"""The web face over real HTTP (granian, 127.0.0.1): the home page, search,
+browse indexes, entity pages, source and line pages, graph pages, and a crawl
+of every link two steps from the home page. Browser checks of the pictures are
+in test_web_browser.py."""
+
+from __future__ import annotations
+
+import re
+from html.parser import HTMLParser
+from urllib.parse import urljoin, urlsplit
+
+import pytest
+import requests
+from conftest import CORPUS, TEST_ENV
+from harness import ServerProcess
+from rdflib import Graph, URIRef
+from rdflib.namespace import RDFS
+
+BASE = "https://w3id.org/apparat/"
+HTML = {"Accept": "text/html"}
+JSON = {"Accept": "application/json"}
+
+
+class _Elements(HTMLParser):
+    """Every start tag with its attributes."""
+
+    def __init__(self):
+        super().__init__()
+        self.tags: list[tuple[str, dict]] = []
+
+    def handle_starttag(self, tag, attrs):
+        self.tags.append((tag, dict(attrs)))
+
+
+def elements(html: str, tag: str, cls: str | None = None) -> list[dict]:
+    parser = _Elements()
+    parser.feed(html)
+    return [a for t, a in parser.tags if t == tag and (cls is None or cls in (a.get("class") or "").split())]
+
+
+def links(html: str) -> list[str]:
+    return [a["href"] for a in elements(html, "a") if a.get("href")]
+
+
+def select(live_server, query: str) -> list[dict]:
+    answer = requests.post(live_server + "/sparql", data={"query": query},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return [{k: v["value"] for k, v in b.items()} for b in answer.json()["results"]["bindings"]]
+
+
+def test_home_page_says_what_the_dataset_holds(live_server, build_dir):
+    import json
+
+    page = requests.get(live_server + "/", headers=HTML, timeout=30)
+    assert page.status_code == 200
+    indexes = requests.get(live_server + "/browse", headers=JSON, timeout=30).json()
+    for name, index in indexes.items():
+        assert f'<a href="/browse/{name}">{index["count"]} ' in page.text
+    assert indexes["persons"]["count"] == 230  # the gazetteer's persons (README)
+    manifest = json.loads((build_dir / "build.json").read_text())
+    assert f'{manifest["asserted"]} asserted and {manifest["inferred"]} inferred triples' in page.text
+    (conflicts,) = select(live_server, "SELECT (COUNT(DISTINCT ?c) AS ?n) WHERE { ?c a ap:Conflict }")
+    assert f'{conflicts["n"]} points on which the sources disagree' in page.text
+    examples = [href for href in links(page.text) if href.startswith("/queries/") and "?" in href]
+    assert "/queries/politburo-in-year?year=1926" in examples
+    for href in examples:  # every example question is answered
+        assert requests.get(live_server + href, headers=HTML, timeout=60).status_code == 200, href
+
+
+def test_search_forgives_a_transliteration_variant(live_server):
+    answer = requests.get(live_server + "/search", params={"q": "Bucharin"}, headers=JSON, timeout=30)
+    assert answer.status_code == 200
+    assert answer.headers["Content-Type"].startswith("application/json")
+    first = answer.json()["results"][0]
+    assert (first["iri"], first["kind"], first["url"]) == (BASE + "id/person/bukharin", "person", "/id/person/bukharin")
+    same = requests.get(live_server + "/search", params={"q": "Bucharin", "format": "json"}, timeout=30).json()
+    assert same["results"] == answer.json()["results"]
+
+
+@pytest.mark.parametrize(("q", "slug"), [
+    ("BUKHARIN", "bukharin"),             # case
+    ("guetier", "guetier"),               # the gazetteer's variant Guétier, accent dropped
+    ("Guétier", "guetier"),
+    ("Kamanev", "kamenev"),               # a spelling variant the gazetteer lists
+    ("Pjatakov", "piatakov"),             # y/i/j (the gazetteer: Piatakov, Pyatakov)
+    ("Zinov'ev", "zinoviev"),             # apostrophe and ie/e
+    ("Kvirring", "kviring"),              # doubled letters
+    ("Dzerzhinskii", "dzerzhinsky"),      # -ii/-y
+    ("Stalin", "stalin"),
+])
+def test_search_finds_persons_by_any_of_their_names(live_server, q, slug):
+    results = requests.get(live_server + "/search", params={"q": q}, headers=JSON, timeout=30).json()["results"]
+    assert results and results[0]["iri"] == f"{BASE}id/person/{slug}", [r["iri"] for r in results[:3]]
+
+
+def test_search_finds_organs_by_abbreviation_and_other_names(live_server):
+    results = requests.get(live_server + "/search", params={"q": "politburo"}, headers=JSON, timeout=30).json()
+    assert results["results"][0]["iri"] == BASE + "id/organ/politburo"
+
+
+def test_search_page_in_a_browser_lists_links(live_server):
+    page = requests.get(live_server + "/search", params={"q": "bucharin"}, headers=HTML, timeout=30)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert '<a href="/id/person/bukharin">Nikolai Bukharin</a>' in page.text
+
+
+@pytest.mark.parametrize(("params", "headers", "message"), [
+    ({"q": "x" * 201}, HTML, "limited to 200 characters"),
+    ({"q": "x", "format": "xml"}, HTML, "format must be json or html"),
+    ({}, JSON, "q is required"),
+])
+def test_bad_search_is_a_clear_400(live_server, params, headers, message):
+    answer = requests.get(live_server + "/search", params=params, headers=headers, timeout=30)
+    assert answer.status_code == 400
+    assert message in answer.text
+    assert requests.get(live_server + "/search", params={"q": "Stalin"}, headers=JSON, timeout=30).ok
+
+
+def test_persons_are_browsed_by_surname(live_server):
+    persons = requests.get(live_server + "/browse/persons", headers=JSON, timeout=30).json()["entities"]
+    assert len(persons) == 230
+    rows = select(live_server, "SELECT ?p ?f WHERE { ?p a ap:Person ; foaf:familyName ?f }")
+    surnames = {}
+    for row in rows:
+        surnames.setdefault(row["p"], min(surnames.get(row["p"], row["f"]), row["f"]))
+    keys = [(surnames.get(p["iri"]) or p["label"].split()[-1]).casefold() for p in persons]
+    assert keys == sorted(keys)
+    page = requests.get(live_server + "/browse/persons", headers=HTML, timeout=30).text
+    assert '<a href="/id/person/bukharin">Bukharin, Nikolai</a>' in page
+    for name in ("organs", "events", "documents", "sources"):
+        index = requests.get(live_server + f"/browse/{name}", headers=JSON, timeout=30).json()["entities"]
+        assert index, name
+    assert requests.get(live_server + "/browse/nothing", timeout=30).status_code == 404
+
+
+def _memberships(live_server, person: str) -> set[str]:
+    rows = select(live_server,
+                  f"SELECT DISTINCT ?m WHERE {{ ?m a org:Membership ; org:member <{BASE}id/person/{person}> }}")
+    return {r["m"] for r in rows}
+
+
+def test_person_page_is_read_by_labels_with_memberships_as_rows(live_server):
+    page = requests.get(live_server + "/id/person/bukharin", headers=HTML, timeout=30).text
+    assert "<h1>Nikolai Bukharin</h1>" in page
+    assert "owl#Thing" not in page and "owl:Thing" not in page
+    rows = {r["data-membership"] for r in elements(page, "tr", "membership")}
+    assert rows == _memberships(live_server, "bukharin")
+    # predicates by the ontology's label and prefixed name; values by label
+    assert "patronymic" in page and "ap:patronymic" in page and "https://w3id.org/apparat/ontology#" not in page
+    assert '<a href="/id/organ/politburo">Politburo</a>' in page
+    assert '<a href="http://www.wikidata.org/entity/Q186709">Wikidata Q186709</a>' in page
+
+
+def test_inferred_statements_are_marked(live_server):
+    page = requests.get(live_server + "/id/person/bukharin", headers=HTML, timeout=30).text
+    inferred_only = select(live_server, f"""SELECT ?o WHERE {{
+      GRAPH <{BASE}graph/inferred> {{ <{BASE}id/person/bukharin> rdf:type ?o }}
+      FILTER NOT EXISTS {{ GRAPH ?g {{ <{BASE}id/person/bukharin> rdf:type ?o }} FILTER(?g != <{BASE}graph/inferred>) }}
+      FILTER(?o != owl:Thing) }}""")
+    assert inferred_only
+    marked = re.findall(r'<tr class="statement inferred" data-predicate="rdf:type">(.*?)</tr>', page, re.S)
+    assert len(marked) == len(inferred_only)
+    assert all("inferred" in row for row in marked)
+    asserted = re.findall(r'<tr class="statement" data-predicate="rdf:type">(.*?)</tr>', page, re.S)
+    assert len(asserted) == 1 and ">person<" in asserted[0] and "gazetteer" in asserted[0]
+
+
+def test_where_sources_disagree_both_sides_are_shown(live_server):
+    entity = BASE + "id/event/party-congress-10"
+    sides = select(live_server, f"""SELECT DISTINCT ?value ?source WHERE {{
+      ?c a ap:Conflict ; ap:about <{entity}> ; ap:claim ?claim .
+      ?claim ap:value ?value ; prov:wasDerivedFrom ?source }}""")
+    assert len({s["value"] for s in sides}) >= 2
+    page = requests.get(live_server + "/id/event/party-congress-10", headers=HTML, timeout=30).text
+    assert 'id="conflicts"' in page and "sources disagree" in page
+    for side in sides:
+        assert f'<strong>{side["value"]}</strong> — <a href="/{side["source"][len(BASE):]}">' in page
+
+
+def test_every_source_link_on_a_person_page_answers(live_server):
+    page = requests.get(live_server + "/id/person/bukharin", headers=HTML, timeout=30).text
+    spans = sorted({h for h in links(page) if re.fullmatch(r"/source/[a-z0-9-]+/lines/\d+-\d+", h)})
+    assert len(spans) > 10
+    for href in spans:
+        answer = requests.get(live_server + href, headers=HTML, timeout=30)
+        assert answer.status_code == 200, href
+        assert 'id="citing"' in answer.text
+
+
+def test_rdf_by_content_negotiation_as_before(live_server):
+    for path in ("/id/person/bukharin", "/source/rogovin-1992", "/source/rogovin-1992/lines/6867-6867"):
+        answer = requests.get(live_server + path, headers={"Accept": "text/turtle"}, timeout=30)
+        assert answer.status_code == 200 and answer.headers["Content-Type"].startswith("text/turtle"), path
+        assert len(Graph().parse(data=answer.text, format="turtle")) > 2
+    graph = Graph().parse(data=requests.get(live_server + "/id/person/bukharin?format=turtle", timeout=30).text,
+                          format="turtle")
+    assert (URIRef(BASE + "id/person/bukharin"), RDFS.label, None) in graph
+
+
+def test_source_page_says_what_the_source_is_and_what_cites_it(live_server):
+    page = requests.get(live_server + "/source/rogovin-1992", headers=HTML, timeout=30).text
+    (facts,) = select(live_server, f"""SELECT ?type ?creator ?note WHERE {{ <{BASE}source/rogovin-1992>
+      dct:type ?type ; dct:creator ?creator ; ap:reliabilityNote ?note }}""")
+    for value in facts.values():
+        assert value.replace("'", "&#39;").replace('"', "&#34;") in page
+    (count,) = select(live_server, f"""SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+      ?loc ap:inSource <{BASE}source/rogovin-1992> . ?x prov:wasDerivedFrom ?loc }}""")
+    assert f'{count["n"]} statements cite it' in page
+    assert "/source/rogovin-1992/lines/6867-6867" in page
+
+
+@pytest.fixture(scope="module")
+def corpus_server(build_dir):
+    if not CORPUS.is_dir():
+        pytest.skip(f"needs the shared corpus: {CORPUS} is absent")
+    env = {**TEST_ENV, "APPARAT_CORPUS_DIR": str(CORPUS), "APPARAT_QUERY_EXECUTORS": "1"}
+    with ServerProcess(build_dir, env=env) as server:
+        yield server.base_url
+
+
+@pytest.fixture(scope="module")
+def bare_server(build_dir, tmp_path_factory):
+    env = {**TEST_ENV, "APPARAT_CORPUS_DIR": str(tmp_path_factory.mktemp("no-corpus")), "APPARAT_QUERY_EXECUTORS": "1"}
+    with ServerProcess(build_dir, env=env) as server:
+        yield server.base_url
+
+
+def test_line_page_shows_the_lines_read_from_the_corpus(corpus_server, monograph_lines):
+    page = requests.get(corpus_server + "/source/rogovin-1992/lines/6867-6867", headers=HTML, timeout=30).text
+    cited = re.findall(r'<span class="cited" data-line="(\d+)"><span class="ln">\d+ </span>(.*?)</span>', page, re.S)
+    assert [n for n, _ in cited] == ["6867"]
+    assert cited[0][1] == monograph_lines[6866].replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;") \
+        .replace('"', "&#34;").replace("'", "&#39;")
+    context = re.findall(r'<span class="context" data-line="(\d+)">', page)
+    assert context == ["6864", "6865", "6866", "6868", "6869", "6870"]
+    citing = elements(page, "tr", "citing")
+    (count,) = select(corpus_server, f"""SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{
+      VALUES ?via {{ prov:wasDerivedFrom ap:datedBy }} ?x ?via <{BASE}source/rogovin-1992/lines/6867-6867> }}""")
+    assert len(citing) == int(count["n"])
+
+
+def test_line_page_without_the_corpus_says_so(bare_server):
+    page = requests.get(bare_server + "/source/rogovin-1992/lines/6867-6867", headers=HTML, timeout=30)
+    assert page.status_code == 200
+    assert 'id="no-lines"' in page.text and 'class="cited"' not in page.text
+    assert 'class="citing"' in page.text
+
+
+@pytest.mark.parametrize(("path", "status", "message"), [
+    ("/source/rogovin-1992/lines/9-3", 400, "not after the last"),
+    ("/source/rogovin-1992/lines/1-900", 400, "at most 400 lines"),
+    ("/source/rogovin-1992/nonsense", 400, "/source/<id>/lines/<first>-<last>"),
+    ("/source/rogovin-1992/lines/2-2", 404, "no statement cites rogovin-1992 lines 2-2"),
+    ("/source/no-such-source", 404, "no source"),
+    ("/graph/no-such-graph", 404, "no graph"),
+])
+def test_bad_source_and_graph_paths_are_clear_4xx(live_server, path, status, message):
+    answer = requests.get(live_server + path, headers=HTML, timeout=30)
+    assert answer.status_code == status, answer.text
+    assert message in answer.text
+
+
+def test_every_graph_iri_dereferences(live_server, build_dir):
+    import json
+
+    graphs = json.loads((build_dir / "build.json").read_text())["graphs"]
+    for name, count in graphs.items():
+        if name == "default":
+            continue
+        path = urlsplit(name).path[len("/apparat"):]
+        page = requests.get(live_server + path, headers=HTML, timeout=30)
+        assert page.status_code == 200 and f"{count} triples" in page.text, name
+        rdf = Graph().parse(data=requests.get(live_server + path, headers={"Accept": "text/turtle"}, timeout=30).text,
+                            format="turtle")
+        assert int(rdf.value(URIRef(name), URIRef("http://rdfs.org/ns/void#triples"))) == count
+
+
+def test_crawl_from_the_home_page_finds_no_5xx(live_server):
+    """Every link of the home page, and every link of those pages (every entity of every index, every
+    saved query, every source …), fetched as a browser would: no 5xx, and no link that answers 404 or 406.
+    Three at a time (the executors)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    def fetch(path):
+        answer = requests.get(live_server + path, headers=HTML, timeout=60)
+        html = answer.headers.get("Content-Type", "").startswith("text/html")
+        return path, answer.status_code, links(answer.text) if html else []
+
+    host = urlsplit(live_server).netloc
+    seen, frontier, failures = {"/"}, ["/"], []
+    with ThreadPoolExecutor(3) as pool:
+        for depth in range(3):
+            found = []
+            for path, status, hrefs in pool.map(fetch, frontier):
+                if status >= 500 or status in (404, 406):  # a server error, a broken link, a link a browser cannot read
+                    failures.append((path, status))
+                for href in hrefs if depth < 2 else ():
+                    target = urlsplit(urljoin(live_server + path, href))
+                    local = target.path + (f"?{target.query}" if target.query else "")
+                    if target.netloc == host and local not in seen and len(seen) < 5000:
+                        seen.add(local)
+                        found.append(local)
+            frontier = found
+    assert not failures, failures
+    assert len(seen) > 1400  # 230 persons, 173 organs, 542 events, 470 documents … and the rest
+
+
+def test_the_dump_is_gzipped_when_the_client_accepts_it(live_server, build_dir):
+    import gzip
+
+    raw = (build_dir / "dataset.nq").read_bytes()
+    answer = requests.get(live_server + "/dataset.nq", headers={"Accept-Encoding": "gzip"}, stream=True, timeout=60)
+    assert answer.headers["Content-Encoding"] == "gzip" and "Accept-Encoding" in answer.headers["Vary"]
+    body = answer.raw.read()
+    assert len(body) < len(raw) / 5 and gzip.decompress(body) == raw
+    plain = requests.get(live_server + "/dataset.nq", headers={"Accept-Encoding": "identity"}, timeout=60)
+    assert "Content-Encoding" not in plain.headers and plain.content == raw
+    again = requests.get(live_server + "/dataset.nq", timeout=60,
+                         headers={"Accept-Encoding": "gzip", "If-None-Match": answer.headers["ETag"]})
+    assert again.status_code == 304
+    file = requests.get(live_server + "/dataset.nq.gz", stream=True, timeout=60)
+    assert file.headers["Content-Type"] == "application/gzip" and "Content-Encoding" not in file.headers
+    assert gzip.decompress(file.raw.read()) == raw
+
+
+def test_saved_query_pages_link_our_iris_to_this_server(live_server):
+    page = requests.get(live_server + "/queries/person-career", params={"person": "bukharin"}, headers=HTML,
+                        timeout=60).text
+    hrefs = links(page)
+    assert any(re.fullmatch(r"/source/rogovin-1992/lines/\d+-\d+", h) for h in hrefs)
+    assert "/id/organ/politburo" in hrefs
+    assert not [h for h in hrefs if h.startswith(BASE)]
+
+
+def test_the_folding_rules_as_documented():
+    import doctest
+
+    from apparat.web import search
+
+    assert doctest.testmod(search).failed == 0
+    # strings made up to exercise the rules, not names from the data
+    assert search.fold("Aks'elov") == search.fold("AXELOV") == search.fold("Axellov")
+    assert search.fold("Tchaba") == search.fold("Chaba") == search.fold("Khaba") == search.fold("Haba")
+    assert search.fold("Wolja") == search.fold("Volya")
+    assert search.fold("Mjeller") != search.fold("Miller")  # j/y/i meet, e stays e
