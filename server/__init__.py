@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         saved=load_saved_queries(settings["queries_dir"]),  # parsed once; requests reuse them
     )
 
-    from . import dataset, downloads, errors, health, http, pages, queries, search, sources_view, sparql
+    from . import dataset, downloads, errors, graph_store, health, http, pages, queries, search, sources_view, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
@@ -56,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(search.bp)
     app.register_blueprint(sources_view.bp)
     app.register_blueprint(downloads.bp)
+    app.register_blueprint(graph_store.bp)
     http.init_app(app)
     app.register_blueprint(health.bp)
     errors.init_app(app)
