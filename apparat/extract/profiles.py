@@ -83,9 +83,9 @@ def _congresses(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Se
 
 def _glossary(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:
     start, end = glossary.find_glossary_section(lines)
-    section = glossary.glossary_graph(lines[start:end], start + 1, source_id)
-    out.graph += section
-    out.counts["glossary"] = _types(section)
+    section = glossary.glossary_claims(lines[start:end], start + 1, source_id)
+    out.claims += section
+    out.counts["glossary"] = _claim_counts(section)
 
 
 def _footnotes(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:
@@ -187,6 +187,11 @@ def _types(graph: Graph) -> Counter:
         if cls != AP.SourceLocation:
             counter[str(cls).rsplit("#", 1)[-1].rsplit("/", 1)[-1]] += 1
     return counter
+
+
+def _claim_counts(claims: list[Claim]) -> Counter:
+    """How many claims of each kind (an entity's or document's by its class)."""
+    return Counter(f"{c.kind} {c.role}" if c.kind in ("entity", "document") and c.role else c.kind for c in claims)
 
 
 def _biography_counts(records, organs: set[str]) -> Counter:

@@ -32,6 +32,7 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
 from .. import ids
 from ..namespaces import AP, ORG, SCHEMA
 from .dates import EventRef, StatedDate, StatedTime
+from .describe import chapter_node, write_chapter, write_citation, write_entity
 from .gazetteer import Gazetteer
 from .gazetteer_rdf import gazetteer_graph
 from .ledger import COUNTS, DOCUMENT_CLASSES, EXTRA_KEYS, KINDS, LedgerError
@@ -181,6 +182,10 @@ class Writer:
         if claim.kind in ("count", "attribute"):
             main = subject
             compared = self._attribute(g, claim, negated)
+        if claim.kind in ("entity", "cited", "chapter"):  # what a reference section states
+            write = {"entity": lambda: write_entity(self, g, claim, time),
+                     "cited": lambda: write_citation(self, g, claim), "chapter": lambda: write_chapter(self, g, claim)}
+            main = write[claim.kind]()
         if main is None:
             main = subject
         if not negated:
@@ -209,7 +214,7 @@ class Writer:
             self._claims.add(node)
             g.add((node, RDF.type, AP.Claim))
             g.add((node, AP.statementKind, Literal(claim.kind)))
-            g.add((node, AP.statedOf, self.iri(claim.subject)))
+            g.add((node, AP.statedOf, chapter_node(claim) if claim.kind == "chapter" else self.iri(claim.subject)))
             self._cite(g, node, claim)
             for source, spans in self._dated_by:
                 self._cite(g, node, claim, AP.datedBy, source, spans)
@@ -550,6 +555,8 @@ class Writer:
             g.add((node, prop, Literal(value, lang="en")))
             if key == "label":
                 g.add((node, SKOS.prefLabel, Literal(value, lang="en")))
+        elif expected.startswith("lang:"):  # a name in another language (Russian, romanised Russian)
+            g.add((node, prop, Literal(value, lang=expected[5:])))
         else:
             g.add((node, prop, Literal(value)))
 
