@@ -55,7 +55,7 @@ class Sections:
     records: list = field(default_factory=list)   # the biographical notes' person records
     chapters: list = field(default_factory=list)  # the chapters (mentions.Chapter)
     unparsed: list[tuple[int, str]] = field(default_factory=list)  # (line, sentence) left unread
-    documents: Graph = field(default_factory=Graph)  # the footnotes' documents, for chapter citations
+    citations: list[Claim] = field(default_factory=list)  # the footnotes' claims, for chapter citations
 
 
 def _notes(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections) -> None:
@@ -89,9 +89,9 @@ def _glossary(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sect
 
 
 def _footnotes(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:
-    out.documents = footnotes.documents_graph(lines, 1, source_id)
-    out.graph += out.documents
-    out.counts["footnote documents"] = _types(out.documents)
+    out.citations = footnotes.footnote_claims(lines, 1, source_id)
+    out.claims += out.citations
+    out.counts["footnote documents"] = _claim_counts(out.citations)
 
 
 def _chapters(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections) -> None:
@@ -146,8 +146,8 @@ def read_sections(lines: list[str], source_id: str, gazetteer: Gazetteer,
     for name, parse in SECTIONS.items():
         if name in wanted:
             parse(lines, source_id, gazetteer, out)
-    if out.chapters and len(out.documents):
-        citations = chapters_citing(out.documents, out.chapters, source_id)
+    if out.chapters and out.citations:
+        citations = chapters_citing(out.citations, out.chapters, source_id)
         out.graph += citations
         out.counts["footnote documents"]["cited in chapters"] = len(citations)
     return out
@@ -169,13 +169,16 @@ def person_names(records, gazetteer: Gazetteer) -> dict[str, list[str]]:
     return mentions.gazetteer(records, extra)
 
 
-def chapters_citing(documents: Graph, chapters, source_id: str) -> Graph:
-    """``ap:citedIn`` from each document to each chapter whose footnotes cite it."""
+def chapters_citing(citations: list[Claim], chapters, source_id: str) -> Graph:
+    """``ap:citedIn`` from each document to each chapter whose footnotes cite it (a link
+    between two sections' claims: the ``cited`` claims and the chapters' spans)."""
     g = Graph()
-    for document, location in documents.subject_objects(AP.citedAt):
-        line = int(documents.value(location, AP.lineStart))
+    for claim in citations:
+        if claim.kind != "cited":
+            continue
+        document = ids.entity(*claim.subject.split("/", 1))
         for chapter in chapters:
-            if chapter.line_start <= line <= chapter.line_end:
+            if chapter.line_start <= claim.first_line <= chapter.line_end:
                 g.add((document, AP.citedIn, ids.source_location(source_id, chapter.line_start, chapter.line_end)))
     return g
 
