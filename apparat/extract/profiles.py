@@ -14,8 +14,8 @@ a ledger and, if it has a section no parser reads yet, one parser registered in
 :data:`SECTIONS`.
 
 Each parser finds its section in the text itself (by its heading) and gives
-what it defines (a graph: glossary entries, cited documents, chapters), the
-claims it states (the writer turns those into RDF) and counts for the report.
+the claims it states (claim records: the one writer turns them into RDF) and
+counts for the report; only the congress table still adds a graph of its own.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import RDF
 
 from .. import ids
 from ..errors import KgError
@@ -96,10 +95,10 @@ def _footnotes(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sec
 
 def _chapters(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections) -> None:
     out.chapters = mentions.find_chapters(lines)
-    section = mentions.mentions_graph(lines, source_id, out.chapters, person_names(out.records, gazetteer))
-    out.graph += section
+    section = mentions.mention_claims(lines, source_id, out.chapters, person_names(out.records, gazetteer))
+    out.claims += section
     out.counts["chapter mentions"] = Counter({"chapters": len(out.chapters),
-                                              "mentions": len(list(section.triples((None, AP.mentions, None))))})
+                                              "mentions": sum(len(c.objects) for c in section)})
 
 
 #: The section parsers a profile may name, in the order they must run (the chapters
@@ -181,15 +180,6 @@ def chapters_citing(citations: list[Claim], chapters, source_id: str) -> Graph:
             if chapter.line_start <= claim.first_line <= chapter.line_end:
                 g.add((document, AP.citedIn, ids.source_location(source_id, chapter.line_start, chapter.line_end)))
     return g
-
-
-def _types(graph: Graph) -> Counter:
-    """How many subjects of each class a graph types (source locations aside)."""
-    counter = Counter()
-    for cls in graph.objects(None, RDF.type):
-        if cls != AP.SourceLocation:
-            counter[str(cls).rsplit("#", 1)[-1].rsplit("/", 1)[-1]] += 1
-    return counter
 
 
 def _claim_counts(claims: list[Claim]) -> Counter:
