@@ -1,7 +1,7 @@
 """What the writer makes of the claims a reference section states: an entity's
 description (a glossary entry), a footnote's citation of a document, a chapter
-and the persons it names. Called by :class:`apparat.extract.writer.Writer` only;
-the claims come from :mod:`~apparat.extract.glossary`,
+and the persons it names; and of any claim's extras (``key=value``). Called by
+:class:`apparat.extract.writer.Writer` only; the claims come from :mod:`~apparat.extract.glossary`,
 :mod:`~apparat.extract.footnotes` and :mod:`~apparat.extract.mentions` (or a
 ledger row of the same kind).
 """
@@ -9,17 +9,17 @@ ledger row of the same kind).
 from __future__ import annotations
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
 
 from .. import ids
 from ..namespaces import AP
 from .dates import StatedDate, StatedTime
-from .ledger import ENTITY_CLASSES
+from .ledger import ENTITY_CLASSES, EXTRA_KEYS
 from .records import Claim
 from .vocabulary import curie
 from .windows import date_literal, day_literal
 
-__all__ = ["chapter_node", "write_chapter", "write_citation", "write_entity"]
+__all__ = ["chapter_node", "write_chapter", "write_citation", "write_entity", "write_extra"]
 
 
 def write_entity(writer, g: Graph, claim: Claim, time: StatedTime) -> URIRef:
@@ -68,3 +68,23 @@ def write_chapter(writer, g: Graph, claim: Claim) -> URIRef:
     for ref in claim.objects:
         g.add((node, AP.mentions, writer.iri(ref)))
     return node
+
+
+def write_extra(writer, g: Graph, node: URIRef, key: str, value: str) -> None:
+    """One ``key=value`` of a claim's extras (:data:`~apparat.extract.ledger.EXTRA_KEYS`) on ``node``."""
+    prop_name, expected = EXTRA_KEYS[key]
+    if key == "concerns" and "/id/document/" in node:  # what a document is about (ap:concerns is an event's)
+        prop_name = EXTRA_KEYS["topic"][0]
+    prop = curie(prop_name)
+    if isinstance(expected, tuple):
+        g.add((node, prop, writer.iri(value)))
+    elif expected == "iri":
+        g.add((node, prop, URIRef(value)))
+    elif expected == "text":
+        g.add((node, prop, Literal(value, lang="en")))
+        if key == "label":
+            g.add((node, SKOS.prefLabel, Literal(value, lang="en")))
+    elif expected.startswith("lang:"):  # a name in another language (Russian, romanised Russian)
+        g.add((node, prop, Literal(value, lang=expected[5:])))
+    else:
+        g.add((node, prop, Literal(value)))

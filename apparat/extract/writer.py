@@ -27,12 +27,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .. import ids
 from ..namespaces import AP, ORG, SCHEMA
 from .dates import EventRef, StatedDate, StatedTime
-from .describe import chapter_node, write_chapter, write_citation, write_entity
+from .describe import chapter_node, write_chapter, write_citation, write_entity, write_extra
 from .gazetteer import Gazetteer
 from .gazetteer_rdf import gazetteer_graph
 from .ledger import COUNTS, DOCUMENT_CLASSES, EXTRA_KEYS, KINDS, LedgerError
@@ -106,13 +106,15 @@ class Writer:
 
     def _resolve_time(self, claim: Claim) -> StatedTime:
         """The claim's time with meetings and events replaced by their dates."""
-        time = claim.time
+        time, used = claim.time, []
         if time.kind == "undated" and claim.at and KINDS[claim.kind].subject != ("event",):
             slug = claim.at[0].split("/", 1)[1]
             time = StatedTime("at", EventRef(slug), text=f"at {slug}")
+            relative = self.event_dates.lookup_relative(slug, claim.source)
+            if relative is not None:  # at a meeting dated only as "after X": the claim is "after X" too
+                time, used = replace(relative[0], text=f"at {slug}"), [relative[1:]]
         if not time.refs:
             return time
-        used = []
 
         def lookup(slug: str):
             found = self.event_dates.lookup(slug, claim.source)
@@ -191,7 +193,7 @@ class Writer:
         if not negated:
             for key, value in claim.extra:  # an election's citations and participants are the event's
                 if not (claim.kind == "count" and key == "organ"):  # a count's body: on its claim
-                    self._extra(g, event or main, key, value)
+                    write_extra(self, g, event or main, key, value)
         # An event or document a statement names is attested by that statement's lines.
         refs = [claim.subject, *claim.at, *claim.objects,
                 *(v for k, v in claim.extra if isinstance(EXTRA_KEYS[k][1], tuple))]
@@ -541,24 +543,6 @@ class Writer:
         if window is not None and window.earliest is None and window.latest is None:
             window = None
         return [(subject, prop, value, window, prop.split("#")[-1].split("/")[-1])]
-
-    def _extra(self, g: Graph, node: URIRef, key: str, value: str) -> None:
-        prop_name, expected = EXTRA_KEYS[key]
-        if key == "concerns" and "/id/document/" in node:  # what a document is about (ap:concerns is an event's)
-            prop_name = EXTRA_KEYS["topic"][0]
-        prop = curie(prop_name)
-        if isinstance(expected, tuple):
-            g.add((node, prop, self.iri(value)))
-        elif expected == "iri":
-            g.add((node, prop, URIRef(value)))
-        elif expected == "text":
-            g.add((node, prop, Literal(value, lang="en")))
-            if key == "label":
-                g.add((node, SKOS.prefLabel, Literal(value, lang="en")))
-        elif expected.startswith("lang:"):  # a name in another language (Russian, romanised Russian)
-            g.add((node, prop, Literal(value, lang=expected[5:])))
-        else:
-            g.add((node, prop, Literal(value)))
 
 
 def _old_style(time: StatedTime) -> StatedDate | None:
