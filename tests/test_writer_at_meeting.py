@@ -36,8 +36,9 @@ def _day(text: str) -> Literal:
 def test_a_membership_at_a_meeting_dated_after_an_event_takes_its_bounds_from_the_event():
     g = compile_claims(_claims(plenum_dated=True), Gazetteer())[SOURCE]
     alpha = ids.entity("membership", "alpha/secretariat/secretary/at-plenum-after-x")
-    assert g.value(alpha, AP.timeStatement) == AP.OpenEnded  # "at the plenum": held from then on
-    assert g.value(alpha, AP.heldFrom) == _day("1930-05-10")  # the day after the congress closed
+    # "a secretary at the plenum": held at one time after the congress, not from then on
+    assert g.value(alpha, AP.timeStatement) == AP.Window and g.value(alpha, AP.heldFrom) is None
+    assert g.value(alpha, AP.earliestStart) == _day("1930-05-10")  # the day after the congress closed
     assert g.value(alpha, AP.dateAsStated) == Literal("at plenum-after-x")
     dated_by = {int(g.value(loc, AP.lineStart)) for loc in g.objects(alpha, AP.datedBy)}
     assert dated_by == {10, 20}  # the line dating the congress and the line placing the plenum after it

@@ -312,7 +312,8 @@ _ROLES = {AP.Letter: "letter", AP.Declaration: "declaration", AP.Speech: "speech
           AP.Document: "document"}
 
 
-def footnote_claims(lines: list[str], first_line_no: int, source_id: str) -> list[Claim]:
+def footnote_claims(lines: list[str], first_line_no: int, source_id: str,
+                    gazetteer: Gazetteer | None = None) -> list[Claim]:
     """The primary documents the footnotes cite, as claim records: a ``document`` claim
     from the first footnote naming each (title, class, creators, addressees, date,
     volume, pages) and a ``cited`` claim per citing footnote (a later footnote's other
@@ -322,9 +323,12 @@ def footnote_claims(lines: list[str], first_line_no: int, source_id: str) -> lis
         lines: the whole monograph (or any part: footnotes are found anywhere).
         first_line_no: 1-based corpus line number of ``lines[0]``.
         source_id: the source they come from (``rogovin-1992``).
+        gazetteer: its documents with a ``pattern`` are the documents of the titles the
+            pattern matches (the gazetteer, not the footnote, then labels them).
     """
     citations = parse_citations(lines, first_line_no)
-    iris = _assign_iris(citations)
+    known = [(e.pattern, f"document/{e.slug}") for e in (gazetteer or Gazetteer()).of_kind("document") if e.pattern]
+    iris = _assign_iris(citations, known)
     out: list[Claim] = []
     titles: dict[str, str] = {}
     for i, cit in enumerate(citations):
@@ -336,7 +340,7 @@ def footnote_claims(lines: list[str], first_line_no: int, source_id: str) -> lis
                          origin=f"{source_id} footnotes: line {cit.line}"))
         if cit.title is not None and doc not in titles:
             titles[doc] = cit.title
-            out.append(_describe(doc, cit, source_id))
+            out.append(_describe(doc, cit, source_id, labelled=doc in {ref for _, ref in known}))
     return out
 
 
@@ -345,9 +349,10 @@ def documents_graph(lines: list[str], first_line_no: int, source_id: str) -> Gra
     return compile_claims(footnote_claims(lines, first_line_no, source_id), Gazetteer()).get(source_id, Graph())
 
 
-def _assign_iris(citations: list[Citation]) -> dict[int, str]:
-    """Reference (``document/<slug>``) per titled citation index: title slug, date-suffixed
-    when a title has several dates."""
+def _assign_iris(citations: list[Citation], patterns: list[tuple[str, str]] = ()) -> dict[int, str]:
+    """Reference (``document/<slug>``) per titled citation index: the gazetteer's document
+    whose pattern the whole title matches (``patterns``: pattern, reference), else the title
+    slug, date-suffixed when a title has several dates."""
     dates: dict[str, list[str]] = {}
     for cit in citations:
         if cit.title is not None and (key := _date_key(cit.date)) not in dates.setdefault(
@@ -364,7 +369,7 @@ def _assign_iris(citations: list[Citation]) -> dict[int, str]:
         iri = f"document/{slug}-{key}" if len(known) > 1 and key else f"document/{slug}"
         if cit.letter_key is not None:
             iri = letters.setdefault(cit.letter_key, iri)
-        iris[i] = iri
+        iris[i] = next((ref for pattern, ref in patterns if re.fullmatch(pattern, cit.title)), iri)
     return iris
 
 
@@ -388,7 +393,7 @@ def _title_slug(title: str) -> str:
     return ids.slugify(title)
 
 
-def _describe(doc: str, cit: Citation, source_id: str) -> Claim:
+def _describe(doc: str, cit: Citation, source_id: str, labelled: bool = False) -> Claim:
     point, earliest, latest, stated = cit.date
     if point is not None:
         time = StatedTime("at", point)
@@ -398,7 +403,7 @@ def _describe(doc: str, cit: Citation, source_id: str) -> Claim:
         time = StatedTime("window", earliest, latest, text=stated or "")
     else:
         time = StatedTime("undated")
-    extra = [("printed-title", cit.title), ("rdfs-label", cit.title)]
+    extra = [("printed-title", cit.title)] + ([] if labelled else [("rdfs-label", cit.title)])
     extra += [("by", f"person/{slug}") for slug in cit.creators]
     if cit.volume:
         extra.append(("volume", cit.volume))

@@ -87,8 +87,8 @@ def _glossary(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sect
     out.counts["glossary"] = _claim_counts(section)
 
 
-def _footnotes(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:
-    out.citations = footnotes.footnote_claims(lines, 1, source_id)
+def _footnotes(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections) -> None:
+    out.citations = footnotes.footnote_claims(lines, 1, source_id, gazetteer)
     out.claims += out.citations
     out.counts["footnote documents"] = _claim_counts(out.citations)
 

@@ -82,6 +82,7 @@ class Writer:
         self._claims: set[URIRef] = set()
         self._labelled: set[URIRef] = set()
         self._dated_by: list = []
+        self._relative_at = False
         self.errors: list[str] = []
 
     # ---------------------------------------------------------------- helpers
@@ -107,12 +108,14 @@ class Writer:
     def _resolve_time(self, claim: Claim) -> StatedTime:
         """The claim's time with meetings and events replaced by their dates."""
         time, used = claim.time, []
+        self._relative_at = False
         if time.kind == "undated" and claim.at and KINDS[claim.kind].subject != ("event",):
             slug = claim.at[0].split("/", 1)[1]
             time = StatedTime("at", EventRef(slug), text=f"at {slug}")
             relative = self.event_dates.lookup_relative(slug, claim.source)
             if relative is not None:  # at a meeting dated only as "after X": the claim is "after X" too
                 time, used = replace(relative[0], text=f"at {slug}"), [relative[1:]]
+                self._relative_at = True
         if not time.refs:
             return time
 
@@ -274,7 +277,8 @@ class Writer:
         organ_ref = claim.objects[0]
         person, organ = self.iri(claim.subject), self.iri(organ_ref)
         role = claim.role or "full-member"
-        t = tenure(time, kind.membership)
+        # held at one meeting, placed only "after X": a point after X, not a tenure from X on
+        t = tenure(time, "point" if self._relative_at and kind.membership == "stated" else kind.membership)
         if negated:
             return None, [(person, ORG.memberOf, organ, None, "member-of")]
         key = f"{claim.subject.split('/', 1)[1]}/{organ_ref.split('/', 1)[1]}/{role}/"
