@@ -17,8 +17,8 @@ from rdflib import Literal
 from rdflib.namespace import DCTERMS, PROV, RDF, RDFS
 
 from apparat import ids
-from apparat.extract import biographies
 from apparat.extract.footnotes import PERSONS, documents_graph, parse_citations, parse_footnotes
+from apparat.extract.gazetteer import load_gazetteer
 from apparat.namespaces import AP
 from apparat.triples_io import canonical_ntriples
 
@@ -93,7 +93,6 @@ def test_lenin_work(sample):
     assert g.value(work, PROV.wasDerivedFrom) == loc(3)
     # the Ibid. right after it and the later undated citation of the same title
     assert cited_at(g, work) == {3, 4, 11}
-    assert g.value(ids.entity("person", "lenin"), RDFS.label) == Literal("Vladimir Lenin", lang="en")
 
 
 def test_letters_of_one_title_and_several_dates(sample):
@@ -128,7 +127,6 @@ def test_one_letter_under_two_titles(sample):
     assert cited_at(g, letter) == {18, 19}
     assert g.value(letter, DCTERMS.alternative) == Literal("Letter of L. D. Trotsky to Members of the CC RKP(b)")
     assert g.value(letter, AP.addressee) == ids.entity("organ", "central-committee")
-    assert g.value(ids.entity("person", "trotsky"), RDFS.label) == Literal("Leon Trotsky", lang="en")
 
 
 def test_authored_article_and_what_is_left_out(sample):
@@ -266,14 +264,15 @@ def test_real_untitled_citations_are_left_out(real):
         assert not list(g.subjects(AP.citedAt, loc(line)))
 
 
-def test_real_persons_are_labelled_or_in_the_notes(real):
-    lines, g = real
-    start, end = biographies.find_section(lines)
-    notes = {r.slug for r in biographies.parse_biographies(lines[start:end], first_line_no=start + 1)}
-    persons = {str(p).rsplit("/", 1)[-1] for p in g.subjects(RDF.type, AP.Person)}
-    assert persons <= set(PERSONS)
-    assert {p for p in persons if g.value(ids.entity("person", p), RDFS.label) is None} <= notes
-    assert {p for p in persons if p in notes and g.value(ids.entity("person", p), RDFS.label)} == set()
+def test_real_persons_are_known_and_left_to_the_gazetteer(real):
+    """The footnotes name persons; the gazetteer, not the section, types and labels them."""
+    _lines, g = real
+    gazetteer = load_gazetteer(Path(__file__).resolve().parents[1] / "triples" / "gazetteer")
+    named = {o for p in (DCTERMS.creator, AP.addressee) for o in g.objects(None, p) if "/person/" in o}
+    persons = {str(p).rsplit("/", 1)[-1] for p in named}
+    assert len(persons) > 10 and persons <= PERSONS
+    assert all(gazetteer.get("person", p) is not None for p in persons)
+    assert not set(g.subjects(RDF.type, AP.Person)) and not any(g.value(p, RDFS.label) for p in named)
 
 
 def test_real_graph_passes_shacl(real, tmp_path):

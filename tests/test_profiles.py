@@ -41,4 +41,6 @@ def test_a_profile_runs_only_the_sections_it_names(monograph_lines):
     found = read_sections(monograph_lines, "rogovin-1992", gazetteer, ["glossary", "congress-dates"])
     assert set(found.counts) == {"glossary", "congress dates"}
     assert found.records == [] and found.chapters == []
-    assert {c.kind for c in found.claims} == {"meeting"}  # the congress table's dates, nothing of the notes
+    # the congress table's dates and the glossary's entries, heads and members; nothing of the notes
+    assert {c.kind for c in found.claims} == {"meeting", "entity", "document", "member"}
+    assert {c.origin.split(":")[0] for c in found.claims if c.kind == "member"} == {"rogovin-1992 glossary"}

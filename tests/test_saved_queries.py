@@ -333,6 +333,10 @@ def test_person_documents(dataset, saved):
     # one row per document and source, whatever number of titles the document carries
     assert len(lenin) == len({(r["document"], r["relation"], r.get("date"), r["source"]) for r in lenin})
     assert {r["title"] for r in lenin if r["document"] == "id/document/lenin-testament"} == {"Letter to the Congress"}
+    # the footnote's "To Comrade Stalin" (004 line 1686, footnote 24 of line 1610) is the ledger's letter of 5 March
+    # 1923: one document, dated by both
+    to_stalin = {(r["document"], r.get("date")) for r in lenin if r["title"] == "To Comrade Stalin"}
+    assert to_stalin == {("id/document/lenin-letter-to-stalin-1923-03-05", "1923-03-05")}
 
 
 def test_faction_members(dataset, saved):
@@ -509,8 +513,11 @@ def test_documents_cited(dataset, saved):
     testament = [r for r in found if r.get("title") == "Letter to the Congress" and r.get("date") == "1922-12-23"]
     assert testament and {r.get("creatorLabel") for r in testament} == {"Vladimir Lenin"}
     assert all(r["citedAt"].startswith("source/rogovin-1992/lines/") for r in testament)
-    # its footnote belongs to the chapter at lines 1050-1135 of 004
-    chapter = {r.get("chapterTitle") for r in found if r["document"] == "id/document/letter-to-the-congress"}
+    # the footnote's "Letter to the Congress" is the Testament (004 line 1056 says so; the footnote at 1112 is
+    # the one line 1064 quotes from), one document with the ledger's; its footnote belongs to the chapter at
+    # lines 1050-1135 of 004
+    assert {r["document"] for r in testament} == {"id/document/lenin-testament"}
+    chapter = {r.get("chapterTitle") for r in found if r["document"] == "id/document/lenin-testament"}
     assert chapter == {"The “Testament”"}  # chapter 7, lines 1050-1135; the footnote is at line 1112
 
 

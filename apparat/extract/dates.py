@@ -53,10 +53,16 @@ import re
 from dataclasses import dataclass, field, replace
 
 __all__ = [
+    "DATE_IN_TEXT",
+    "MONTH_IN_TEXT",
+    "RANGE_IN_TEXT",
+    "RANGE_SPLIT_RE",
+    "YEAR_IN_TEXT",
     "DateSyntaxError",
     "EventRef",
     "StatedDate",
     "StatedTime",
+    "find_dates",
     "parse_date",
     "parse_time",
 ]
@@ -400,3 +406,43 @@ def parse_time(text: str) -> StatedTime:
     if len(parts) == 2:
         return _range(parts[0], parts[1], shown)
     return StatedTime("at", _date_or_ref(shown), text=shown)
+
+
+# ------------------------------------------------------------------------------ dates in running text
+# The grammar above reads a date it is given; a parser reading prose first has to find the
+# dates in a sentence. These patterns find them, from the same month names, and the parsers
+# hand what they find to parse_date/parse_time (or, for a bare season, take its year).
+
+#: A month's name, as a pattern.
+MONTH_IN_TEXT = _M
+#: A year of the corpus's period, as prose writes it (other four-digit numbers are pages, counts).
+YEAR_IN_TEXT = r"1[89]\d\d"
+#: One date in running text: ``3 April 1922``, ``April 1922``, ``April`` (the year is the
+#: context's), ``1922``.
+DATE_IN_TEXT = rf"(?:\d{{1,2}}\s+)?\b{_M}(?:\s+{YEAR_IN_TEXT}\b)?|\b{YEAR_IN_TEXT}\b"
+#: Two dates joined as a range: ``1918–1922``, ``March to June 1921``.
+RANGE_IN_TEXT = (rf"(?:{DATE_IN_TEXT})(?:\s*[–—-]\s*(?:{DATE_IN_TEXT})"
+                 rf"|\s+(?:to|through|until)\s+(?:{DATE_IN_TEXT}))?")
+#: What splits a :data:`RANGE_IN_TEXT` into its two dates.
+RANGE_SPLIT_RE = re.compile(r"\s*[–—-]\s*|\s+(?:to|through|until)\s+")
+_SEASONS = ("summer", "spring", "fall", "autumn", "winter")
+_MENTION_RE = re.compile(
+    rf"\b(?:(?:{'|'.join(_SEASONS)})\s+(?:of\s+)?(?P<sy>{YEAR_IN_TEXT})"
+    rf"|(?:(?P<d>\d{{1,2}})\s+)?(?P<m>{'|'.join(MONTHS)})(?:\s+(?P<y>{YEAR_IN_TEXT}))?"
+    rf"|(?P<yy>{YEAR_IN_TEXT}))\b")
+
+
+def find_dates(text: str) -> list[tuple[int, int, tuple[int | None, int | None, int | None]]]:
+    """Every date ``text`` names, in order: ``(start, end, (year, month, day))``, each part
+    None where the text leaves it out (``16 March``: no year). A season names its year only
+    (``summer of 1925``: 1925), as a season's bounds are the year's.
+
+    >>> [parts for _, _, parts in find_dates("arrested 16 March, tried in summer of 1925")]
+    [(None, 3, 16), (1925, None, None)]
+    """
+    out = []
+    for m in _MENTION_RE.finditer(text):
+        year = m["sy"] or m["y"] or m["yy"]
+        out.append((m.start(), m.end(), (int(year) if year else None, MONTHS.get(m["m"]),
+                                         int(m["d"]) if m["d"] else None)))
+    return out

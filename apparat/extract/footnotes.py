@@ -1,7 +1,8 @@
 """Primary documents cited in the monograph's numbered footnotes -> ``ap:Document``
 nodes with title, author, date, volume, pages and every footnote that cites them.
 
-Pure functions: lines of text in, an rdflib ``Graph`` out; nothing here reads files.
+Pure functions: lines of text in, claim records out (:func:`footnote_claims`; the one
+writer renders them); nothing here reads files.
 
 Footnotes
     A footnote is one line ``N. text``, ``[N.](#) text`` or ``- [N.](#) text``
@@ -55,27 +56,25 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib import Graph, URIRef
 
 from .. import ids
 from ..namespaces import AP
-from .common import add_location, add_point_date, cite
 from .congresses import parse_range
+from .dates import StatedTime
+from .gazetteer import Gazetteer
+from .records import Claim, Span
+from .writer import compile_claims
 
-__all__ = ["PERSONS", "Citation", "documents_graph", "parse_citations", "parse_footnotes"]
+__all__ = ["PERSONS", "Citation", "documents_graph", "footnote_claims", "parse_citations", "parse_footnotes"]
 
-#: Persons who write or receive cited documents: slug -> label (None: described by
-#: the biographical notes). Only these are resolved from names.
-PERSONS: dict[str, str | None] = {
-    "lenin": "Vladimir Lenin", "stalin": "Joseph Stalin", "trotsky": "Leon Trotsky",
-    "molotov": "Vyacheslav Molotov", "zetkin": "Clara Zetkin", "volodicheva": "M. A. Volodicheva",
-    "gliasser": "M. I. Gliasser", "zalomov": "P. A. Zalomov", "kviring": "E. I. Kviring",
-    "armand": "I. A. Armand", "kalmykova": "A. M. Kalmykova", "makharadze": "F. Y. Makharadze",
-    **dict.fromkeys(["bukharin", "kamenev", "zinoviev", "krupskaya", "ulyanova", "ordzhonikidze",
-                     "voroshilov", "yaroslavsky", "uglanov", "tsintsadze", "kavtaradze", "mdivani",
-                     "muralov"]),
-}
+#: Persons who write or receive cited documents (the gazetteer describes them). Only these
+#: are resolved from names.
+PERSONS = frozenset({
+    "lenin", "stalin", "trotsky", "molotov", "zetkin", "volodicheva", "gliasser", "zalomov", "kviring",
+    "armand", "kalmykova", "makharadze", "bukharin", "kamenev", "zinoviev", "krupskaya", "ulyanova",
+    "ordzhonikidze", "voroshilov", "yaroslavsky", "uglanov", "tsintsadze", "kavtaradze", "mdivani", "muralov",
+})
 _RUSSIAN_AUTHORS = {"Ленин": "lenin", "Сталин": "stalin", "Троцкий": "trotsky", "Крупская": "krupskaya",
                     "Ярославский": "yaroslavsky", "Зиновьев": "zinoviev", "Бухарин": "bukharin",
                     "Каменев": "kamenev"}
@@ -115,7 +114,7 @@ class Citation:
     title: str | None
     cls: URIRef = AP.Document
     creators: tuple[str, ...] = ()
-    addressees: tuple[URIRef, ...] = ()
+    addressees: tuple[str, ...] = ()  # gazetteer references: person/trotsky, organ/politburo
     date: tuple = (None, None, None, None)  # (point, earliest, latest, as stated)
     volume: str | None = None
     pages: str | None = None
@@ -148,15 +147,15 @@ def _names(text: str) -> tuple[str, ...] | None:
     return tuple(slugs) if slugs and all(slugs) else None
 
 
-def _addressees(text: str) -> tuple[URIRef, ...]:
+def _addressees(text: str) -> tuple[str, ...]:
     people = [_person(p) for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", text)]
-    out = [ids.entity("person", p) for p in people if p]
+    out = [f"person/{p}" for p in people if p]
     organs = [slug for word, slug in (("Politburo", "politburo"), ("Secretariat", "secretariat"),
                                       ("CCC", "central-control-commission")) if word in text]
     bare = re.sub(r"\b(?:Politburo|Secretariat|Presidium)\s+of\s+the\s+CC(?:C)?\b", "", text)
     if re.search(r"\bCC\b", bare):
         organs.append("central-committee")
-    return tuple(out + [ids.entity("organ", s) for s in organs])
+    return tuple(out + [f"organ/{s}" for s in organs])
 
 
 def _classify(title: str, italic: bool) -> tuple[URIRef, tuple[str, ...] | None, tuple]:
@@ -306,54 +305,71 @@ def _volume_pages(note: Footnote, context: dict | None, after: str) -> tuple[str
     return volume, pages["p"] if pages else None
 
 
-# ------------------------------------------------------------------------------ graph
+# ------------------------------------------------------------------------------ claims
 
-def documents_graph(lines: list[str], first_line_no: int, source_id: str) -> Graph:
-    """Describe the primary documents the footnotes cite, each with its citing footnotes.
+#: Document classes -> the ``document`` claim's role (:data:`~apparat.extract.ledger.DOCUMENT_CLASSES`).
+_ROLES = {AP.Letter: "letter", AP.Declaration: "declaration", AP.Speech: "speech", AP.Book: "book",
+          AP.Document: "document"}
+
+
+def footnote_claims(lines: list[str], first_line_no: int, source_id: str,
+                    gazetteer: Gazetteer | None = None) -> list[Claim]:
+    """The primary documents the footnotes cite, as claim records: a ``document`` claim
+    from the first footnote naming each (title, class, creators, addressees, date,
+    volume, pages) and a ``cited`` claim per citing footnote (a later footnote's other
+    title is its ``dct:alternative``).
 
     Args:
         lines: the whole monograph (or any part: footnotes are found anywhere).
         first_line_no: 1-based corpus line number of ``lines[0]``.
         source_id: the source they come from (``rogovin-1992``).
+        gazetteer: its documents with a ``pattern`` are the documents of the titles the
+            pattern matches (the gazetteer, not the footnote, then labels them).
     """
     citations = parse_citations(lines, first_line_no)
-    iris = _assign_iris(citations)
-    g = Graph()
-    described: set[URIRef] = set()
+    known = [(e.pattern, f"document/{e.slug}") for e in (gazetteer or Gazetteer()).of_kind("document") if e.pattern]
+    iris = _assign_iris(citations, known)
+    out: list[Claim] = []
+    titles: dict[str, str] = {}
     for i, cit in enumerate(citations):
         doc = iris[cit.same_as if cit.same_as is not None else i]
-        g.add((doc, AP.citedAt, add_location(g, source_id, cit.line, cit.line)))
-        if cit.title is None:
-            continue
-        if doc in described:
-            first_title = g.value(doc, DCTERMS.title)
-            if first_title is not None and str(first_title) != cit.title:
-                g.add((doc, DCTERMS.alternative, Literal(cit.title)))
-            continue
-        described.add(doc)
-        _describe(g, doc, cit, source_id)
-    return g
+        extra = ()
+        if cit.title is not None and doc in titles and titles[doc] != cit.title:
+            extra = (("alternative", cit.title),)
+        out.append(Claim(source_id, (Span(cit.line, cit.line),), "cited", doc, extra=extra,
+                         origin=f"{source_id} footnotes: line {cit.line}"))
+        if cit.title is not None and doc not in titles:
+            titles[doc] = cit.title
+            out.append(_describe(doc, cit, source_id, labelled=doc in {ref for _, ref in known}))
+    return out
 
 
-def _assign_iris(citations: list[Citation]) -> dict[int, URIRef]:
-    """IRI per titled citation index: title slug, date-suffixed when a title has several dates."""
+def documents_graph(lines: list[str], first_line_no: int, source_id: str) -> Graph:
+    """:func:`footnote_claims` as the one writer renders them (one graph)."""
+    return compile_claims(footnote_claims(lines, first_line_no, source_id), Gazetteer()).get(source_id, Graph())
+
+
+def _assign_iris(citations: list[Citation], patterns: list[tuple[str, str]] = ()) -> dict[int, str]:
+    """Reference (``document/<slug>``) per titled citation index: the gazetteer's document
+    whose pattern the whole title matches (``patterns``: pattern, reference), else the title
+    slug, date-suffixed when a title has several dates."""
     dates: dict[str, list[str]] = {}
     for cit in citations:
         if cit.title is not None and (key := _date_key(cit.date)) not in dates.setdefault(
                 _title_slug(cit.title), []):
             dates[_title_slug(cit.title)].append(key)
-    iris: dict[int, URIRef] = {}
-    letters: dict[tuple, URIRef] = {}
+    iris: dict[int, str] = {}
+    letters: dict[tuple, str] = {}
     for i, cit in enumerate(citations):
         if cit.title is None:
             continue
         slug = _title_slug(cit.title)
         known = [k for k in dates[slug] if k]
         key = _date_key(cit.date) or (known[0] if len(known) == 1 else "")
-        iri = ids.entity("document", f"{slug}-{key}" if len(known) > 1 and key else slug)
+        iri = f"document/{slug}-{key}" if len(known) > 1 and key else f"document/{slug}"
         if cit.letter_key is not None:
             iri = letters.setdefault(cit.letter_key, iri)
-        iris[i] = iri
+        iris[i] = next((ref for pattern, ref in patterns if re.fullmatch(pattern, cit.title)), iri)
     return iris
 
 
@@ -377,37 +393,22 @@ def _title_slug(title: str) -> str:
     return ids.slugify(title)
 
 
-def _describe(g: Graph, doc: URIRef, cit: Citation, source_id: str) -> None:
-    g.add((doc, RDF.type, cit.cls))
-    g.add((doc, DCTERMS.title, Literal(cit.title)))
-    g.add((doc, RDFS.label, Literal(cit.title, lang="en")))
-    for slug in cit.creators:
-        person = ids.entity("person", slug)
-        g.add((doc, DCTERMS.creator, person))
-        _add_person(g, slug)
-    for addressee in cit.addressees:
-        g.add((doc, AP.addressee, addressee))
-        if "/person/" in addressee:
-            _add_person(g, addressee.rsplit("/", 1)[-1])
+def _describe(doc: str, cit: Citation, source_id: str, labelled: bool = False) -> Claim:
     point, earliest, latest, stated = cit.date
     if point is not None:
-        add_point_date(g, doc, point)
+        time = StatedTime("at", point)
+    elif earliest is not None and latest is not None:
+        time = StatedTime("range", earliest, latest, text=stated or "")
+    elif earliest is not None or latest is not None:  # no earlier / no later than D
+        time = StatedTime("window", earliest, latest, text=stated or "")
     else:
-        if earliest is not None:
-            g.add((doc, AP.earliestStart, Literal(earliest.earliest())))
-        if latest is not None:
-            g.add((doc, AP.latestEnd, Literal(latest.latest())))
-    if stated:
-        g.add((doc, AP.dateAsStated, Literal(stated)))
+        time = StatedTime("undated")
+    extra = [("printed-title", cit.title)] + ([] if labelled else [("rdfs-label", cit.title)])
+    extra += [("by", f"person/{slug}") for slug in cit.creators]
     if cit.volume:
-        g.add((doc, AP.volume, Literal(cit.volume)))
+        extra.append(("volume", cit.volume))
     if cit.pages:
-        g.add((doc, AP.pages, Literal(re.sub(r"\s+", " ", cit.pages))))
-    cite(g, doc, source_id, cit.line, cit.line)
-
-
-def _add_person(g: Graph, slug: str) -> None:
-    person = ids.entity("person", slug)
-    g.add((person, RDF.type, AP.Person))
-    if PERSONS.get(slug):
-        g.add((person, RDFS.label, Literal(PERSONS[slug], lang="en")))
+        extra.append(("pages", re.sub(r"\s+", " ", cit.pages)))
+    return Claim(source_id, (Span(cit.line, cit.line),), "document", doc, role=_ROLES[cit.cls],
+                 objects=cit.addressees, time=time, extra=tuple(extra),
+                 origin=f"{source_id} footnotes: line {cit.line}")

@@ -13,7 +13,7 @@ organs.csv     slug, class, label, names, variants, abbreviation, russian, paren
                pattern, wikidata, note
 roles.csv      slug, label, pref_label, implies, pattern, wikidata, note
 events.csv     slug, class, label, names, ordinal, variants, pattern, note
-documents.csv  slug, class, label, names, variants, wikidata, note
+documents.csv  slug, class, label, names, variants, wikidata, note, pattern
 places.csv     slug, class, label, names, note
 ============== =================================================================================
 
@@ -63,7 +63,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
                          "parent", "level", "field", "pattern", "wikidata", "note")),
     "roles": ("role", ("slug", "label", "pref_label", "implies", "pattern", "wikidata", "note")),
     "events": ("event", ("slug", "class", "label", "names", "ordinal", "variants", "pattern", "note")),
-    "documents": ("document", ("slug", "class", "label", "names", "variants", "wikidata", "note")),
+    "documents": ("document", ("slug", "class", "label", "names", "variants", "wikidata", "note", "pattern")),
     "places": ("place", ("slug", "class", "label", "names", "note")),
 }
 LEVELS = ("national", "republic", "army", "front", "city", "province", "foreign-party",

@@ -1,7 +1,7 @@
 """The monograph's "Glossary of Abbreviations and Terms" -> organs, state bodies,
 factions, places, one document and SKOS concepts, each citing its entry's lines.
 
-Pure functions: lines of text in, an rdflib ``Graph`` out; nothing here reads files.
+Pure functions: lines of text in, claim records out; nothing here reads files.
 
 Entries
     An entry starts a line with ``Headword [Russian names]: text``, ``Headword:
@@ -36,29 +36,36 @@ Dates and people read from a body's text
     ``Other members included A, B and C`` and ``faction of A, B, and C``.
     A successor: ``from YYYY, the ABBR [English name]`` mints that body (start date)
     and ``dct:isReplacedBy`` links it; ``Replaced by the ABBR`` links a named one.
-    A person is ``apid:person/<lowercase surname>``; :data:`PERSON_LABELS` labels the
-    few who have no biographical note, the others are described by the notes.
+    A person is ``apid:person/<lowercase surname>``, described (class, label) by the gazetteer.
+
+Claims
+    Everything above is a claim record (:func:`glossary_claims`): an ``entity`` claim per
+    body, place, concept and the concept scheme, a ``document`` claim for the declaration,
+    ``member`` claims for heads and members; the one writer renders them
+    (:func:`glossary_graph` does so for one section alone).
 """
 
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, RDF, RDFS, SKOS
+from rdflib import Graph, URIRef
 
 from .. import ids
 from ..namespaces import AP, ORG, SCHEMA
-from .common import add_interval, add_point_date, cite
 from .congresses import parse_range
+from .dates import StatedTime
+from .gazetteer import Gazetteer
+from .records import Claim, Span
+from .writer import compile_claims
 
 __all__ = [
     "ENTITIES",
-    "PERSON_LABELS",
     "GlossaryEntry",
     "Spec",
     "find_glossary_section",
+    "glossary_claims",
     "glossary_graph",
     "parse_glossary",
 ]
@@ -137,12 +144,6 @@ ENTITIES: dict[str, Spec] = {
 
 #: English names of concepts whose headword is only an abbreviation or inverted.
 CONCEPT_LABELS = {"NEP": "New Economic Policy", "stagnation, time of": "time of stagnation"}
-
-#: Labels of persons the glossary names who have no biographical note.
-PERSON_LABELS = {
-    "stalin": "Joseph Stalin", "trotsky": "Leon Trotsky", "kuibyshev": "Valerian Kuibyshev",
-    "krasin": "Leonid Krasin", "litvinov": "Maxim Litvinov", "stetsky": "Aleksei Stetsky",
-}
 
 _HEAD_RE = re.compile(
     r"^(?P<head>[^\[\]:;]{1,60}?)\s*(?:\[(?P<bracket>[^\]]*)\])?\s*(?P<sep>[:.])(?:\s|$)")
@@ -280,36 +281,51 @@ def _person_slug(name: str) -> str:
     return ids.slugify(name.split()[-1])
 
 
-# ------------------------------------------------------------------------------ graph
+# ------------------------------------------------------------------------------ claims
 
-def glossary_graph(lines: list[str], first_line_no: int, source_id: str) -> Graph:
-    """Describe the glossary's bodies, places, document and concepts, citing each entry.
+#: Classes of :data:`ENTITIES` -> the ``entity`` claim's role (:data:`~apparat.extract.ledger.ENTITY_CLASSES`).
+_ROLES = {AP.StateBody: "state-body", AP.PartyOrgan: "party-organ", AP.Faction: "faction", AP.Party: "party",
+          ORG.Organization: "organization", SCHEMA.Place: "place", SCHEMA.AdministrativeArea: "administrative-area"}
+
+
+def glossary_claims(lines: list[str], first_line_no: int, source_id: str) -> list[Claim]:
+    """The glossary's bodies, places, document, concepts and the heads and members it
+    names, as claim records (the writer turns them into RDF), each citing its entry.
 
     Args:
         lines: the section's lines (see :func:`find_glossary_section`).
         first_line_no: 1-based corpus line number of ``lines[0]``.
         source_id: the source they come from (``rogovin-1992``).
     """
-    g = Graph()
     entries = parse_glossary(lines, first_line_no)
     by_abbrev = {a: spec for head, spec in ENTITIES.items() for a in _abbreviations(head)}
     sees = {e.head: by_abbrev[t] for e in entries if (t := _see(e)) in by_abbrev}
     by_abbrev |= sees
+    out: list[Claim] = []
     for entry in entries:
         if entry.head in sees:
-            node = ids.entity(sees[entry.head].kind, sees[entry.head].slug)
-            g.add((node, AP.abbreviation, Literal(entry.head)))
-            cite(g, node, source_id, entry.line_start, entry.line_end)
+            spec = sees[entry.head]
+            out.append(_claim(entry, source_id, "entity", f"{spec.kind}/{spec.slug}",
+                              extra=(("abbreviation", entry.head),)))
         elif entry.head in ENTITIES:
-            _entity(g, entry, ENTITIES[entry.head], by_abbrev, source_id)
+            out += _entity(entry, ENTITIES[entry.head], by_abbrev, source_id)
         else:
-            _concept(g, entry, source_id)
+            out.append(_concept(entry, source_id))
     if entries:
-        scheme = ids.entity("scheme", f"{source_id}-glossary")
-        g.add((scheme, RDF.type, SKOS.ConceptScheme))
-        g.add((scheme, RDFS.label, Literal(SECTION_TITLE, lang="en")))
-        cite(g, scheme, source_id, first_line_no, entries[-1].line_end)
-    return g
+        out.append(Claim(source_id, (Span(first_line_no, entries[-1].line_end),), "entity",
+                         f"scheme/{source_id}-glossary", role="concept-scheme",
+                         extra=(("rdfs-label", SECTION_TITLE),), origin=f"{source_id} glossary: line {first_line_no}"))
+    return out
+
+
+def glossary_graph(lines: list[str], first_line_no: int, source_id: str) -> Graph:
+    """:func:`glossary_claims` as the one writer renders them (one graph)."""
+    return compile_claims(glossary_claims(lines, first_line_no, source_id), Gazetteer()).get(source_id, Graph())
+
+
+def _claim(entry: GlossaryEntry, source_id: str, kind: str, subject: str, **fields) -> Claim:
+    return Claim(source_id, (Span(entry.line_start, entry.line_end),), kind, subject,
+                 origin=f"{source_id} glossary: line {entry.line_start}", **fields)
 
 
 def _see(entry: GlossaryEntry) -> str | None:
@@ -322,95 +338,71 @@ def _abbreviations(head: str) -> list[str]:
     return [p.strip() for p in head.split(",") if _ABBREV.match(p.strip())]
 
 
-def _entity(g: Graph, entry: GlossaryEntry, spec: Spec, by_abbrev: dict, source_id: str) -> None:
-    node = ids.entity(spec.kind, spec.slug)
-    cite(g, node, source_id, entry.line_start, entry.line_end)
-    if spec.cls is not None:
-        g.add((node, RDF.type, spec.cls))
-    if spec.label is not None:
-        g.add((node, RDFS.label, Literal(spec.label, lang="en")))
-        g.add((node, SKOS.prefLabel, Literal(spec.label, lang="en")))
-    for name in spec.alt_en:
-        g.add((node, SKOS.altLabel, Literal(name, lang="en")))
-    for name in entry.russian:
-        g.add((node, SKOS.altLabel, Literal(name, lang="ru")))
+def _time(start, end) -> StatedTime:
+    if start is not None and end is not None:
+        return StatedTime("range", start, end)
+    if start is not None:
+        return StatedTime("from", start)
+    return StatedTime("until", end=end) if end is not None else StatedTime("undated")
+
+
+def _entity(entry: GlossaryEntry, spec: Spec, by_abbrev: dict, source_id: str) -> list[Claim]:
+    extra = [("label", spec.label)] if spec.label is not None else []
+    extra += [("alt-label", name) for name in spec.alt_en]
+    extra += [("russian-name", name) for name in entry.russian]
+    role = _ROLES.get(spec.cls) if spec.cls is not None else None
+    subject = f"{spec.kind}/{spec.slug}"
     if spec.kind == "document":
-        _document(g, node, entry, spec)
-        return
-    for abbrev in _abbreviations(entry.head) if spec.abbreviated else []:
-        g.add((node, AP.abbreviation, Literal(abbrev)))
+        date = re.search(rf"\bon ({_DATE})\b", entry.text)
+        date = parse_range(date[1])[0] if date else None
+        extra.append(("printed-title", spec.label))
+        return [_claim(entry, source_id, "document", subject, role="declaration",
+                       objects=(f"organ/{spec.addressee}",) if spec.addressee else (),
+                       time=StatedTime("at", date) if date else StatedTime("undated"), extra=tuple(extra))]
+    extra += [("abbreviation", a) for a in (_abbreviations(entry.head) if spec.abbreviated else [])]
     if spec.kind != "organ":
-        return
+        return [_claim(entry, source_id, "entity", subject, role=role, extra=tuple(extra))]
     if not spec.abbreviated and spec.label not in (None, entry.head) and entry.head not in spec.label:
-        g.add((node, SKOS.altLabel, Literal(entry.head, lang="ru-Latn")))
+        extra.append(("romanized-name", entry.head))
     if spec.parent:
-        g.add((node, ORG.subOrganizationOf, ids.entity("organ", spec.parent)))
+        extra.append(("sub-organ-of", f"organ/{spec.parent}"))
     start, end = _existence(entry)
+    time = StatedTime("undated")
     if spec.cls is not None and spec.cls != AP.Faction:
-        add_interval(g, node, start, end)
+        time = _time(start, end)
     elif spec.slug == "party" and start is not None:
-        add_interval(g, node, start, None)
-    for person, p_start, p_end, stated in _heads(entry):
-        _membership(g, person, spec.slug, "chairman", p_start, p_end, stated, entry, source_id)
-    for person in _members(entry):
-        _membership(g, person, spec.slug, "full-member", None, None, None, entry, source_id)
-    _successors(g, node, entry, by_abbrev, source_id)
-
-
-def _successors(g: Graph, node: URIRef, entry: GlossaryEntry, by_abbrev: dict, source_id: str) -> None:
+        time = _time(start, None)
+    out = []
     for year, abbrev, name in re.findall(r"\bfrom (\d{4}), the ([A-Z]{2,}) \[([^\]]+)\]", entry.text):
-        successor = ids.entity("organ", abbrev.lower())
-        g.add((successor, RDF.type, AP.StateBody))
-        g.add((successor, RDFS.label, Literal(name, lang="en")))
-        g.add((successor, SKOS.prefLabel, Literal(name, lang="en")))
-        g.add((successor, AP.abbreviation, Literal(abbrev)))
-        add_interval(g, successor, parse_range(year)[0], None)
-        cite(g, successor, source_id, entry.line_start, entry.line_end)
-        g.add((node, DCTERMS.isReplacedBy, successor))
+        out.append(_claim(entry, source_id, "entity", f"organ/{abbrev.lower()}", role="state-body",
+                          time=_time(parse_range(year)[0], None),
+                          extra=(("label", name), ("abbreviation", abbrev))))
+        extra.append(("replaced-by", f"organ/{abbrev.lower()}"))
     for abbrev in re.findall(r"\bReplaced by the ([A-Z]{2,})", entry.text):
         if abbrev in by_abbrev:
-            g.add((node, DCTERMS.isReplacedBy, ids.entity("organ", by_abbrev[abbrev].slug)))
+            extra.append(("replaced-by", f"organ/{by_abbrev[abbrev].slug}"))
+    out.insert(0, _claim(entry, source_id, "entity", subject, role=role, time=time, extra=tuple(extra)))
+    for person, p_start, p_end, stated in _heads(entry):
+        out.append(_membership(person, spec.slug, "chairman", p_start, p_end, stated, entry, source_id))
+    for person in _members(entry):
+        out.append(_membership(person, spec.slug, "full-member", None, None, None, entry, source_id))
+    return out
 
 
-def _document(g: Graph, node: URIRef, entry: GlossaryEntry, spec: Spec) -> None:
-    g.add((node, DCTERMS.title, Literal(spec.label)))
-    m = re.search(rf"\bon ({_DATE})\b", entry.text)
-    if m and (date := parse_range(m[1])[0]):
-        add_point_date(g, node, date)
-    if spec.addressee:
-        g.add((node, AP.addressee, ids.entity("organ", spec.addressee)))
-
-
-def _membership(g: Graph, person_slug: str, organ_slug: str, role: str, start, end, stated,
-                entry: GlossaryEntry, source_id: str) -> None:
-    person = ids.entity("person", person_slug)
-    g.add((person, RDF.type, AP.Person))
-    if person_slug in PERSON_LABELS:
-        g.add((person, RDFS.label, Literal(PERSON_LABELS[person_slug], lang="en")))
-    key = f"{start.year:04d}-{start.month or 0:02d}-{start.day or 0:02d}" if start else "open"
-    node = ids.entity("membership", f"{person_slug}/{organ_slug}/{role}/{key}")
-    g.add((node, RDF.type, ORG.Membership))
-    g.add((node, ORG.member, person))
-    g.add((node, ORG.organization, ids.entity("organ", organ_slug)))
-    g.add((node, ORG.role, ids.entity("role", role)))
-    add_interval(g, node, start, end)
+def _membership(person_slug: str, organ_slug: str, role: str, start, end, stated,
+                entry: GlossaryEntry, source_id: str) -> Claim:
+    """A head or member; "for most of D–D" keeps its words, its dates marked approximate."""
     if stated:
-        g.add((node, AP.dateAsStated, Literal(stated)))
-    cite(g, node, source_id, entry.line_start, entry.line_end)
+        start, end = (replace(d, approximate=True) if d else d for d in (start, end))
+    time = replace(_time(start, end), text=stated or "")
+    return _claim(entry, source_id, "member", f"person/{person_slug}", role=role,
+                  objects=(f"organ/{organ_slug}",), time=time)
 
 
-def _concept(g: Graph, entry: GlossaryEntry, source_id: str) -> None:
-    scheme = ids.entity("scheme", f"{source_id}-glossary")
+def _concept(entry: GlossaryEntry, source_id: str) -> Claim:
     head, _, abbrev = entry.head.partition(", ")
     label = CONCEPT_LABELS.get(entry.head) or (head if _ABBREV.match(abbrev) else entry.head)
-    node = ids.entity("concept", ids.slugify(label))
-    g.add((node, RDF.type, SKOS.Concept))
-    g.add((node, SKOS.inScheme, scheme))
-    g.add((node, RDFS.label, Literal(label, lang="en")))
-    g.add((node, SKOS.prefLabel, Literal(label, lang="en")))
     alts = [abbrev] if _ABBREV.match(abbrev) else [entry.head] if label != entry.head else []
-    for alt in alts:
-        g.add((node, SKOS.altLabel, Literal(alt, lang="en")))
-    for name in entry.russian:
-        g.add((node, SKOS.altLabel, Literal(name, lang="ru")))
-    cite(g, node, source_id, entry.line_start, entry.line_end)
+    extra = [("label", label), ("in-scheme", f"scheme/{source_id}-glossary")]
+    extra += [("alt-label", alt) for alt in alts] + [("russian-name", name) for name in entry.russian]
+    return _claim(entry, source_id, "entity", f"concept/{ids.slugify(label)}", role="concept", extra=tuple(extra))

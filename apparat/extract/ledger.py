@@ -21,7 +21,7 @@ from .gazetteer import Gazetteer
 from .records import ATTRIBUTIONS, CERTAINTIES, Attribution, Claim, Span
 from .text import SourceText, mentions_any
 
-__all__ = ["COLUMNS", "EXTRA_KEYS", "KINDS", "Kind", "LedgerError", "read_ledger", "ledger_files"]
+__all__ = ["COLUMNS", "ENTITY_CLASSES", "EXTRA_KEYS", "KINDS", "Kind", "LedgerError", "read_ledger", "ledger_files"]
 
 COLUMNS = ("lines", "kind", "subject", "role", "object", "date", "at", "value", "who", "certainty",
            "id", "extra", "note")
@@ -106,6 +106,12 @@ KINDS: dict[str, Kind] = {
                       help="any other statement: role a key of the extra vocabulary"),
     "renamed": Kind(subject=("organ",), value="required text", event="ap:Renaming",
                     help="an organ took a new name (value)"),
+    # What a reference section (a glossary, the footnotes, the chapters) states about things.
+    "entity": Kind(subject=(*_ANY, "concept", "scheme"), help="describes an entity: role its class "
+                   "(ENTITY_CLASSES), extra its names, parent and successor, date its existence"),
+    "cited": Kind(subject=("document",), help="the line (a footnote) cites the document"),
+    "chapter": Kind(subject=("chapter",), objects=("person",), value="required text",
+                    help="a chapter: its line span, number (role), title (value), the persons it names (object)"),
 }
 
 #: ``extra`` keys (and ``attribute`` roles): key -> (property, what the value is).
@@ -143,7 +149,23 @@ EXTRA_KEYS: dict[str, tuple[str, tuple[str, ...] | str]] = {
     "patronymic": ("ap:patronymic", "literal"),
     "other-name": ("ap:otherName", "literal"),
     "predecessor": ("ap:predecessor", ("person",)),
+    "alt-label": ("skos:altLabel", "text"),
+    "russian-name": ("skos:altLabel", "lang:ru"),
+    "romanized-name": ("skos:altLabel", "lang:ru-Latn"),
+    "abbreviation": ("ap:abbreviation", "literal"),
+    "sub-organ-of": ("org:subOrganizationOf", ("organ",)),
+    "in-scheme": ("skos:inScheme", ("scheme",)),
+    "printed-title": ("dct:title", "literal"),      # a title as printed (no language tag)
+    "rdfs-label": ("rdfs:label", "text"),           # a label that is no skos:prefLabel
+    "alternative": ("dct:alternative", "literal"),
+    "volume": ("ap:volume", "literal"),
 }
+
+#: ``entity`` roles: the class a section says an entity is.
+ENTITY_CLASSES = {"state-body": "ap:StateBody", "party-organ": "ap:PartyOrgan", "faction": "ap:Faction",
+                  "party": "ap:Party", "organization": "org:Organization", "place": "schema:Place",
+                  "administrative-area": "schema:AdministrativeArea", "concept": "skos:Concept",
+                  "concept-scheme": "skos:ConceptScheme"}
 
 #: ``count`` roles: what is counted -> the property of the count.
 COUNTS = {"resignation-attempts": "ap:numberOfResignationAttempts", "members": "ap:numberOfMembers",
@@ -290,6 +312,9 @@ def _claim(cells: dict[str, str], source_id: str, gazetteer: Gazetteer,
         elif kind_name == "attribute":
             if role not in EXTRA_KEYS:
                 raise ValueError(f"attribute role {role!r} is none of {', '.join(EXTRA_KEYS)}")
+        elif kind_name == "entity":
+            if role not in ENTITY_CLASSES:
+                raise ValueError(f"entity role {role!r} is none of {', '.join(ENTITY_CLASSES)}")
         elif kind_name == "document":
             if role not in DOCUMENT_CLASSES:
                 raise ValueError(f"document role {role!r} is none of {', '.join(DOCUMENT_CLASSES)}")

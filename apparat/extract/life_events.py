@@ -88,7 +88,7 @@ import re
 from dataclasses import dataclass, field
 
 from ..namespaces import AP
-from .dates import StatedDate
+from .dates import StatedDate, find_dates
 from .lexicon import Lexicon, default_lexicon
 from .life_outcomes import death_outcome, documents, sentence_outcome
 from .text import sentences
@@ -104,14 +104,12 @@ _ORGANS = {"party": "party", "CC": "central-committee", "Central Committee": "ce
            "central-control-commission", "Politburo": "politburo", "Orgburo": "orgburo",
            "ECCI": "ecci", "Ispolkom of the Comintern": "ecci"}
 _ORG = "|".join(sorted(_ORGANS, key=len, reverse=True))
-_MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
 
 # ------------------------------------------------------------------------------ patterns
 
-_DATE_RE = re.compile(
-    r"\b(?:(?:summer|spring|fall|autumn|winter)\s+(?:of\s+)?(?P<sy>1[89]\d\d)"
-    rf"|(?:(?P<d>\d{{1,2}})\s+)?(?P<m>{'|'.join(_MONTHS)})(?:\s+(?P<y>1[89]\d\d))?"
-    r"|(?P<yy>1[89]\d\d))\b")
+# A note's header is the parenthesis holding a digit (its life dates, which the biographies
+# parser reads with the date grammar); the "join" trigger's lookaheads only ask whether a
+# date starts there (a digit, or a word and a digit): the date is read by dates.find_dates.
 _HEAD_RE = re.compile(r"\([^()]*\d[^()]*\)\s*[.;]?")
 _CLAUSE_RE = re.compile(r";|,?\s+but\s+")
 _RELATIVE_RE = re.compile(r"(?:His |Her |Their )?(?:first |second |two |three |four |five )?"
@@ -228,15 +226,13 @@ class _Trigger:
 
 
 def _groups(s: str) -> list[_Group]:
-    singles = []
-    for m in _DATE_RE.finditer(s):
-        year = m["sy"] or m["y"] or m["yy"]
-        singles.append((m.start(), m.end(), (int(year) if year else None,
-                                             _MONTHS.get(m["m"]), int(m["d"]) if m["d"] else None)))
+    singles = find_dates(s)  # the one date grammar's dates in running text
     out, i = [], 0
     while i < len(singles):
         a0, a1, a = singles[i]
         opened = re.search(r"\b(?:[Ff]rom|[Ss]ince)\s+$", s[max(0, a0 - 6):a0]) is not None
+        # Only a dash joins two dates into a range here: "to"/"until" between them (which
+        # dates.RANGE_SPLIT_RE also splits at) starts another statement in the notes' events.
         if i + 1 < len(singles) and re.fullmatch(r"\s*[–—-]\s*", s[a1:singles[i + 1][0]]):
             b = singles[i + 1][2]
             out.append(_Group(a0, singles[i + 1][1], (a[0] or b[0], a[1], a[2]), b, False))
@@ -440,7 +436,7 @@ def _event(t: _Trigger, s: str, seg: str, lines) -> list[Event]:
 
 def _rehab_outcomes(seg: str) -> list[str | None]:
     """The qualifier (legally, along party lines ...) before each date of a rehabilitation."""
-    cuts = [m.start() for m in _DATE_RE.finditer(seg)] or [len(seg)]
+    cuts = [start for start, _, _ in find_dates(seg)] or [len(seg)]
     chunks = [seg[a:b] for a, b in zip([0] + cuts[:-1], cuts, strict=True)]
     return [next((f"{q} rehabilitation" if q in ("legal", "secret", "public") else q
                   for word, q in _REHAB_QUALIFIERS if word in chunk), None) for chunk in chunks]

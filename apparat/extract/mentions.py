@@ -3,8 +3,9 @@
 Pure functions, no file I/O: :func:`find_chapters` finds the numbered chapters
 of a text, :func:`gazetteer` turns person records (from
 :func:`apparat.extract.biographies.parse_biographies`) into the name forms to
-look for, and :func:`mentions_graph` describes each chapter as an
-``ap:Chapter`` line span with ``ap:mentions`` links to the persons it names.
+look for, and :func:`mention_claims` states each chapter (its line span, title)
+and the persons it names as a claim record, which the one writer renders as an
+``ap:Chapter`` with ``ap:mentions`` links.
 
 Chapters
     A chapter opens with a heading line ``N. Title`` standing alone between blank
@@ -47,12 +48,11 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal
-from rdflib.namespace import DCTERMS, RDF, RDFS
+from rdflib import Graph
 
-from .. import ids
-from ..namespaces import AP
-from .common import add_location
+from .gazetteer import Gazetteer
+from .records import Claim, Span
+from .writer import compile_claims
 
 __all__ = [
     "BACK_MATTER",
@@ -60,6 +60,7 @@ __all__ = [
     "Chapter",
     "find_chapters",
     "gazetteer",
+    "mention_claims",
     "mentions_graph",
     "mentions_of",
 ]
@@ -344,22 +345,27 @@ def mentions_of(text: str, names: Mapping[str, Sequence[str]]) -> set[str]:
     return _Matcher(names).slugs(text)
 
 
-def mentions_graph(lines: Sequence[str], source_id: str, chapters: Sequence[Chapter],
-                   names: Mapping[str, Sequence[str]]) -> Graph:
-    """Each chapter as an ``ap:Chapter`` line span of ``source_id`` with ``ap:mentions``.
+def mention_claims(lines: Sequence[str], source_id: str, chapters: Sequence[Chapter],
+                   names: Mapping[str, Sequence[str]]) -> list[Claim]:
+    """One ``chapter`` claim per chapter: its line span, number, title and the persons it names.
 
-    The chapter node is the source location of its span (the IRI scheme of
-    :func:`apparat.extract.common.add_location`), typed ``ap:Chapter`` as well,
-    with ``dct:title`` and an ``rdfs:label`` that carries the chapter's number.
+    The writer makes the chapter an ``ap:Chapter``: the source location of its span
+    (the IRI scheme of :func:`apparat.ids.source_location`), with ``dct:title``, an
+    ``rdfs:label`` that carries the chapter's number, and ``ap:mentions``.
     """
     matcher = _Matcher(names)
-    g = Graph()
+    out = []
     for chapter in chapters:
-        node = add_location(g, source_id, chapter.line_start, chapter.line_end)
-        g.add((node, RDF.type, AP.Chapter))
-        g.add((node, DCTERMS.title, Literal(chapter.title, lang="en")))
-        g.add((node, RDFS.label, Literal(f"Chapter {chapter.number}: {chapter.title}", lang="en")))
         text = "\n".join(lines[chapter.line_start - 1:chapter.line_end])
-        for slug in sorted(matcher.slugs(text)):
-            g.add((node, AP.mentions, ids.entity("person", slug)))
-    return g
+        out.append(Claim(source_id, (Span(chapter.line_start, chapter.line_end),), "chapter",
+                         f"chapter/{chapter.number}", role=str(chapter.number), value=chapter.title,
+                         objects=tuple(f"person/{slug}" for slug in sorted(matcher.slugs(text))),
+                         origin=f"{source_id} chapters: line {chapter.line_start}"))
+    return out
+
+
+def mentions_graph(lines: Sequence[str], source_id: str, chapters: Sequence[Chapter],
+                   names: Mapping[str, Sequence[str]]) -> Graph:
+    """:func:`mention_claims` as the one writer renders them (one graph)."""
+    claims = mention_claims(lines, source_id, chapters, names)
+    return compile_claims(claims, Gazetteer()).get(source_id, Graph())

@@ -1,6 +1,8 @@
 """The post grammar of the biographical notes: sentences -> dated memberships of
 party and state organs. The organs, their names and patterns come from the
-gazetteer (:class:`Lexicon`); pure functions otherwise.
+gazetteer (:class:`~.lexicon.Lexicon`), compiled into the organ tables of
+:mod:`~.post_organs`; the dates are found and read by the one date grammar
+(:mod:`~.dates`); pure functions otherwise.
 
 Membership forms (``P`` = role + organ, ``D`` = dates)
     ``P, D`` / ``P D`` / ``P from D`` / ``P in D`` / ``D, P`` / ``In D, P`` /
@@ -88,13 +90,23 @@ Decisions against false positives
 
 from __future__ import annotations
 
-import calendar
 import re
 from dataclasses import dataclass, field, replace
 
 from . import dates
 from .dates import StatedDate
-from .lexicon import Lexicon
+from .post_organs import (
+    COLLEGIAL,
+    COMMISSAR_TAIL_OK,
+    DIPLOMATS,
+    KIND_TAIL_OK,
+    PARTY_KINDS,
+    PARTY_ORGANS,
+    PLACES,
+    RSFSR_AFTER_COMMA,
+    Grammar,
+    base_slug,
+)
 from .text import sentences
 
 __all__ = ["Grammar", "MembershipClaim", "ROLES", "entry_claims", "parse_date"]
@@ -103,8 +115,7 @@ ROLES = ("full-member", "candidate-member", "secretary", "chairman", "general-se
          "member", "deputy-chairman", "editor", "peoples-commissar", "deputy-peoples-commissar",
          "diplomat")
 
-_MONTHS = {m: i for i, m in enumerate(calendar.month_name) if m}
-_M = "(?:" + "|".join(_MONTHS) + r")\b"
+_M = dates.MONTH_IN_TEXT
 
 
 @dataclass(frozen=True, order=True)
@@ -173,13 +184,14 @@ def _parse_date(text: str, default_year: int | None = None) -> StatedDate | None
 
 # ------------------------------------------------------------------------------ dates in prose
 
-_D = rf"(?:\d{{1,2}}\s+)?\b{_M}(?:\s+\d{{4}}\b)?|\b\d{{4}}\b"
-_RANGE = rf"(?:{_D})(?:\s*[–—-]\s*(?:{_D})|\s+(?:to|through|until)\s+(?:{_D}))?"
+# The dates and ranges are the one grammar's (dates.RANGE_IN_TEXT); a group of them, with
+# the preposition before it, is what a post's sentence says about time.
+_RANGE = dates.RANGE_IN_TEXT
 _GROUP_RE = re.compile(rf"(?:\b(?P<prep>[Ii]n|[Ff]rom|[Oo]n|[Ss]ince)\s+)?"
                        rf"(?P<body>(?:{_RANGE})(?:(?:\s*,\s*(?:and\s+)?|\s+and\s+)(?:{_RANGE}))*)")
 _RANGE_RE = re.compile(_RANGE)
-_RANGE_SPLIT = re.compile(r"\s*[–—-]\s*|\s+(?:to|through|until)\s+")
-_YEAR_RE = re.compile(r"\b\d{4}\b")
+_RANGE_SPLIT = dates.RANGE_SPLIT_RE
+_YEAR_RE = re.compile(rf"\b{dates.YEAR_IN_TEXT}\b")
 
 
 def _intervals(body: str, prep: str | None, year: int | None) -> list[tuple]:
@@ -199,82 +211,6 @@ def _intervals(body: str, prep: str | None, year: int | None) -> list[tuple]:
     return [iv for iv in out if iv[0] or iv[1]]
 
 
-# ------------------------------------------------------------------------------ organ phrases
-
-_BRACKET = r"(?:\s*\[[^\]]*\])?"  # "[Red Star]", "[NKID]": a gloss the notes add
-_PLACE = rf"(?!{_M})(?-i:[A-Z][a-z'’-]+)(?:\s+(?!{_M})(?-i:[A-Z][a-z'’-]+))?"
-_PLACES = rf"{_PLACE}(?:(?:\s*,\s*(?:then\s+|and\s+)?|\s+(?:then|and)\s+){_PLACE})*"
-_ENVOY = (r"[Dd]iplomat|[Aa]mbassador|[Pp]lenipotentiary(?:\s+[Rr]epresentative)?|[Pp]olpred"
-          r"|(?:[Gg]eneral\s+)?[Cc]onsul(?:[\s-][Gg]eneral)?"
-          r"|[Rr]epresentative\s+of\s+(?:the\s+)?Soviet\s+government")
-_DIPLOMATS = {
-    "diplomat": rf"\b(?:{_ENVOY})\b(?:\s+(?:in|to)\s+{_PLACES})?",
-    "trade-representative": rf"\b[Tt]rade\s+[Rr]epresentative\b(?:\s+(?:in|to)\s+{_PLACES})?",
-}
-_PARTY_ORGANS = {"politburo", "orgburo", "secretariat", "central-committee",
-                 "central-control-commission"}
-#: Kinds whose roles keep the party reading.
-_PARTY_KINDS = _PARTY_ORGANS | {"general-secretary", "party-control-commission"}
-#: State bodies whose members a bare ``In X`` names (elsewhere it says where one worked).
-_COLLEGIAL = {"sovnarkom", "revvoensovet", "ecci", "secretariat-ecci", "vtsik", "tsik", "sto"}
-#: Qualifiers that keep a body all-union: "PUR of the Red Army", "People's Commissar
-#: of Labour in the first Soviet government".
-_KIND_TAIL_OK = {"pur": re.compile(r"\s*of\s+(?:the\s+)?(?:Red\s+Army|Republic)\b")}
-_COMMISSAR_TAIL_OK = re.compile(r"\s*in\s+(?:the\s+)?first\s+Soviet\s+government\b")
-_RSFSR_AFTER_COMMA = re.compile(r"\s*,\s*(?:the\s+)?RSFSR\b")
-
-#: Bodies the notes name "of the RSFSR" that are no all-union body's twin: that body itself.
-_RSFSR_ITSELF = {"narkompros": "narkompros"}
-#: Organ-bearing words: a sentence with one that yields no claim is reported as unparsed.
-_KEYWORDS = (r"\b(?:[Pp]olitburo|Orgburo|Secretariat|CCC?|Central Committee|Control Commission"
-    r"|Commission of Party Control|ECCI|Executive Committee of (?:the )?Comintern"
-    r"|Ispolkom(?: \[[^\]]*\])? of (?:the )?Comintern|Sovnarkom|SNK|RVS|RMC|Revvoensovet"
-    r"|Revolutionary Military Council|[Gg]eneral [Ss]ecretary"
-    # posts beyond the party organs: editors, commissars, envoys, state bodies
-    r"|[Ee]ditor(?:ial|-in-chief)?|[Cc]ommissar(?:iat)?|Narkom\w*|NKID|RKI|Rabkrin"
-    r"|[Dd]iplomat\w*|[Aa]mbassador|[Pp]lenipotentiary|[Tt]rade [Rr]epresentative|[Cc]onsul"
-    r"|VSNKh|Gosplan|VTsSPS|VTsIK|TsIK|Glavkontsesskom|Main Concessions? Committee|PUR|STO|OGIZ"
-    r"|Supreme Economic Council|Council of (?:the )?(?:National )?Economy"
-    r"|Central Executive Committee|Council of Labou?r and Defen[cs]e)\b")
-
-
-class Grammar:
-    """The organ tables of the post grammar, compiled from a :class:`~.lexicon.Lexicon`.
-
-    ``organs`` lists ``(kind, pattern)`` in matching order: the party kinds, the
-    periodicals (as italic titles), the commissariats (by field and by name), the
-    state bodies and the envoys' posts.
-    """
-
-    def __init__(self, lexicon: Lexicon):
-        self.periodicals = dict(lexicon.periodicals)
-        self.commissariats = dict(lexicon.commissariats)
-        self.state_bodies = dict(lexicon.state_bodies)
-        organs = list(lexicon.kinds)
-        organs += [(slug, rf"\*(?:{name})\*{_BRACKET}") for slug, name in self.periodicals.items()]
-        organs += [(slug, rf"\b(?:People['’]s\s+)?[Cc]ommissar(?:iat)?\s+(?:of|for)\s+(?:the\s+)?"
-                          rf"(?i:{field_}){_BRACKET}|\bNarkom\s+(?:of|for)\s+(?:the\s+)?(?i:{field_})"
-                          rf"{_BRACKET}|\b(?:{names})\b{_BRACKET}")
-                   for slug, (field_, names) in self.commissariats.items()]
-        organs += list(self.state_bodies.items()) + list(_DIPLOMATS.items())
-        self.organs = organs
-        self.organ_re = re.compile("|".join(f"(?P<g{i}>{p})" for i, (_, p) in enumerate(organs)))
-        #: Organ slug when "of the RSFSR" qualifies a body (else it is rejected).
-        self.rsfsr = {**lexicon.rsfsr, **_RSFSR_ITSELF}
-        #: Bodies whose plain membership is no post: a removal from them must name the post.
-        self.post_organs = frozenset({*self.periodicals, *self.commissariats, *self.state_bodies,
-                                      "narkomindel", "narkomtorg", *self.rsfsr.values()}) - {
-            *(s for s in self.rsfsr.values() if s.startswith("sovnarkom")), *_COLLEGIAL}
-        self.keyword_re = re.compile(_KEYWORDS + "|" + "|".join(
-            f"(?:{p})" for _, p in organs if p not in (rf"\*(?:{n})\*{_BRACKET}" for n in self.periodicals.values())))
-
-    @property
-    def organ_slugs(self) -> frozenset[str]:
-        """Every organ slug a claim can carry."""
-        base = {_base_slug(kind) for kind, _ in self.organs} - {"general-secretary"} | {"secretariat"}
-        return frozenset(base | {f"{s}-cpbu" for s in _PARTY_ORGANS} | set(self.rsfsr.values()))
-
-
 _ROLE = (r"candidate[- ]member|full[- ]member"
          r"|(?:member\s+of\s+(?:the\s+)?|on\s+(?:the\s+)?)?editorial\s+board"
          r"|member|general\s+secretary|secretary"
@@ -288,11 +224,13 @@ _LEAD_RE = re.compile(
     r"(?P<desc>(?:(?:major|literary|party|daily|weekly|theoretical)\s+)*"
     r"(?:journal|newspaper|magazine)\s*,?\s+)?"
     r"(?:(?P<adj>(?-i:[A-Z][\w'’-]+))\s+)?", re.I)
+# The lookaheads below ("a digit follows", "a digit or a month follows") only ask whether a
+# date starts there; the date itself is read by _GROUP_RE, from the one grammar's patterns.
 _ROLE_ONLY_RE = re.compile(r"(?:^|\()\s*(?P<role>candidate[- ]member|full[- ]member|member)\b"
                            r"(?=[\s,]*(?:in\s|from\s)?\d)", re.I)
 # not the "(b)" of "RKP(b)", nor the comma of "newspaper, *Trud*"
 _SEP_RE = re.compile(r"(?<!journal)(?<!newspaper),|;|:|(?<!\w)\(|(?<!\(b)\)|\band\b")
-_PLACE_CLAUSE_RE = re.compile(rf"\s*({_PLACES})\s*(?:,\s*)?(?=(?:in\s+|from\s+)?(?:\d|{_M}))")
+_PLACE_CLAUSE_RE = re.compile(rf"\s*({PLACES})\s*(?:,\s*)?(?=(?:in\s+|from\s+)?(?:\d|{_M}))")
 _REPUBLIC_RE = re.compile(r"\b(?:Ukrain|Georgia|Armenia|Azerbaijan|Transcaucas|Belorussia|Turkestan"
                           r"|Kazakh|Uzbek)\w*|\b[CK]P\(b\)U")
 _ALL_UNION_TAIL = re.compile(r"\s*(?:of|in)\s+(?:the\s+)?(?:[RV]KP\(b\)|RSDRP(?:\(b\))?|RCP\(b\)"
@@ -331,13 +269,9 @@ class _Group:
     suffix: bool = False
 
 
-def _base_slug(kind: str) -> str:
-    return {"diplomat": "narkomindel", "trade-representative": "narkomtorg"}.get(kind, kind)
-
-
 def _implied(gr: Grammar, kind: str, named: str) -> str | None:
     """The post an organ phrase names by itself: a People's Commissar or an envoy."""
-    if kind in _DIPLOMATS:
+    if kind in DIPLOMATS:
         return "diplomat"
     if kind in gr.commissariats and re.match(r"(?:People['’]s\s+)?[Cc]ommissar\s|Narkom\s", named):
         return "commissar"
@@ -355,8 +289,8 @@ def _role_slug(gr: Grammar, kind: str, role: str | None, implied: str | None = N
     word = {"chair": "chairman", "deputy chair": "deputy chairman", "headed": "head",
             "full member": "member", "editor in chief": "editor", "chief editor": "editor",
             "main editor": "editor"}.get(word, word)
-    organ = _base_slug(kind)
-    if kind in _PARTY_KINDS or kind in ("ecci", "secretariat-ecci") and word != "deputy chairman":
+    organ = base_slug(kind)
+    if kind in PARTY_KINDS or kind in ("ecci", "secretariat-ecci") and word != "deputy chairman":
         if word in ("deputy", "editor", "editorial board"):
             return organ, None
         role_slug = {"candidate member": "candidate-member", "general secretary": "general-secretary",
@@ -382,25 +316,25 @@ def _role_slug(gr: Grammar, kind: str, role: str | None, implied: str | None = N
              "deputy chairman": "deputy-chairman"}
     if kind in gr.commissariats:
         roles["deputy"] = "deputy-peoples-commissar"
-    elif kind in _COLLEGIAL:
+    elif kind in COLLEGIAL:
         roles[""] = "full-member"
     return organ, roles.get(word)
 
 
 def _qualify(gr: Grammar, kind: str, adj: str | None, tail: str, clause: str, implied: str | None) -> str | None:
     """The organ slug after its qualifiers, or None when it is no all-union organ."""
-    slug = _base_slug(kind)
+    slug = base_slug(kind)
     adj = None if implied == "diplomat" and adj == "Soviet" else adj
     if kind == "revvoensovet" and _MILITARY_RE.search(tail):
         return None
-    if kind in _KIND_TAIL_OK and _KIND_TAIL_OK[kind].match(tail):
+    if kind in KIND_TAIL_OK and KIND_TAIL_OK[kind].match(tail):
         return slug if adj is None else None
-    if implied == "commissar" and _COMMISSAR_TAIL_OK.match(tail):
+    if implied == "commissar" and COMMISSAR_TAIL_OK.match(tail):
         return slug if adj is None else None
     if _ALL_UNION_TAIL.match(tail):
         return slug if adj is None else None
     if (adj or "").startswith("Ukrain") or _UKRAINE_TAIL.match(tail):
-        return f"{slug}-cpbu" if slug in _PARTY_ORGANS else None
+        return f"{slug}-cpbu" if slug in PARTY_ORGANS else None
     if adj is not None or _REPUBLIC_RE.search(clause):
         return None
     if kind in gr.rsfsr and _RSFSR_TAIL.match(tail):
@@ -420,7 +354,7 @@ def _phrase(gr: Grammar, text: str, m: re.Match, lead: re.Match, tail_end: int, 
     kind = gr.organs[int(m.lastgroup[1:])][0]
     implied = _implied(gr, kind, m.group(0))
     tail, end = text[m.end():tail_end], tail_end
-    comma = _RSFSR_AFTER_COMMA.match(text, m.end())  # "People's Commissar of Finance, RSFSR"
+    comma = RSFSR_AFTER_COMMA.match(text, m.end())  # "People's Commissar of Finance, RSFSR"
     if comma and kind in gr.rsfsr:
         tail, end = " of RSFSR", comma.end()
     bare = not lead.group(0).strip()
@@ -523,7 +457,7 @@ def _phrase_claims(gr: Grammar, p: _Phrase) -> list[tuple]:
     if p.organ is None:
         return []
     organ, role = _role_slug(gr, p.kind, p.role, p.implied)
-    organ += p.organ[len(_base_slug(p.kind)):]  # "-cpbu", "-rsfsr"
+    organ += p.organ[len(base_slug(p.kind)):]  # "-cpbu", "-rsfsr"
     dates = p.dates
     if p.verb == "removed":
         ends = [iv[1] or iv[0] for iv in dates]

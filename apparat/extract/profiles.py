@@ -14,8 +14,8 @@ a ledger and, if it has a section no parser reads yet, one parser registered in
 :data:`SECTIONS`.
 
 Each parser finds its section in the text itself (by its heading) and gives
-what it defines (a graph: glossary entries, cited documents, chapters), the
-claims it states (the writer turns those into RDF) and counts for the report.
+the claims it states (claim records: the one writer turns them into RDF) and
+counts for the report; only the congress table still adds a graph of its own.
 """
 
 from __future__ import annotations
@@ -27,7 +27,6 @@ from dataclasses import dataclass, field
 from pathlib import Path
 
 from rdflib import Graph
-from rdflib.namespace import RDF
 
 from .. import ids
 from ..errors import KgError
@@ -55,7 +54,7 @@ class Sections:
     records: list = field(default_factory=list)   # the biographical notes' person records
     chapters: list = field(default_factory=list)  # the chapters (mentions.Chapter)
     unparsed: list[tuple[int, str]] = field(default_factory=list)  # (line, sentence) left unread
-    documents: Graph = field(default_factory=Graph)  # the footnotes' documents, for chapter citations
+    citations: list[Claim] = field(default_factory=list)  # the footnotes' claims, for chapter citations
 
 
 def _notes(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections) -> None:
@@ -83,23 +82,23 @@ def _congresses(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Se
 
 def _glossary(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:
     start, end = glossary.find_glossary_section(lines)
-    section = glossary.glossary_graph(lines[start:end], start + 1, source_id)
-    out.graph += section
-    out.counts["glossary"] = _types(section)
+    section = glossary.glossary_claims(lines[start:end], start + 1, source_id)
+    out.claims += section
+    out.counts["glossary"] = _claim_counts(section)
 
 
-def _footnotes(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:
-    out.documents = footnotes.documents_graph(lines, 1, source_id)
-    out.graph += out.documents
-    out.counts["footnote documents"] = _types(out.documents)
+def _footnotes(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections) -> None:
+    out.citations = footnotes.footnote_claims(lines, 1, source_id, gazetteer)
+    out.claims += out.citations
+    out.counts["footnote documents"] = _claim_counts(out.citations)
 
 
 def _chapters(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections) -> None:
     out.chapters = mentions.find_chapters(lines)
-    section = mentions.mentions_graph(lines, source_id, out.chapters, person_names(out.records, gazetteer))
-    out.graph += section
+    section = mentions.mention_claims(lines, source_id, out.chapters, person_names(out.records, gazetteer))
+    out.claims += section
     out.counts["chapter mentions"] = Counter({"chapters": len(out.chapters),
-                                              "mentions": len(list(section.triples((None, AP.mentions, None))))})
+                                              "mentions": sum(len(c.objects) for c in section)})
 
 
 #: The section parsers a profile may name, in the order they must run (the chapters
@@ -146,8 +145,8 @@ def read_sections(lines: list[str], source_id: str, gazetteer: Gazetteer,
     for name, parse in SECTIONS.items():
         if name in wanted:
             parse(lines, source_id, gazetteer, out)
-    if out.chapters and len(out.documents):
-        citations = chapters_citing(out.documents, out.chapters, source_id)
+    if out.chapters and out.citations:
+        citations = chapters_citing(out.citations, out.chapters, source_id)
         out.graph += citations
         out.counts["footnote documents"]["cited in chapters"] = len(citations)
     return out
@@ -169,24 +168,23 @@ def person_names(records, gazetteer: Gazetteer) -> dict[str, list[str]]:
     return mentions.gazetteer(records, extra)
 
 
-def chapters_citing(documents: Graph, chapters, source_id: str) -> Graph:
-    """``ap:citedIn`` from each document to each chapter whose footnotes cite it."""
+def chapters_citing(citations: list[Claim], chapters, source_id: str) -> Graph:
+    """``ap:citedIn`` from each document to each chapter whose footnotes cite it (a link
+    between two sections' claims: the ``cited`` claims and the chapters' spans)."""
     g = Graph()
-    for document, location in documents.subject_objects(AP.citedAt):
-        line = int(documents.value(location, AP.lineStart))
+    for claim in citations:
+        if claim.kind != "cited":
+            continue
+        document = ids.entity(*claim.subject.split("/", 1))
         for chapter in chapters:
-            if chapter.line_start <= line <= chapter.line_end:
+            if chapter.line_start <= claim.first_line <= chapter.line_end:
                 g.add((document, AP.citedIn, ids.source_location(source_id, chapter.line_start, chapter.line_end)))
     return g
 
 
-def _types(graph: Graph) -> Counter:
-    """How many subjects of each class a graph types (source locations aside)."""
-    counter = Counter()
-    for cls in graph.objects(None, RDF.type):
-        if cls != AP.SourceLocation:
-            counter[str(cls).rsplit("#", 1)[-1].rsplit("/", 1)[-1]] += 1
-    return counter
+def _claim_counts(claims: list[Claim]) -> Counter:
+    """How many claims of each kind (an entity's or document's by its class)."""
+    return Counter(f"{c.kind} {c.role}" if c.kind in ("entity", "document") and c.role else c.kind for c in claims)
 
 
 def _biography_counts(records, organs: set[str]) -> Counter:

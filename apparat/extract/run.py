@@ -41,6 +41,7 @@ COVERAGE_GROUPS = {
     "meetings and decisions": ("meeting", "decision"),
     "other events": ("event", "renamed"),
     "counts and attributes": ("count", "attribute"),
+    "entities, citations, chapters": ("entity", "cited", "chapter"),
 }
 _GROUP_OF = {kind: group for group, kinds in COVERAGE_GROUPS.items() for kind in kinds}
 

@@ -133,12 +133,24 @@ class EventDates:
     reference: str = "rogovin-1992"
     stated: dict[str, list[tuple[str, StatedTime, tuple[Span, ...]]]] = field(default_factory=dict)
 
+    #: Events dated only by another ("the plenum after the congress"), as stated.
+    relative: dict[str, list[tuple[str, StatedTime, tuple[Span, ...]]]] = field(default_factory=dict)
+
     def add(self, slug: str, source: str, time: StatedTime, spans: tuple[Span, ...]) -> None:
         if time.kind != "undated" and not time.refs:
             self.stated.setdefault(slug, []).append((source, time, spans))
+        elif time.refs:
+            self.relative.setdefault(slug, []).append((source, time, spans))
 
-    def lookup(self, slug: str, source: str):
-        found = self.stated.get(slug, [])
+    def lookup_relative(self, slug: str, source: str):
+        """How an event no source dates is placed relative to another (``after X``):
+        ``(time, source, spans)`` or None, preferring sources as :meth:`lookup` does."""
+        if self.stated.get(slug):
+            return None
+        return self.lookup(slug, source, self.relative)
+
+    def lookup(self, slug: str, source: str, table: dict | None = None):
+        found = (self.stated if table is None else table).get(slug, [])
         for wanted in (source, self.reference, None):
             for src, time, spans in found:
                 if wanted is None or src == wanted:

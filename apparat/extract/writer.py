@@ -27,11 +27,12 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS, XSD
+from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, XSD
 
 from .. import ids
 from ..namespaces import AP, ORG, SCHEMA
 from .dates import EventRef, StatedDate, StatedTime
+from .describe import chapter_node, write_chapter, write_citation, write_entity, write_extra
 from .gazetteer import Gazetteer
 from .gazetteer_rdf import gazetteer_graph
 from .ledger import COUNTS, DOCUMENT_CLASSES, EXTRA_KEYS, KINDS, LedgerError
@@ -81,6 +82,7 @@ class Writer:
         self._claims: set[URIRef] = set()
         self._labelled: set[URIRef] = set()
         self._dated_by: list = []
+        self._relative_at = False
         self.errors: list[str] = []
 
     # ---------------------------------------------------------------- helpers
@@ -105,13 +107,17 @@ class Writer:
 
     def _resolve_time(self, claim: Claim) -> StatedTime:
         """The claim's time with meetings and events replaced by their dates."""
-        time = claim.time
+        time, used = claim.time, []
+        self._relative_at = False
         if time.kind == "undated" and claim.at and KINDS[claim.kind].subject != ("event",):
             slug = claim.at[0].split("/", 1)[1]
             time = StatedTime("at", EventRef(slug), text=f"at {slug}")
+            relative = self.event_dates.lookup_relative(slug, claim.source)
+            if relative is not None:  # at a meeting dated only as "after X": the claim is "after X" too
+                time, used = replace(relative[0], text=f"at {slug}"), [relative[1:]]
+                self._relative_at = True
         if not time.refs:
             return time
-        used = []
 
         def lookup(slug: str):
             found = self.event_dates.lookup(slug, claim.source)
@@ -181,12 +187,16 @@ class Writer:
         if claim.kind in ("count", "attribute"):
             main = subject
             compared = self._attribute(g, claim, negated)
+        if claim.kind in ("entity", "cited", "chapter"):  # what a reference section states
+            write = {"entity": lambda: write_entity(self, g, claim, time),
+                     "cited": lambda: write_citation(self, g, claim), "chapter": lambda: write_chapter(self, g, claim)}
+            main = write[claim.kind]()
         if main is None:
             main = subject
         if not negated:
             for key, value in claim.extra:  # an election's citations and participants are the event's
                 if not (claim.kind == "count" and key == "organ"):  # a count's body: on its claim
-                    self._extra(g, event or main, key, value)
+                    write_extra(self, g, event or main, key, value)
         # An event or document a statement names is attested by that statement's lines.
         refs = [claim.subject, *claim.at, *claim.objects,
                 *(v for k, v in claim.extra if isinstance(EXTRA_KEYS[k][1], tuple))]
@@ -209,7 +219,7 @@ class Writer:
             self._claims.add(node)
             g.add((node, RDF.type, AP.Claim))
             g.add((node, AP.statementKind, Literal(claim.kind)))
-            g.add((node, AP.statedOf, self.iri(claim.subject)))
+            g.add((node, AP.statedOf, chapter_node(claim) if claim.kind == "chapter" else self.iri(claim.subject)))
             self._cite(g, node, claim)
             for source, spans in self._dated_by:
                 self._cite(g, node, claim, AP.datedBy, source, spans)
@@ -267,7 +277,8 @@ class Writer:
         organ_ref = claim.objects[0]
         person, organ = self.iri(claim.subject), self.iri(organ_ref)
         role = claim.role or "full-member"
-        t = tenure(time, kind.membership)
+        # held at one meeting, placed only "after X": a point after X, not a tenure from X on
+        t = tenure(time, "point" if self._relative_at and kind.membership == "stated" else kind.membership)
         if negated:
             return None, [(person, ORG.memberOf, organ, None, "member-of")]
         key = f"{claim.subject.split('/', 1)[1]}/{organ_ref.split('/', 1)[1]}/{role}/"
@@ -536,22 +547,6 @@ class Writer:
         if window is not None and window.earliest is None and window.latest is None:
             window = None
         return [(subject, prop, value, window, prop.split("#")[-1].split("/")[-1])]
-
-    def _extra(self, g: Graph, node: URIRef, key: str, value: str) -> None:
-        prop_name, expected = EXTRA_KEYS[key]
-        if key == "concerns" and "/id/document/" in node:  # what a document is about (ap:concerns is an event's)
-            prop_name = EXTRA_KEYS["topic"][0]
-        prop = curie(prop_name)
-        if isinstance(expected, tuple):
-            g.add((node, prop, self.iri(value)))
-        elif expected == "iri":
-            g.add((node, prop, URIRef(value)))
-        elif expected == "text":
-            g.add((node, prop, Literal(value, lang="en")))
-            if key == "label":
-                g.add((node, SKOS.prefLabel, Literal(value, lang="en")))
-        else:
-            g.add((node, prop, Literal(value)))
 
 
 def _old_style(time: StatedTime) -> StatedDate | None:
