@@ -5,10 +5,10 @@ Both are built once per app from the build manifest and the settings."""
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from apparat.namespaces import AP, BASE, INFERRED_GRAPH, PREFIXES
+from apparat.namespaces import AP, BASE, INFERRED_GRAPH, PREFIXES, SH
 from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -58,6 +58,11 @@ def service_description(endpoint: str, manifest: dict, settings: dict) -> Graph:
     g.add((service, AP.maxResultRows, Literal(settings["max_rows"])))
     for allowed in settings["service_allowlist"].split():
         g.add((service, AP.federatesWith, URIRef(allowed)))
+    for prefix, namespace in PREFIXES.items():  # the predeclared prefixes, as SHACL prefix declarations
+        declaration = BNode()
+        g.add((service, SH.declare, declaration))
+        g.add((declaration, SH.prefix, Literal(prefix)))
+        g.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     default = URIRef(endpoint + "#default-graph")
