@@ -47,10 +47,11 @@ def create_app(test_config: dict | None = None) -> Flask:
         saved=load_saved_queries(settings["queries_dir"]),  # parsed once; requests reuse them
     )
 
-    from . import dataset, errors, health, http, pages, queries, sparql
+    from . import dataset, errors, health, http, pages, queries, sparql, wikidata
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
+    app.register_blueprint(wikidata.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(pages.bp)
     http.init_app(app)
