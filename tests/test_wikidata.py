@@ -155,3 +155,19 @@ def test_a_post_names_the_organisation_it_directs(live_server):
 def test_a_bad_person_is_a_400(live_server):
     response = requests.get(live_server + "/wikidata/statements", params={"person": "no such one!"}, timeout=30)
     assert response.status_code == 400 and "person" in response.text
+
+
+def test_a_query_with_more_service_clauses_than_allowed_is_refused_before_any_call(build_dir):
+    from conftest import ALLOWED_SERVICE
+    from harness import ServerProcess
+
+    env = {"APPARAT_SERVICE_ALLOWLIST": ALLOWED_SERVICE, "APPARAT_MAX_SERVICE_CALLS": "1"}
+    one = f"SELECT * WHERE {{ SERVICE <{ALLOWED_SERVICE}> {{ ?s ?p ?o }} }}"
+    two = f"SELECT * WHERE {{ SERVICE <{ALLOWED_SERVICE}> {{ ?s ?p ?o }} SERVICE <{ALLOWED_SERVICE}> {{ ?o ?q ?r }} }}"
+    with ServerProcess(build_dir, "--workers", "1", env=env) as server:
+        refused = requests.post(server.base_url + "/sparql", data={"query": two}, timeout=60)
+        tried = requests.post(server.base_url + "/sparql", data={"query": one}, timeout=60)
+        description = requests.get(server.base_url + "/sparql", headers={"Accept": "text/turtle"}, timeout=30)
+    assert refused.status_code == 400 and "at most 1 SERVICE clauses" in refused.text
+    assert tried.status_code == 502  # one clause is allowed: it is called (nothing listens there)
+    assert "maxServiceCalls 1" in description.text
