@@ -82,6 +82,20 @@ def test_every_saved_query_loads_in_grlc(grlc):
     assert person["format"] == "iri" and person["required"]
 
 
+def test_every_default_is_written_into_the_query_for_grlc():
+    """No grlc needed: a default is an optional ?__name that the query itself falls back from,
+    and an IRI parameter's slugs resolve by the query's BASE (what grlc relies on)."""
+    for name, saved in SAVED.items():
+        for p in saved.parameters:
+            if p.default is not None:
+                assert p.variable.startswith("__"), f"{name}: ?{p.variable} has a default but grlc requires it"
+                assert f'COALESCE(?{p.variable}, "{p.default}")' in saved.text, f"{name}: {p.name}"
+            if p.kind == "iri" and p.base:
+                assert re.search(rf"^BASE <{re.escape(p.base)}>", saved.text, re.M), f"{name}: {p.name}"
+        assert "#+ enumerate:" not in saved.text, f"{name}: grlc 1.3 fails on the list form"
+        assert "#+ endpoint-method: GET" in saved.text, name
+
+
 def _rows(response) -> Counter:
     assert response.status_code == 200, response.text[:2000]
     body = response.json()
