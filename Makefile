@@ -15,6 +15,10 @@ CODE    := $(shell find apparat -name '*.py' 2>/dev/null)
 STAMP   := $(VENV)/.installed
 BENCHED := $(VENV)/.bench
 BROWSER := $(VENV)/.browser
+# grlc (the tests run our queries/ in it) pins gunicorn==25.3.0 where we pin 27.0.1:
+# it gets a venv of its own, used only by tests/test_grlc.py.
+GRLC_VENV ?= .venv-grlc
+GRLC    := $(GRLC_VENV)/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help setup extract build serve test bench clean
@@ -42,6 +46,12 @@ $(BROWSER): $(STAMP)
 	else echo "note: chromium/chromedriver missing and not installable here: browser tests will skip"; fi
 	touch $@
 
+$(GRLC): Makefile
+	$(PYTHON) -m venv $(GRLC_VENV)
+	$(GRLC_VENV)/bin/pip install $(PIP_QUIET) --upgrade pip
+	$(GRLC_VENV)/bin/pip install $(PIP_QUIET) grlc==1.3.11
+	touch $@
+
 setup: $(STAMP) ## create .venv and install the package with its test extras
 
 extract: $(STAMP) ## corpus -> triples/ (reads CORPUS=../shared/corpus)
@@ -55,7 +65,7 @@ build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write b
 serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT (granian)
 	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
 
-test: $(STAMP) $(BROWSER) ## lint, then run the test suite
+test: $(STAMP) $(BROWSER) $(GRLC) ## lint, then run the test suite
 	$(BIN)/ruff check apparat server tests bench setup.py
 	$(BIN)/python -m pytest
 

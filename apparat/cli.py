@@ -245,3 +245,31 @@ def list_queries():
             default = f", default {p.default}" if p.default is not None else ""
             need = "required" if p.required else "optional"
             click.echo(f"    --{p.name}: {p.type_name} ({need}{default}) {p.description}".rstrip())
+
+
+@main.group()
+def export():
+    """Write the data in a form another system takes."""
+
+
+@export.command("quickstatements")
+@build_dir_option
+@click.option("--known-ids", type=click.Path(exists=True, dir_okay=False, path_type=Path),
+              help="known-ids.tsv (default: ../shared/wikidata/known-ids.tsv, beside the corpus).")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (default: stdout).")
+def export_quickstatements_command(build_dir, known_ids, output):
+    """Memberships and posts of persons with a Wikidata item, as QuickStatements v1, for review.
+
+    Each line: the person, P39, the position item, P580/P582 at the stated precision, and
+    the line span as the source (S854). Never uploaded: a person reviews and loads it.
+    """
+    from .query.local import load_dataset
+    from .query.quickstatements import export_quickstatements
+
+    settings = load_settings({"build_dir": build_dir})
+    known_ids = known_ids or settings["corpus_dir"].parent / "wikidata" / "known-ids.tsv"
+    result = export_quickstatements(load_dataset(settings["build_dir"]), known_ids)
+    output.write(result.text)
+    click.echo(f"{len(result.lines)} statements; {result.skipped} memberships of linked persons "
+               "left out (no Wikidata position item)", err=True)

@@ -23,6 +23,19 @@ ORG = Namespace("http://www.w3.org/ns/org#")
 SCHEMA = Namespace("https://schema.org/")
 SH = Namespace("http://www.w3.org/ns/shacl#")
 WD = Namespace("http://www.wikidata.org/entity/")
+# The Wikidata Query Service's own prefixes (its RDF dump format): direct claims,
+# statement nodes, their main value, qualifiers, references, value nodes.
+WDT = Namespace("http://www.wikidata.org/prop/direct/")
+P = Namespace("http://www.wikidata.org/prop/")
+PS = Namespace("http://www.wikidata.org/prop/statement/")
+PSV = Namespace("http://www.wikidata.org/prop/statement/value/")
+PQ = Namespace("http://www.wikidata.org/prop/qualifier/")
+PQV = Namespace("http://www.wikidata.org/prop/qualifier/value/")
+PR = Namespace("http://www.wikidata.org/prop/reference/")
+WDS = Namespace("http://www.wikidata.org/entity/statement/")
+WDREF = Namespace("http://www.wikidata.org/reference/")
+WDV = Namespace("http://www.wikidata.org/value/")
+WIKIBASE = Namespace("http://wikiba.se/ontology#")
 
 #: The hand-written ontology lives in this graph.
 ONTOLOGY_GRAPH = URIRef(GRAPH + "ontology")
@@ -62,6 +75,18 @@ PREFIXES: dict[str, str] = {
     "skos": str(SKOS),
     "wd": str(WD),
     "xsd": str(XSD),
+    # as on the Wikidata Query Service (``schema:`` stays https://schema.org/, as our data uses it)
+    "wdt": str(WDT),
+    "p": str(P),
+    "ps": str(PS),
+    "psv": str(PSV),
+    "pq": str(PQ),
+    "pqv": str(PQV),
+    "pr": str(PR),
+    "wds": str(WDS),
+    "wdref": str(WDREF),
+    "wdv": str(WDV),
+    "wikibase": str(WIKIBASE),
 }
 
 

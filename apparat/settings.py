@@ -48,6 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
         "https://query.wikidata.org/sparql",
         "Space-separated endpoints a SERVICE clause may call; anything else is refused.",
     ),
+    Setting("max_service_calls", 3, "Most SERVICE clauses one query may have; more is refused before it runs."),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}

@@ -47,10 +47,12 @@ def create_app(test_config: dict | None = None) -> Flask:
         saved=load_saved_queries(settings["queries_dir"]),  # parsed once; requests reuse them
     )
 
-    from . import dataset, downloads, errors, graph_store, health, http, pages, queries, search, sources_view, sparql
+    from . import (dataset, downloads, errors, graph_store, health, http, pages, queries, search, sources_view, sparql,
+                   wikidata)
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
+    app.register_blueprint(wikidata.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(pages.bp)
     app.register_blueprint(search.bp)

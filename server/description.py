@@ -5,10 +5,10 @@ Both are built once per app from the build manifest and the settings."""
 
 from __future__ import annotations
 
-from rdflib import Graph, Literal, Namespace, URIRef
+from rdflib import BNode, Graph, Literal, Namespace, URIRef
 from rdflib.namespace import DCTERMS, RDF, RDFS, XSD
 
-from apparat.namespaces import AP, BASE, INFERRED_GRAPH, PREFIXES
+from apparat.namespaces import AP, BASE, INFERRED_GRAPH, PREFIXES, SH
 from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
@@ -53,11 +53,18 @@ def service_description(endpoint: str, manifest: dict, settings: dict) -> Graph:
         "in the graph " + str(INFERRED_GRAPH) + "; add infer=false for asserted triples only. "
         f"Queries stop after {settings['query_timeout']:g} s; results are cut at {settings['max_rows']} rows, "
         "and a cut result carries the response header X-Apparat-Truncated. SERVICE may call only: "
-        + (", ".join(settings["service_allowlist"].split()) or "nothing") + ".", lang="en")))
+        + (", ".join(settings["service_allowlist"].split()) or "nothing")
+        + f"; a query may have at most {settings['max_service_calls']} SERVICE clauses.", lang="en")))
     g.add((service, AP.queryTimeoutSeconds, Literal(settings["query_timeout"], datatype=XSD.decimal)))
     g.add((service, AP.maxResultRows, Literal(settings["max_rows"])))
+    g.add((service, AP.maxServiceCalls, Literal(settings["max_service_calls"])))
     for allowed in settings["service_allowlist"].split():
         g.add((service, AP.federatesWith, URIRef(allowed)))
+    for prefix, namespace in PREFIXES.items():  # the predeclared prefixes, as SHACL prefix declarations
+        declaration = BNode()
+        g.add((service, SH.declare, declaration))
+        g.add((declaration, SH.prefix, Literal(prefix)))
+        g.add((declaration, SH.namespace, Literal(namespace, datatype=XSD.anyURI)))
     g.add((service, SD.defaultDataset, dataset))
     g.add((dataset, RDF.type, SD.Dataset))
     default = URIRef(endpoint + "#default-graph")

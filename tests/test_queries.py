@@ -108,7 +108,8 @@ def test_every_saved_query_parses_and_documents_its_parameters(dataset):
             continue
         # With its example values a query answers something: a parameter used where its
         # VALUES binding does not reach (inside OPTIONAL/UNION) would show up as no rows.
-        assert run_query(dataset, text, max_rows=100).rows, f"{q.name} answers nothing for its examples"
+        answer = run_query(dataset, text, max_rows=100)
+        assert answer.rows or answer.triples, f"{q.name} answers nothing for its examples"
 
 
 def test_enumerate_lists_the_values_the_data_has(dataset):

@@ -27,6 +27,7 @@ def engine_for(info: BuildInfo, settings: dict) -> Engine:
         service_allowlist=tuple(settings["service_allowlist"].split()),
         max_depth=settings["max_query_depth"],
         max_rows=settings["max_rows"],
+        max_services=settings["max_service_calls"],
         graph_names=tuple(info.graph_names),
         asserted_graph_names=tuple(info.asserted_graph_names),
     )

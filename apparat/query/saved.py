@@ -21,7 +21,15 @@ web form and the OpenAPI document (as examples: other values stay valid).
 
 Our own ``#+ params:`` decorator adds, per parameter, a ``description``, an
 ``example``, an ``enum`` of allowed values, ``minimum``/``maximum`` for
-numbers and, for IRIs, a ``base`` that turns a slug (``bukharin``) into an IRI.
+numbers, ``enumerate: true`` (grlc's ``#+ enumerate:`` list form breaks grlc
+1.3, so ours lives here; the list form is still read) and, for IRIs, a ``base``
+that turns a slug (``bukharin``) into an IRI. Without ``base``, an IRI
+parameter takes the query's ``BASE``: grlc writes a value as ``<value>``, which
+that same ``BASE`` resolves, so a slug means the same IRI in both.
+
+A default (``#+ defaults:``) is written into the query too, as
+``COALESCE(?__name, "default")`` on an optional ``?__name``: grlc does not apply
+defaults, and an unbound variable then falls back to the same value.
 
 Values are checked against their type first (a bad value is a
 :class:`ParameterError` naming the parameter and the type expected) and
@@ -56,6 +64,7 @@ _SKIP = re.compile(r'"""(?:[^"\\]|\\.|"(?!""))*"""|\'\'\'(?:[^\'\\]|\\.|\'(?!\'\
 _PARAM_VAR = re.compile(r"[?$](__?)([A-Za-z][A-Za-z0-9]*)((?:_[A-Za-z0-9]+)*)\b")
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _LANG = re.compile(r"^[a-z]{2,3}$")
+_BASE = re.compile(r"^\s*BASE\s*<([^<>\s]+)>", re.I | re.M)
 
 
 @dataclass(frozen=True)
@@ -233,6 +242,7 @@ def parse_saved_query(path: Path) -> SavedQuery:
         raise QueryRefused(f"{path}: bad #+ header: {err}") from None
     defaults = _merge_list_of_maps(header.get("defaults"))
     declared = header.get("params") or {}
+    base = _BASE.search(_SKIP.sub(lambda m: m.group() if m.group().startswith("<") else " ", text))
     params = {}
     for match in _PARAM_VAR.finditer(_SKIP.sub(" ", text)):
         underscores, name, suffix = match.groups()
@@ -240,6 +250,8 @@ def parse_saved_query(path: Path) -> SavedQuery:
         if name in params:
             continue
         info = declared.get(name) or {}
+        if base and "base" not in info:
+            info = {**info, "base": base[1]}
         params[name] = _parameter(name, variable, suffix, underscores == "_", defaults.get(name), info)
     unused = set(declared) - set(params)
     if unused:
@@ -252,7 +264,8 @@ def parse_saved_query(path: Path) -> SavedQuery:
         description=str(header.get("description", "")).strip(),
         tags=tuple(header.get("tags") or ()),
         default_view=view,
-        enumerate=tuple(_names(header.get("enumerate"))),
+        enumerate=tuple(dict.fromkeys([*_names(header.get("enumerate")),
+                                       *(n for n, info in declared.items() if (info or {}).get("enumerate"))])),
         # Declared parameters first, in the header's order; then the rest as they appear.
         parameters=tuple(sorted(params.values(), key=lambda p: _index(list(declared), p.name))),
     )

@@ -58,6 +58,7 @@ class Engine:
         service_allowlist: endpoints ``SERVICE`` may call.
         max_depth: deepest bracket nesting accepted.
         max_rows: most rows (or triples) one answer holds.
+        max_services: most ``SERVICE`` clauses one query may have.
         graph_names: every named graph of the data; ``asserted_graph_names``
             without the inferred one; ``asserted_union`` the store's union of
             the asserted graphs (see ``store.py``).
@@ -70,6 +71,7 @@ class Engine:
     graph_names: tuple[str, ...] = ()
     asserted_graph_names: tuple[str, ...] = ()
     asserted_union: str = "urn:x-apparat:asserted-union"
+    max_services: int = 3
 
 
 @dataclass(frozen=True)
@@ -136,6 +138,9 @@ def inspect_query(text: str, engine: Engine, base_iri: str | None = None) -> Sha
             has_from = True
         elif word == "SERVICE":
             services.append(_endpoint(tokens, at + 1, prefixes, base, engine.service_allowlist))
+            if len(services) > engine.max_services:
+                raise QueryRefused(f"a query may have at most {engine.max_services} SERVICE clauses "
+                                   "(setting max_service_calls)")
     return Shape(has_from, tuple(services))
 
 

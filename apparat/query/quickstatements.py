@@ -1,0 +1,115 @@
+"""Our sourced memberships and posts as QuickStatements (v1, tab-separated), for Wikidata's
+editors to review and load by hand: never uploaded by us.
+
+One line per claim and line span: ``<person Q> P39 <position Q>``, the qualifiers
+``P580``/``P582`` (start/end time) at the precision the source states (``/9`` year, ``/10``
+month, ``/11`` day), and the source as ``S854`` (reference URL): the line span it rests on.
+Only persons with a Wikidata link, and only positions with a Wikidata item (see
+:data:`POSITIONS`; each Q-id must be in ``known-ids.tsv``): other memberships are counted,
+not written. QuickStatements merges lines of the same person and position into one
+statement: a reviewer sees the qualifiers of each line side by side.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from dataclasses import dataclass
+from pathlib import Path
+
+from ..errors import KgError
+
+ID = "https://w3id.org/apparat/id/"
+WD = "http://www.wikidata.org/entity/"
+_XSD = "http://www.w3.org/2001/XMLSchema#"
+
+#: (role, organ or None for any) -> the Wikidata position item, from known-ids.tsv (an
+#: editorial mapping: the post of General Secretary; a full member of the CC's Politburo).
+POSITIONS: dict[tuple[str, str | None], str] = {
+    ("general-secretary", None): "Q1048744",
+    ("full-member", "politburo"): "Q108495011",
+}
+
+_CLAIMS = """
+PREFIX ap: <https://w3id.org/apparat/ontology#> PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX prov: <http://www.w3.org/ns/prov#> PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?m ?item ?role ?organ ?start ?end ?span WHERE {
+  ?m a org:Membership ; org:member ?person ; org:organization ?organ ; org:role ?role ;
+     prov:wasDerivedFrom ?span .
+  ?person a ap:Person .
+  GRAPH <https://w3id.org/apparat/graph/links> { ?person skos:exactMatch ?item }
+  # in the role its statement names, not again in each role that role implies
+  FILTER NOT EXISTS { ?m org:role ?narrower . ?narrower ap:impliesRole ?role FILTER(?narrower != ?role) }
+  OPTIONAL { ?m ap:startDate ?start }
+  OPTIONAL { ?m ap:endDate ?end }
+} ORDER BY ?item ?m ?span"""
+
+
+@dataclass
+class Export:
+    """The lines written, and how many memberships of linked persons were left out (no position item)."""
+
+    lines: list[str]
+    skipped: int
+
+    @property
+    def text(self) -> str:
+        return "".join(line + "\n" for line in self.lines)
+
+
+def known_qids(known_ids: Path) -> set[str]:
+    """The Q-ids of ``known-ids.tsv``."""
+    with Path(known_ids).open(encoding="utf-8") as f:
+        return {row["wikidata"] for row in csv.DictReader(f, delimiter="\t")}
+
+
+def quickstatements_time(literal) -> str:
+    """A date as stated (xsd:date, gYearMonth or gYear) in QuickStatements' time syntax.
+
+    >>> import pyoxigraph as ox
+    >>> quickstatements_time(ox.Literal("1917", datatype=ox.NamedNode(_XSD + "gYear")))
+    '+1917-01-01T00:00:00Z/9'
+    >>> quickstatements_time(ox.Literal("1924-06-02", datatype=ox.NamedNode(_XSD + "date")))
+    '+1924-06-02T00:00:00Z/11'
+    """
+    precision = {"gYear": 9, "gYearMonth": 10, "date": 11}.get(literal.datatype.value.removeprefix(_XSD))
+    if precision is None:
+        raise KgError(f"no QuickStatements time for {literal}")
+    day = (literal.value + "-01-01")[:10]
+    return f"+{day}T00:00:00Z/{precision}"
+
+
+def export_quickstatements(dataset, known_ids: Path) -> Export:
+    """Every sourced claim of a linked person's position with a Wikidata item, as QuickStatements v1.
+
+    Raises:
+        KgError: a position item, or a person's link, that known-ids.tsv does not list.
+    """
+    from .local import run_query
+
+    known = known_qids(known_ids)
+    missing = sorted(set(POSITIONS.values()) - known)
+    if missing:
+        raise KgError(f"{known_ids}: does not list {', '.join(missing)}: no Wikidata id is guessed")
+    lines, skipped = [], 0
+    for row in run_query(dataset, _CLAIMS, max_rows=1_000_000).rows:
+        role = row["role"].value.removeprefix(ID + "role/")
+        organ = row["organ"].value.removeprefix(ID + "organ/")
+        position = POSITIONS.get((role, organ)) or POSITIONS.get((role, None))
+        if position is None:
+            skipped += 1
+            continue
+        item = row["item"].value.removeprefix(WD)
+        if item not in known:
+            raise KgError(f"{row['item'].value} is not in {known_ids}")
+        fields = [item, "P39", position]
+        for prop, name in (("P580", "start"), ("P582", "end")):
+            if name in row:
+                fields += [prop, quickstatements_time(row[name])]
+        fields += ["S854", f'"{row["span"].value}"']
+        lines.append("\t".join(fields))
+    return Export(list(dict.fromkeys(lines)), skipped)
+
+
+def write_export(export: Export, out: io.TextIOBase) -> None:
+    out.write(export.text)

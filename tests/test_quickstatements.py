@@ -1,0 +1,120 @@
+"""`apparat export quickstatements`: the export parses as QuickStatements v1 (a validator
+written here, after the syntax of its commands), and every statement in it is one of our
+sourced claims (a round trip through the built graph)."""
+
+from __future__ import annotations
+
+import re
+import subprocess
+import sys
+
+import pytest
+from conftest import SHARED
+
+from apparat.query.local import run_query
+from apparat.query.quickstatements import POSITIONS, known_qids
+
+KNOWN_IDS = SHARED / "wikidata" / "known-ids.tsv"
+ITEM = re.compile(r"Q[1-9]\d*")
+PROPERTY = re.compile(r"[PS][1-9]\d*")
+TIME = re.compile(r"\+(\d{4})-(\d{2})-(\d{2})T00:00:00Z/(9|10|11)")
+STRING = re.compile(r'"[^"\t\n]*"')
+
+
+def parse_quickstatements(text: str) -> list[dict]:
+    """Each line of a QuickStatements v1 batch: item, property, value, then (property, value)
+    pairs, qualifiers (P) before sources (S). Raises ValueError naming the line."""
+    statements = []
+    for number, line in enumerate(text.splitlines(), start=1):
+        fields = line.split("\t")
+        if len(fields) < 3 or len(fields) % 2 == 0:
+            raise ValueError(f"line {number}: item, property, value and pairs expected: {line!r}")
+        item, prop, value, *pairs = fields
+        if not ITEM.fullmatch(item) or not re.fullmatch(r"P[1-9]\d*", prop) or not ITEM.fullmatch(value):
+            raise ValueError(f"line {number}: bad statement {item!r} {prop!r} {value!r}")
+        qualifiers, sources, seen_source = {}, {}, False
+        for key, val in zip(pairs[::2], pairs[1::2], strict=True):
+            if not PROPERTY.fullmatch(key):
+                raise ValueError(f"line {number}: {key!r} is no property")
+            if not (ITEM.fullmatch(val) or TIME.fullmatch(val) or STRING.fullmatch(val)):
+                raise ValueError(f"line {number}: {val!r} is no item, time or string")
+            if key.startswith("S"):
+                seen_source = True
+                sources[key] = val
+            elif seen_source:
+                raise ValueError(f"line {number}: qualifier {key} after a source")
+            else:
+                qualifiers[key] = val
+        if not sources:
+            raise ValueError(f"line {number}: no source")
+        statements.append({"item": item, "property": prop, "value": value, "qualifiers": qualifiers,
+                           "sources": sources})
+    return statements
+
+
+def test_the_validator_refuses_what_is_not_quickstatements():
+    assert parse_quickstatements('Q1\tP39\tQ2\tP580\t+1922-04-03T00:00:00Z/11\tS854\t"http://x"')
+    for bad in ('Q1\tP39\tQ2', 'Q1\tP39\tQ2\tS854', 'Q1\tP39\tQ2\tP580\t1922\tS854\t"x"',
+                'Q1\tP39\tQ2\tS854\t"x"\tP580\t+1922-04-03T00:00:00Z/11', 'X1\tP39\tQ2\tS854\t"x"'):
+        with pytest.raises(ValueError):
+            parse_quickstatements(bad)
+
+
+@pytest.fixture(scope="module")
+def exported(build_dir) -> str:
+    if not KNOWN_IDS.exists():
+        pytest.skip(f"needs {KNOWN_IDS}")
+    done = subprocess.run([sys.executable, "-m", "apparat", "export", "quickstatements", "--build-dir",
+                           str(build_dir), "--known-ids", str(KNOWN_IDS)],
+                          capture_output=True, text=True, timeout=300)
+    assert done.returncode == 0, done.stderr
+    assert re.search(r"^\d+ statements; \d+ memberships of linked persons left out", done.stderr, re.M)
+    return done.stdout
+
+
+def test_the_export_parses_as_quickstatements(exported):
+    statements = parse_quickstatements(exported)
+    assert len(statements) >= 40
+    assert {s["property"] for s in statements} == {"P39"}
+    assert {s["value"] for s in statements} <= set(POSITIONS.values()) <= known_qids(KNOWN_IDS)
+    assert all(set(s["sources"]) == {"S854"} for s in statements)
+    # Stalin, General Secretary from 3 April 1922 (four-attempts-blog 7-9), to the day
+    assert {"item": "Q855", "property": "P39", "value": "Q1048744",
+            "qualifiers": {"P580": "+1922-04-03T00:00:00Z/11"},
+            "sources": {"S854": '"https://w3id.org/apparat/source/four-attempts-blog/lines/7-9"'}} in statements
+    # Bukharin, full member of the Politburo 2 June 1924 - 17 November 1929 (rogovin 6867)
+    assert {"item": "Q186709", "property": "P39", "value": "Q108495011",
+            "qualifiers": {"P580": "+1924-06-02T00:00:00Z/11", "P582": "+1929-11-17T00:00:00Z/11"},
+            "sources": {"S854": '"https://w3id.org/apparat/source/rogovin-1992/lines/6867-6867"'}} in statements
+
+
+def _as_stated(literal) -> str:
+    precision = {"gYear": "9", "gYearMonth": "10", "date": "11"}[literal.datatype.value.rsplit("#", 1)[1]]
+    return f"+{(literal.value + '-01-01')[:10]}T00:00:00Z/{precision}"
+
+
+def test_every_exported_statement_is_one_of_our_sourced_claims(exported, dataset):
+    claims = run_query(dataset, """SELECT ?item ?role ?organ ?span ?start ?end WHERE {
+        ?m a org:Membership ; org:member ?p ; org:organization ?organ ; org:role ?role ; prov:wasDerivedFrom ?span .
+        GRAPH <https://w3id.org/apparat/graph/links> { ?p skos:exactMatch ?item }
+        OPTIONAL { ?m ap:startDate ?start } OPTIONAL { ?m ap:endDate ?end } }""", max_rows=1_000_000).rows
+    ours = set()
+    for row in claims:
+        role, organ = (row[k].value.rsplit("/", 1)[1] for k in ("role", "organ"))
+        for position in {POSITIONS.get((role, organ)), POSITIONS.get((role, None))} - {None}:
+            qualifiers = tuple((p, _as_stated(row[k])) for p, k in (("P580", "start"), ("P582", "end")) if k in row)
+            ours.add((row["item"].value.rsplit("/", 1)[1], position, qualifiers, f'"{row["span"].value}"'))
+    statements = parse_quickstatements(exported)
+    for s in statements:
+        key = (s["item"], s["value"], tuple(s["qualifiers"].items()), s["sources"]["S854"])
+        assert key in ours, f"not one of our sourced claims: {s}"
+    assert len({(s["item"], s["value"], s["sources"]["S854"]) for s in statements}) >= 40
+
+
+def test_an_id_known_ids_does_not_list_is_refused(build_dir, tmp_path):
+    short = tmp_path / "known-ids.tsv"
+    short.write_text("label\ttype\twikidata\tevidence\nJoseph Stalin\tperson\tQ855\tx\n")
+    done = subprocess.run([sys.executable, "-m", "apparat", "export", "quickstatements", "--build-dir",
+                           str(build_dir), "--known-ids", str(short)], capture_output=True, text=True, timeout=300)
+    assert done.returncode == 1
+    assert "does not list Q1048744, Q108495011: no Wikidata id is guessed" in done.stderr
