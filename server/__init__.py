@@ -47,8 +47,20 @@ def create_app(test_config: dict | None = None) -> Flask:
         saved=load_saved_queries(settings["queries_dir"]),  # parsed once; requests reuse them
     )
 
-    from . import (dataset, downloads, errors, graph_store, health, http, pages, queries, search, sources_view, sparql,
-                   wikidata)
+    from . import (
+        dataset,
+        downloads,
+        errors,
+        graph_store,
+        health,
+        http,
+        pages,
+        queries,
+        search,
+        sources_view,
+        sparql,
+        wikidata,
+    )
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
