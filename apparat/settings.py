@@ -43,6 +43,11 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("max_rows", 10000, "Most result rows one response returns; more is truncated."),
     Setting("max_query_depth", 200, "Deepest bracket nesting a query may have (guards the parser)."),
     Setting("max_query_length", 100_000, "Longest query text accepted, in characters."),
+    Setting("max_form_fields", 32, "Most fields a form POST may have; more is 413 before they are parsed."),
+    Setting("access_log", "-", "Where the JSON request log goes: - (standard error), a file path, or empty (none)."),
+    Setting("query_log", "", "A file to get every query's full text (one JSON line each); empty: none."),
+    Setting("admin_reload", False, "Allow POST /admin/reload from loopback addresses (off: 404)."),
+    Setting("reload_grace", 3.0, "Seconds a reload gives each new worker to start before its old one stops."),
     Setting(
         "service_allowlist",
         "https://query.wikidata.org/sparql",

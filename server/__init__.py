@@ -47,7 +47,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         saved=load_saved_queries(settings["queries_dir"]),  # parsed once; requests reuse them
     )
 
-    from . import dataset, errors, health, http, pages, queries, sparql
+    from . import admin, dataset, errors, health, http, metrics, observe, pages, queries, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
@@ -55,6 +55,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(pages.bp)
     http.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
+    observe.init_app(app)  # outermost: sees every request (README "Operating it")
     pool.start()  # in the process that serves: executors belong to the process that uses them
     return app
