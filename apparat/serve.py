@@ -50,6 +50,7 @@ def serve(settings: dict) -> None:
     (runtime / "metrics").mkdir()
     os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(runtime / "metrics")
     os.environ["APPARAT_SERVER_PID"] = str(os.getpid())  # where POST /admin/reload sends SIGHUP
+    os.environ["APPARAT_RUNTIME_DIR"] = str(runtime)  # workers say there when they are ready (announce_ready)
     # Workers read their settings like any process does: from APPARAT_* variables.
     for name, value in {**settings, "build_dir": pins[0], "port": port}.items():
         os.environ[f"APPARAT_{name.upper()}"] = str(value)
@@ -86,12 +87,59 @@ def _event(event: str, **details) -> None:
     print(json.dumps(line), file=sys.stderr, flush=True)
 
 
-def _granian(settings: dict, port: int, on_reload=None) -> None:
+def announce_ready() -> None:
+    """Called by a web worker once its app is made: a reload may now stop the worker it replaces."""
+    runtime = os.environ.get("APPARAT_RUNTIME_DIR")
+    if runtime and Path(runtime).is_dir():
+        (Path(runtime) / f"ready-{os.getpid()}").touch()
+
+
+def _granian_server():
+    """granian's server, whose reload waits until each new worker is ready before it stops the old one.
+
+    granian itself waits a fixed ``respawn_interval`` and then stops the old worker;
+    a new worker that takes longer to start (executors, a loaded machine) would
+    leave no worker accepting, and clients would be refused. This waits for the
+    worker's ``ready-<pid>`` file (at most ``respawn_interval``, then as granian does).
+    Written against granian 2.8.7 (pinned), whose ``_respawn_workers`` it replaces.
+    """
+    import time
+
     from granian import Granian
+    from granian.server.common import logger
+
+    class _Server(Granian):
+        def _respawn_workers(self, workers, spawn_target, target_loader, delay: float = 0):
+            if not delay:  # a crashed worker: granian's own respawn
+                return super()._respawn_workers(workers, spawn_target, target_loader, delay)
+            runtime = Path(os.environ["APPARAT_RUNTIME_DIR"])
+            for idx in workers:
+                self.respawned_wrks[idx] = time.monotonic()
+                old = self.wrks.pop(idx)
+                new = self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
+                new.start()
+                self.wrks.insert(idx, new)
+                ready, deadline = runtime / f"ready-{new.inner.pid}", time.monotonic() + delay
+                while not ready.exists() and new.is_alive() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(0.2)  # from the app made to the socket served
+                logger.info(f"worker-{idx + 1} {'ready' if ready.exists() else 'not ready'}; stopping the old one")
+                old.terminate()
+                old.join(self.workers_kill_timeout)
+                if old.is_alive():
+                    old.kill()
+                    old.join()
+                (runtime / f"ready-{old.inner.pid}").unlink(missing_ok=True)
+            self._metrics.incr_spawn(len(workers))
+
+    return _Server
+
+
+def _granian(settings: dict, port: int, on_reload=None) -> None:
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
 
-    server = Granian(
+    server = _granian_server()(
         "apparat.web:create_app",
         factory=True,
         address=settings["host"],
@@ -100,11 +148,13 @@ def _granian(settings: dict, port: int, on_reload=None) -> None:
         workers=settings["workers"],
         blocking_threads=settings["threads"],
         # Slow-header clients are cut off; waiting for a header costs no thread.
-        http1_settings=HTTP1Settings(header_read_timeout=int(settings["header_timeout"] * 1000)),
+        http1_settings=HTTP1Settings(header_read_timeout=int(settings["header_timeout"] * 1000),
+                                     max_buffer_size=max(8192, settings["max_header_bytes"])),
         backlog=2048,
         respawn_failed_workers=True,
-        # A reload starts each new worker, waits this long, then stops the old one, which
-        # finishes its in-flight requests first (at most a query's deadline, then it is killed).
+        # A reload starts each new worker, waits until it is ready (at most this long), then
+        # stops the old one, which finishes its in-flight requests first (at most a query's
+        # deadline, then it is killed).
         respawn_interval=settings["reload_grace"],
         workers_kill_timeout=int(settings["query_timeout"]) + 5,
         log_access=False,

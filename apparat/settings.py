@@ -40,6 +40,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache_bytes", 64 * 1024 * 1024, "Bytes of answers each web process keeps (0: no cache)."),
     Setting("max_request_bytes", 1024 * 1024, "Largest request body accepted; larger is 413 before reading."),
     Setting("header_timeout", 10.0, "Seconds a client may take to send a request's headers."),
+    Setting("max_header_bytes", 256 * 1024, "Largest request line and headers together (granian); more is 431."),
     Setting("max_rows", 10000, "Most result rows one response returns; more is truncated."),
     Setting("max_query_depth", 200, "Deepest bracket nesting a query may have (guards the parser)."),
     Setting("max_query_length", 100_000, "Longest query text accepted, in characters."),
@@ -47,7 +48,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("access_log", "-", "Where the JSON request log goes: - (standard error), a file path, or empty (none)."),
     Setting("query_log", "", "A file to get every query's full text (one JSON line each); empty: none."),
     Setting("admin_reload", False, "Allow POST /admin/reload from loopback addresses (off: 404)."),
-    Setting("reload_grace", 3.0, "Seconds a reload gives each new worker to start before its old one stops."),
+    Setting("reload_grace", 60.0, "Seconds a reload waits at most for a new worker to start before its old one stops."),
     Setting(
         "service_allowlist",
         "https://query.wikidata.org/sparql",

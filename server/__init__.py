@@ -16,6 +16,7 @@ from apparat.query.executor import ExecutorPool
 from apparat.query.local import engine_for
 from apparat.query.saved import load_saved_queries
 from apparat.query.store import read_build
+from apparat.serve import announce_ready
 from apparat.settings import load_settings
 
 from .state import EXTENSION, AppState
@@ -47,17 +48,19 @@ def create_app(test_config: dict | None = None) -> Flask:
         saved=load_saved_queries(settings["queries_dir"]),  # parsed once; requests reuse them
     )
 
-    from . import admin, dataset, errors, health, http, metrics, observe, pages, queries, sparql
+    from . import admin, dataset, errors, health, http, limits, metrics, observe, pages, queries, sparql
 
     app.register_blueprint(sparql.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(dataset.bp)
     app.register_blueprint(pages.bp)
     http.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(admin.bp)
     errors.init_app(app)
     observe.init_app(app)  # outermost: sees every request (README "Operating it")
     pool.start()  # in the process that serves: executors belong to the process that uses them
+    announce_ready()  # a reload may now stop the worker this one replaces
     return app

@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
 
     def on_event(event, pid, **details):
         metrics.executor_event(event, pid)
+        metrics.occupancy(pool)  # set from the first executor on, before any request
         logs.executor_event(event, pid, **details)
         if chained is not None:
             chained(event, pid, **details)
@@ -62,6 +63,8 @@ def note(**fields) -> None:
 
 def note_error(err) -> None:
     """What an error says about the request: a timeout reason, or a refusal reason."""
+    if has_request_context() and request.url_rule is not None:
+        note(route=request.url_rule.rule)
     reason = getattr(err, "reason", None)
     status = getattr(err, "status", None) or getattr(err, "code", None) or 500
     if status == 503 and reason and reason != "queue_full":
@@ -96,6 +99,8 @@ class Observer:
                 lower = name.lower()
                 if lower == "x-cache" and "cache" not in record:
                     record["cache"] = value  # "hit" from the front cache, before Flask saw it
+                elif lower == "x-apparat-rows" and "rows" not in record:
+                    record["rows"] = int(value)
                 elif lower == "content-type" and "format" not in record:
                     record["content_type"] = value.split(";", 1)[0]
                 elif lower == "x-apparat-reason" and "refusal" not in record and "timeout" not in record:
