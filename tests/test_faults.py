@@ -25,6 +25,11 @@ from test_operations import CHEAP, RUNAWAY, log_lines, post, scrape, total, wait
 from apparat.build import BuildInputs, build
 
 TIMEOUT = 3
+JSON = {"Accept": "application/sparql-results+json"}
+_THOUSAND = " ".join(str(i) for i in range(1000))
+#: Runs for seconds on any data (12 million solutions counted), within a 60 s limit.
+SLOW = (f"SELECT (COUNT(*) AS ?n) WHERE {{ VALUES ?a {{ {_THOUSAND} }} VALUES ?b {{ {_THOUSAND} }} "
+        "VALUES ?c { 1 2 3 4 5 6 7 8 9 10 11 12 } }")
 
 
 @pytest.fixture(scope="module")
@@ -42,24 +47,37 @@ def health(server) -> tuple[int, dict]:
     return answer.status_code, answer.json()
 
 
+def _parent(pid: int) -> int | None:
+    try:
+        return int(Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[1])
+    except (OSError, IndexError, ValueError):
+        return None
+
+
 def executors(server) -> list[int]:
     """Pids of the executor processes (children of the worker, spawned by multiprocessing)."""
     found = []
     for pid in server.descendants():
         try:
-            parent = int(next(line.split()[1] for line in Path(f"/proc/{pid}/status").read_text().splitlines()
-                              if line.startswith("PPid:")))
             cmdline = Path(f"/proc/{pid}/cmdline").read_bytes()
-        except (OSError, StopIteration):
+        except OSError:
             continue
-        if parent != server.process.pid and b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
+        if _parent(pid) != server.process.pid and b"spawn_main" in cmdline and b"resource_tracker" not in cmdline:
             found.append(pid)
     return found
 
 
 def in_background(function, *args):
+    """Run ``function(*args)`` in a thread; its result lands in ``result["value"]`` (or ``["error"]``)."""
     result = {}
-    thread = threading.Thread(target=lambda: result.setdefault("value", function(*args)), daemon=True)
+
+    def run():
+        try:
+            result["value"] = function(*args)
+        except Exception as err:  # e.g. the connection closed under it
+            result["error"] = err
+
+    thread = threading.Thread(target=run, daemon=True)
     thread.start()
     return thread, result
 
@@ -133,6 +151,36 @@ def test_a_stopped_executor_does_not_hold_a_query_past_its_deadline(server):
     assert post(server, CHEAP)[0] == 200
 
 
+def test_a_worker_killed_mid_query_is_replaced_and_leaves_no_executor_behind(server):
+    assert wait_for(lambda: settled(server))
+    [worker] = [pid for pid in server.descendants() if _parent(pid) == server.process.pid
+                and b"resource_tracker" not in Path(f"/proc/{pid}/cmdline").read_bytes()]
+    old_executors = executors(server)
+    running, result = in_background(post, server, RUNAWAY, "127.0.0.2", TIMEOUT + 10)
+    assert wait_for(lambda: health(server)[1]["executors"]["busy"] == 1, 5)
+    os.kill(worker, signal.SIGKILL)
+    running.join(TIMEOUT + 15)
+    assert isinstance(result.get("error"), ConnectionError), result  # its connection closed
+    assert wait_for(lambda: all(not Path(f"/proc/{pid}").exists() or b"Z" in _state(pid) for pid in old_executors))
+
+    def back():
+        try:
+            return settled(server)
+        except requests.RequestException:
+            return False
+
+    assert wait_for(back, 30)  # granian started a new worker, with executors of its own
+    assert post(server, CHEAP)[0] == 200
+    assert not set(executors(server)) & set(old_executors)
+
+
+def _state(pid: int) -> bytes:
+    try:
+        return Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()[0]
+    except OSError:
+        return b"Z"
+
+
 def test_admin_reload_is_off_by_default(server):
     assert requests.post(server.base_url + "/admin/reload", timeout=10).status_code == 404
 
@@ -158,7 +206,8 @@ def says(base: str) -> tuple[int, str, str]:
 
 def test_a_rebuild_is_reloaded_under_load_with_no_error_and_no_mixed_answer(tmp_path):
     etags = {"old": publish(tmp_path, "old")}
-    env = {**TEST_ENV, "APPARAT_ADMIN_RELOAD": "1", "APPARAT_RELOAD_GRACE": "30", "APPARAT_QUERY_EXECUTORS": "1"}
+    env = {**TEST_ENV, "APPARAT_ADMIN_RELOAD": "1", "APPARAT_RELOAD_GRACE": "30", "APPARAT_QUERY_EXECUTORS": "1",
+           "APPARAT_QUERY_TIMEOUT": "60"}
     with ServerProcess(tmp_path / "build", "--workers", "2", env=env) as server:
         assert says(server.base_url) == (200, "old", etags["old"])
         stop = threading.Event()
@@ -184,12 +233,20 @@ def test_a_rebuild_is_reloaded_under_load_with_no_error_and_no_mixed_answer(tmp_
             client.start()
         try:
             etags["new"] = publish(tmp_path, "new")
+            slow_query, slow = in_background(lambda: requests.post(
+                server.base_url + "/sparql", data={"query": SLOW}, headers=JSON, timeout=120))
+            time.sleep(0.5)  # it runs (seconds) on an old worker while the workers are replaced
             answer = requests.post(server.base_url + "/admin/reload", timeout=10)
             assert answer.status_code == 202 and answer.json()["serving"]["etag"] in etags["old"]
             assert wait_for(lambda: all(says(server.base_url)[1] == "new" for _ in range(6)), 60)
+            slow_query.join(120)
             etags["newer"] = publish(tmp_path, "newer")
             os.kill(server.process.pid, signal.SIGHUP)
             assert wait_for(lambda: all(says(server.base_url)[1] == "newer" for _ in range(6)), 60)
+            (tmp_path / "build" / "build.json").write_text("not a manifest")  # a broken build
+            os.kill(server.process.pid, signal.SIGHUP)
+            assert wait_for(lambda: any('"event": "reload_failed"' in line for line in server.log), 30)
+            time.sleep(1)
         finally:
             stop.set()
             for client in clients:
@@ -200,8 +257,13 @@ def test_a_rebuild_is_reloaded_under_load_with_no_error_and_no_mixed_answer(tmp_
         assert all("RemoteDisconnected" in err or "Connection aborted" in err for err in retried), retried[:3]
         assert {(value, etag) for _status, value, etag in seen} <= {(k, v) for k, v in etags.items()}
         assert {value for _status, value, _etag in seen} >= {"old", "newer"} and len(seen) > 20
-        assert [x for x in server.log if '"event": "reload"' in x].__len__() == 2
+        assert len([x for x in server.log if '"event": "reload"' in x]) == 2
+        assert wait_for(lambda: says(server.base_url)[1] == "newer")  # the last good build, still
         assert health_etag(server.base_url) in etags["newer"]
+        # The query in flight when its worker was replaced finished there, on the old build.
+        finished = slow["value"]
+        assert finished.status_code == 200 and finished.headers["ETag"] == etags["old"]
+        assert finished.json()["results"]["bindings"][0]["n"]["value"] == str(1000 * 1000 * 12)
     assert not list(tmp_path.glob(".build.serving-*"))  # every pinned copy is removed on exit
 
 
