@@ -15,6 +15,7 @@ CODE    := $(shell find apparat -name '*.py' 2>/dev/null)
 STAMP   := $(VENV)/.installed
 BENCHED := $(VENV)/.bench
 BROWSER := $(VENV)/.browser
+NGINXED := $(VENV)/.nginx
 
 .DEFAULT_GOAL := help
 .PHONY: help setup extract build serve test bench clean
@@ -42,6 +43,16 @@ $(BROWSER): $(STAMP)
 	else echo "note: chromium/chromedriver missing and not installable here: browser tests will skip"; fi
 	touch $@
 
+# The production recipe's test (tests/test_nginx.py) runs Debian's nginx on loopback,
+# installed here like chromium; otherwise that test skips and says why.
+$(NGINXED): $(STAMP)
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			nginx-light >/dev/null; \
+	else echo "note: nginx missing and not installable here: tests/test_nginx.py will skip"; fi
+	touch $@
+
 setup: $(STAMP) ## create .venv and install the package with its test extras
 
 extract: $(STAMP) ## corpus -> triples/ (reads CORPUS=../shared/corpus)
@@ -55,7 +66,7 @@ build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write b
 serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT (granian)
 	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
 
-test: $(STAMP) $(BROWSER) ## lint, then run the test suite
+test: $(STAMP) $(BROWSER) $(NGINXED) ## lint, then run the test suite
 	$(BIN)/ruff check apparat server tests bench setup.py
 	$(BIN)/python -m pytest
 
