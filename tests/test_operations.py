@@ -99,10 +99,12 @@ def wait_for(predicate, seconds: float = 10.0):
 
 def test_metrics_parse_and_move_with_queries_a_timeout_and_a_refusal(server, build_dir):
     manifest = json.loads((build_dir / "build.json").read_text())
-    before = scrape(server)
+    # Two workers, two executors each (the second worker may still be starting its own).
+    before = wait_for(lambda: (lambda m: m if total(m, "apparat_executors", state="alive") == 4 else None)(
+        scrape(server)), 30)
+    assert before, "the executors of both workers did not come up"
     assert total(before, "apparat_build_info", etag=manifest["etag"], built_at=manifest["built_at"]) >= 1
     assert total(before, "apparat_build_age_seconds") > 0
-    assert total(before, "apparat_executors", state="alive") == 4  # two workers, two executors each
     for _ in range(4):  # two workers: at least one sees it twice (a cache hit)
         answer = requests.get(server.base_url + "/sparql", params={"query": ORGANS}, headers=JSON, timeout=10)
         assert answer.status_code == 200
