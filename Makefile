@@ -19,6 +19,7 @@ BROWSER := $(VENV)/.browser
 # it gets a venv of its own, used only by tests/test_grlc.py.
 GRLC_VENV ?= .venv-grlc
 GRLC    := $(GRLC_VENV)/.installed
+NGINXED := $(VENV)/.nginx
 
 .DEFAULT_GOAL := help
 .PHONY: help setup extract build serve test bench clean
@@ -52,6 +53,16 @@ $(GRLC): Makefile
 	$(GRLC_VENV)/bin/pip install $(PIP_QUIET) grlc==1.3.11
 	touch $@
 
+# The production recipe's test (tests/test_nginx.py) runs Debian's nginx on loopback,
+# installed here like chromium; otherwise that test skips and says why.
+$(NGINXED): $(STAMP)
+	@if command -v nginx >/dev/null || [ -x /usr/sbin/nginx ]; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			nginx-light >/dev/null; \
+	else echo "note: nginx missing and not installable here: tests/test_nginx.py will skip"; fi
+	touch $@
+
 setup: $(STAMP) ## create .venv and install the package with its test extras
 
 extract: $(STAMP) ## corpus -> triples/ (reads CORPUS=../shared/corpus)
@@ -65,7 +76,7 @@ build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write b
 serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT (granian)
 	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
 
-test: $(STAMP) $(BROWSER) $(GRLC) ## lint, then run the test suite
+test: $(STAMP) $(BROWSER) $(GRLC) $(NGINXED) ## lint, then run the test suite
 	$(BIN)/ruff check apparat server tests bench setup.py
 	$(BIN)/python -m pytest
 

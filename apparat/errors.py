@@ -83,6 +83,15 @@ class QueryTimeout(KgError):
     title = "Query timeout"
     #: Seconds a client should wait before trying again (the Retry-After header).
     retry_after = 5
+    #: Why, for the response body, the log and the metrics: ``deadline`` (the query ran
+    #: past the limit), ``pool_busy`` (no executor came free in time), ``client_slots``
+    #: (this client's own queries held its slots), ``queue_full`` (ServerBusy).
+    reason = "deadline"
+
+    def __init__(self, message: str, reason: str | None = None):
+        super().__init__(message)
+        if reason:
+            self.reason = reason
 
 
 class ServerBusy(QueryTimeout):
@@ -90,6 +99,7 @@ class ServerBusy(QueryTimeout):
 
     title = "Server busy"
     retry_after = 2
+    reason = "queue_full"
 
 
 class TooManyQueries(KgError):
@@ -98,6 +108,7 @@ class TooManyQueries(KgError):
     status = 429
     title = "Too many queries"
     retry_after = 2
+    reason = "client_in_flight"
 
 
 class ServiceFailed(KgError):

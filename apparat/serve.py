@@ -8,14 +8,30 @@ over-long body from its headers alone (413) before a byte of it is read.
 
 Before the server starts, the build is pinned (``apparat.query.store.pin_build``):
 every worker and every executor serves that build, whatever happens to
-``build/`` meanwhile, until the server is restarted.
+``build/`` meanwhile, until the server is restarted or reloaded.
+
+Reload (granian): ``SIGHUP`` to this process, or ``POST /admin/reload`` when
+``admin_reload`` is on (a worker sends the signal). granian's reload hook runs
+here first: it pins the build ``build/`` holds now and points the workers'
+``APPARAT_BUILD_DIR`` at it; then granian replaces the workers one by one,
+each new one started before the old one is told to stop, and the old one
+finishes its in-flight requests (on its old build) before it exits. A build
+that cannot be pinned leaves the old pin in place (the workers restart on it).
+
+Metrics: ``PROMETHEUS_MULTIPROC_DIR`` is a fresh folder per run (removed on
+exit), so the workers' numbers add up in any worker's ``/metrics``.
 """
 
 from __future__ import annotations
 
+import json
 import os
+import shutil
 import socket
 import sys
+import tempfile
+from datetime import UTC, datetime
+from pathlib import Path
 
 from .query.store import pin_build, unpin
 
@@ -27,28 +43,103 @@ def _free_port(host: str) -> int:
 
 
 def serve(settings: dict) -> None:
-    """Run the HTTP server in the foreground until it is stopped (SIGTERM, SIGINT)."""
-    pinned = pin_build(settings["build_dir"])
+    """Run the HTTP server in the foreground until it is stopped (SIGTERM, SIGINT); SIGHUP reloads."""
+    pins = [pin_build(settings["build_dir"])]
     port = settings["port"] or _free_port(settings["host"])
+    runtime = Path(tempfile.mkdtemp(prefix="apparat-serve-"))
+    (runtime / "metrics").mkdir()
+    os.environ["PROMETHEUS_MULTIPROC_DIR"] = str(runtime / "metrics")
+    os.environ["APPARAT_SERVER_PID"] = str(os.getpid())  # where POST /admin/reload sends SIGHUP
+    os.environ["APPARAT_RUNTIME_DIR"] = str(runtime)  # workers say there when they are ready (announce_ready)
     # Workers read their settings like any process does: from APPARAT_* variables.
-    for name, value in {**settings, "build_dir": pinned, "port": port}.items():
+    for name, value in {**settings, "build_dir": pins[0], "port": port}.items():
         os.environ[f"APPARAT_{name.upper()}"] = str(value)
     print(f"Listening at: http://{settings['host']}:{port} ({settings['http_server']})", file=sys.stderr, flush=True)
     try:
         if settings["http_server"] == "gunicorn":
             _gunicorn(settings, port)
         else:
-            _granian(settings, port)
+            _granian(settings, port, on_reload=lambda: _repin(settings, pins))
     finally:
-        unpin(pinned)
+        for pinned in pins:
+            unpin(pinned)
+        shutil.rmtree(runtime, ignore_errors=True)
 
 
-def _granian(settings: dict, port: int) -> None:
+def _repin(settings: dict, pins: list[Path]) -> None:
+    """granian's reload hook (this process, before the workers are replaced): pin the new build."""
+    try:
+        pinned = pin_build(settings["build_dir"])
+    except Exception as err:  # a broken or missing build: keep serving the last good one
+        _event("reload_failed", error=f"{type(err).__name__}: {err}", serving=str(pins[-1]))
+        return
+    for old in pins[:-1]:  # their workers were stopped by the previous reload
+        unpin(old)
+    del pins[:-1]
+    pins.append(pinned)
+    os.environ["APPARAT_BUILD_DIR"] = str(pinned)
+    manifest = json.loads((pinned / "build.json").read_text())
+    _event("reload", etag=manifest["etag"], built_at=manifest["built_at"], pinned=str(pinned))
+
+
+def _event(event: str, **details) -> None:
+    line = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event, **details}
+    print(json.dumps(line), file=sys.stderr, flush=True)
+
+
+def announce_ready() -> None:
+    """Called by a web worker once its app is made: a reload may now stop the worker it replaces."""
+    runtime = os.environ.get("APPARAT_RUNTIME_DIR")
+    if runtime and Path(runtime).is_dir():
+        (Path(runtime) / f"ready-{os.getpid()}").touch()
+
+
+def _granian_server():
+    """granian's server, whose reload waits until each new worker is ready before it stops the old one.
+
+    granian itself waits a fixed ``respawn_interval`` and then stops the old worker;
+    a new worker that takes longer to start (executors, a loaded machine) would
+    leave no worker accepting, and clients would be refused. This waits for the
+    worker's ``ready-<pid>`` file (at most ``respawn_interval``, then as granian does).
+    Written against granian 2.8.7 (pinned), whose ``_respawn_workers`` it replaces.
+    """
+    import time
+
     from granian import Granian
+    from granian.server.common import logger
+
+    class _Server(Granian):
+        def _respawn_workers(self, workers, spawn_target, target_loader, delay: float = 0):
+            if not delay:  # a crashed worker: granian's own respawn
+                return super()._respawn_workers(workers, spawn_target, target_loader, delay)
+            runtime = Path(os.environ["APPARAT_RUNTIME_DIR"])
+            for idx in workers:
+                self.respawned_wrks[idx] = time.monotonic()
+                old = self.wrks.pop(idx)
+                new = self._spawn_worker(idx=idx, target=spawn_target, callback_loader=target_loader)
+                new.start()
+                self.wrks.insert(idx, new)
+                ready, deadline = runtime / f"ready-{new.inner.pid}", time.monotonic() + delay
+                while not ready.exists() and new.is_alive() and time.monotonic() < deadline:
+                    time.sleep(0.05)
+                time.sleep(0.2)  # from the app made to the socket served
+                logger.info(f"worker-{idx + 1} {'ready' if ready.exists() else 'not ready'}; stopping the old one")
+                old.terminate()
+                old.join(self.workers_kill_timeout)
+                if old.is_alive():
+                    old.kill()
+                    old.join()
+                (runtime / f"ready-{old.inner.pid}").unlink(missing_ok=True)
+            self._metrics.incr_spawn(len(workers))
+
+    return _Server
+
+
+def _granian(settings: dict, port: int, on_reload=None) -> None:
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
 
-    Granian(
+    server = _granian_server()(
         "apparat.web:create_app",
         factory=True,
         address=settings["host"],
@@ -57,11 +148,20 @@ def _granian(settings: dict, port: int) -> None:
         workers=settings["workers"],
         blocking_threads=settings["threads"],
         # Slow-header clients are cut off; waiting for a header costs no thread.
-        http1_settings=HTTP1Settings(header_read_timeout=int(settings["header_timeout"] * 1000)),
+        http1_settings=HTTP1Settings(header_read_timeout=int(settings["header_timeout"] * 1000),
+                                     max_buffer_size=max(8192, settings["max_header_bytes"])),
         backlog=2048,
         respawn_failed_workers=True,
+        # A reload starts each new worker, waits until it is ready (at most this long), then
+        # stops the old one, which finishes its in-flight requests first (at most a query's
+        # deadline, then it is killed).
+        respawn_interval=settings["reload_grace"],
+        workers_kill_timeout=int(settings["query_timeout"]) + 5,
         log_access=False,
-    ).serve()
+    )
+    if on_reload is not None:
+        server.on_reload(on_reload)
+    server.serve()
 
 
 def _gunicorn(settings: dict, port: int) -> None:

@@ -16,6 +16,7 @@ from apparat.query.executor import ExecutorPool
 from apparat.query.local import engine_for
 from apparat.query.saved import load_saved_queries
 from apparat.query.store import read_build
+from apparat.serve import announce_ready
 from apparat.settings import load_settings
 
 from .state import EXTENSION, AppState
@@ -48,12 +49,16 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     from . import (
+        admin,
         dataset,
         downloads,
         errors,
         graph_store,
         health,
         http,
+        limits,
+        metrics,
+        observe,
         pages,
         queries,
         search,
@@ -72,7 +77,12 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(downloads.bp)
     app.register_blueprint(graph_store.bp)
     http.init_app(app)
+    limits.init_app(app)
     app.register_blueprint(health.bp)
+    app.register_blueprint(metrics.bp)
+    app.register_blueprint(admin.bp)
     errors.init_app(app)
+    observe.init_app(app)  # outermost: sees every request (README "Operating it")
     pool.start()  # in the process that serves: executors belong to the process that uses them
+    announce_ready()  # a reload may now stop the worker this one replaces
     return app

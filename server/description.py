@@ -58,6 +58,7 @@ def service_description(endpoint: str, manifest: dict, settings: dict) -> Graph:
     g.add((service, AP.queryTimeoutSeconds, Literal(settings["query_timeout"], datatype=XSD.decimal)))
     g.add((service, AP.maxResultRows, Literal(settings["max_rows"])))
     g.add((service, AP.maxServiceCalls, Literal(settings["max_service_calls"])))
+    _limits(g, service, settings)
     for allowed in settings["service_allowlist"].split():
         g.add((service, AP.federatesWith, URIRef(allowed)))
     for prefix, namespace in PREFIXES.items():  # the predeclared prefixes, as SHACL prefix declarations
@@ -81,6 +82,27 @@ def service_description(endpoint: str, manifest: dict, settings: dict) -> Graph:
         g.add((graph, RDF.type, SD.Graph))
         g.add((graph, VOID.triples, Literal(count)))
     return g
+
+
+def _limits(g: Graph, service: URIRef, settings: dict) -> None:
+    """The request limits (README "Operating it"), each refused before any work is done."""
+    in_flight = max(4 * settings["client_queries"], settings["threads"] // 2)
+    for term, value in ((AP.maxRequestBytes, settings["max_request_bytes"]),
+                        (AP.maxQueryLength, settings["max_query_length"]),
+                        (AP.maxFormFields, settings["max_form_fields"]),
+                        (AP.maxRequestHeaderBytes, settings["max_header_bytes"]),
+                        (AP.maxRequestHeaderFields, 100),
+                        (AP.maxConcurrentQueriesPerClient, settings["client_queries"]),
+                        (AP.maxQueriesInFlightPerClient, in_flight)):
+        g.add((service, term, Literal(value)))
+    g.add((service, RDFS.comment, Literal(
+        f"Limits: request bodies up to {settings['max_request_bytes']} bytes (else 413); query text up to "
+        f"{settings['max_query_length']} characters (else 414 for GET, 413 for POST); at most "
+        f"{settings['max_form_fields']} form fields or URL parameters (else 413 for a form POST, 400 for GET); "
+        f"request line and headers up to {settings['max_header_bytes']} bytes and 100 header fields (else 431); "
+        f"{settings['client_queries']} queries at once per client address, and past {in_flight} in flight 429 "
+        "with Retry-After. A query, parameter or form value that is not UTF-8 is 400, naming the byte.",
+        lang="en")))
 
 
 def void_description(root: str, manifest: dict) -> Graph:

@@ -8,6 +8,8 @@ from werkzeug.exceptions import HTTPException
 
 from apparat.errors import KgError
 
+from .observe import note_error
+
 
 def error_response(status: int, title: str, message: str, **extra):
     """Render an error as JSON for machines, as plain text for everyone else.
@@ -27,14 +29,18 @@ def error_response(status: int, title: str, message: str, **extra):
 def init_app(app: Flask) -> None:
     @app.errorhandler(KgError)
     def _kg_error(err: KgError):
-        extra = {k: v for k in ("line", "column") if (v := getattr(err, k, None)) is not None}
+        extra = {k: v for k in ("line", "column", "reason") if (v := getattr(err, k, None)) is not None}
         response = error_response(err.status, err.title, str(err), **extra)
         if getattr(err, "retry_after", None):
             response.headers["Retry-After"] = str(err.retry_after)
+        if getattr(err, "reason", None):  # timeout and refusal reasons (README "Operating it")
+            response.headers["X-Apparat-Reason"] = err.reason
+        note_error(err)
         return response
 
     @app.errorhandler(HTTPException)
     def _http_error(err: HTTPException):
+        note_error(err)
         return error_response(err.code or 500, err.name, err.description or err.name)
 
     @app.errorhandler(Exception)

@@ -67,7 +67,8 @@ class _BodyCap:
         if not length.isdigit() or int(length) > self.limit:
             body = f"Payload too large: request bodies are limited to {self.limit} bytes\n".encode()
             start_response("413 Payload Too Large", [("Content-Type", "text/plain"), ("Connection", "close"),
-                                                     ("Content-Length", str(len(body)))])
+                                                     ("Content-Length", str(len(body))),
+                                                     ("X-Apparat-Reason", "body_too_large")])
             return [body]
         return self.wsgi_app(environ, start_response)
 

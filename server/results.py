@@ -19,6 +19,7 @@ from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, find_fo
 from apparat.query.sparql import check_query_length
 from apparat.terms import to_ox
 
+from .observe import note
 from .state import state
 
 
@@ -80,16 +81,25 @@ def answer_query(text: str, *, format_name, infer: bool = True,
            result_format, graph_format)
     answer = st.cache.get(key)
     hit = answer is not None
+    trace: dict = {}
+    note(query=text, cache="hit" if hit else "miss")
     if not hit:
         req = QueryRequest(text, result_format=result_format, graph_format=graph_format,
                            unacceptable_results=why_not_results, unacceptable_graph=why_not_graph, infer=infer,
                            default_graphs=tuple(default_graphs or ()), named_graphs=tuple(named_graphs or ()),
                            base_iri=base_iri)
-        answer = st.pool.run(req, client=request.remote_addr or "", started=g.get("started", time.monotonic()))
+        try:
+            answer = st.pool.run(req, client=request.remote_addr or "", started=g.get("started", time.monotonic()),
+                                 trace=trace)
+        finally:
+            note(executor=trace.get("executor"))
         st.cache.put(key, answer, sum(map(len, answer.chunks)))
+    note(format=answer.format, rows=answer.rows)
     fmt = find_format(answer.format, formats_for(answer.kind))
     response = Response(answer.chunks, mimetype=fmt.media_type)
     response.headers["X-Cache"] = "hit" if hit else "miss"
+    if answer.rows is not None:
+        response.headers["X-Apparat-Rows"] = str(answer.rows)  # also for front-cache hits' log lines
     if answer.truncated:
         response.headers["X-Apparat-Truncated"] = f"true; limit={st.settings['max_rows']}"
     response.headers["Vary"] = "Accept"

@@ -91,6 +91,7 @@ class Answer:
     format: str
     truncated: bool
     chunks: list[bytes] = field(default_factory=list)
+    rows: int | None = None        # solutions or triples written (1 for ASK; None for quads)
 
     @property
     def body(self) -> bytes:
@@ -148,7 +149,7 @@ def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memo
             return
         try:
             if isinstance(request, QuadsRequest):
-                conn.send(("end", "quads", "nquads", _quads(store, request, ox)))
+                conn.send(("end", "quads", "nquads", _quads(store, request, ox), None))
                 continue
             answer = evaluate(store, engine, request.text, infer=request.infer,
                               default_graphs=list(request.default_graphs), named_graphs=list(request.named_graphs),
@@ -158,14 +159,15 @@ def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memo
             fmt = request.graph_format if graph else request.result_format
             if fmt is None:
                 raise errors.NotAcceptable(request.unacceptable_graph if graph else request.unacceptable_results)
+            stats: dict = {}
             try:
                 truncated = write_answer(answer, fmt, max_rows=engine.max_rows, prefixes=engine.prefixes,
-                                         emit=lambda chunk: conn.send(("chunk", chunk)))
+                                         emit=lambda chunk: conn.send(("chunk", chunk)), stats=stats)
             except OSError as err:  # evaluation is lazy: SERVICE fails here
                 raise errors.ServiceFailed(f"a SERVICE endpoint could not be queried: {err}") from None
             except SyntaxError as err:  # a SERVICE answer that does not parse
                 raise errors.ServiceFailed(f"a SERVICE endpoint sent a bad answer: {err}") from None
-            conn.send(("end", kind, fmt, truncated))
+            conn.send(("end", kind, fmt, truncated, stats.get("rows")))
         except errors.KgError as err:
             conn.send(("error", type(err).__name__, str(err), getattr(err, "line", None), getattr(err, "column", None)))
         except Exception as err:  # our bug: report it, keep serving
@@ -244,6 +246,11 @@ class ExecutorPool:
             (default ``4 × client_limit``); keep it under the web threads.
         queue_limit: requests that may wait for an executor; more get ServerBusy.
         in_memory: each executor copies the store into memory (faster joins, a copy each).
+
+    ``on_event``, if set, is called as ``on_event(event, pid, **details)`` on every
+    executor life-cycle event: ``started``; ``killed`` (``reason="deadline"``, the
+    ``query``); ``died`` (``while_`` running, idle or taking a query, the ``query``).
+    It must not raise (the metrics and the log use it).
     """
 
     def __init__(self, build_dir: Path, etag: str, engine: Engine, *, size: int, timeout: float,
@@ -265,6 +272,14 @@ class ExecutorPool:
         self._lock = threading.Lock()
         self._keeper: threading.Thread | None = None
         self._closed = False
+        self.on_event = None
+
+    def _event(self, event: str, pid: int | None, **details) -> None:
+        if self.on_event is not None:
+            try:
+                self.on_event(event, pid, **details)
+            except Exception:  # observing must never break serving
+                _LOG.exception("executor event hook failed")
 
     # life cycle
 
@@ -304,6 +319,7 @@ class ExecutorPool:
                             return
                         self._all.add(executor)
                     self._idle.put(executor)
+                    self._event("started", executor.pid)
                     ready.release()
                     count -= 1
                 if not count:
@@ -325,9 +341,19 @@ class ExecutorPool:
         with self._lock:
             return [e.pid for e in self._all if e.pid]
 
+    def occupancy(self) -> dict[str, int]:
+        """Executors ``alive`` and ``busy`` now, and requests ``waiting`` for one (for /health, /metrics)."""
+        with self._lock:
+            executors = list(self._all)
+            waiting = self._waiting
+        alive = sum(1 for e in executors if e.process.is_alive())
+        return {"size": self.size, "alive": alive, "busy": max(0, len(executors) - self._idle.qsize()),
+                "waiting": waiting}
+
     # running
 
-    def run(self, request: QueryRequest | QuadsRequest, *, client: str = "", started: float | None = None) -> Answer:
+    def run(self, request: QueryRequest | QuadsRequest, *, client: str = "", started: float | None = None,
+            trace: dict | None = None) -> Answer:
         """Run one request in an executor and return the whole answer.
 
         Args:
@@ -335,6 +361,7 @@ class ExecutorPool:
             client: the client's address, for the per-client limit.
             started: when the request arrived (``time.monotonic()``); the deadline
                 is ``started + timeout``.
+            trace: if given, gets ``executor``: the pid of the executor that ran it.
 
         Raises:
             QueryTimeout: the deadline passed (waiting or running): 503.
@@ -349,9 +376,12 @@ class ExecutorPool:
         try:
             for _attempt in range(2):  # an executor found dead before it got the request: take another
                 executor = self._acquire(deadline)
+                if trace is not None:
+                    trace["executor"] = executor.pid
                 try:
                     executor.conn.send(request)
                 except OSError:
+                    self._event("died", executor.pid, while_="taking a query", query=_text(request))
                     self._replace(executor)
                     continue
                 return self._exchange(executor, request, deadline)
@@ -372,7 +402,7 @@ class ExecutorPool:
                     self._in_flight[client] -= 1
                     raise errors.QueryTimeout(
                         f"your other queries kept this address's {self.client_limit} slots busy for "
-                        f"{self.timeout:g} s; try again later")
+                        f"{self.timeout:g} s; try again later", reason="client_slots")
                 self._clients.wait(remaining)
             self._running[client] += 1
 
@@ -394,11 +424,12 @@ class ExecutorPool:
                 executor = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
                 if executor.process.is_alive():
                     return executor
+                self._event("died", executor.pid, while_="idle", query=None)
                 self._replace(executor)  # died while idle (killed from outside): take the next one
         except queue.Empty:
             raise errors.QueryTimeout(
-                f"all {self.size} query executors stayed busy until the {self.timeout:g} s limit; try again later"
-            ) from None
+                f"all {self.size} query executors stayed busy until the {self.timeout:g} s limit; try again later",
+                reason="pool_busy") from None
         finally:
             with self._lock:
                 self._waiting -= 1
@@ -411,6 +442,7 @@ class ExecutorPool:
                 ready = multiprocessing.connection.wait([executor.conn, executor.process.sentinel],
                                                         max(0.0, remaining)) if remaining > 0 else []
                 if not ready:
+                    self._event("killed", executor.pid, reason="deadline", query=_text(request))
                     self._replace(executor)
                     raise errors.QueryTimeout(f"query stopped after the {self.timeout:g} s time limit")
                 if executor.conn not in ready:  # the process ended and said nothing
@@ -422,14 +454,16 @@ class ExecutorPool:
                 break
         except (EOFError, OSError):
             self._replace(executor)
+            self._event("died", executor.pid, while_="running", query=_text(request),
+                        exitcode=executor.process.exitcode)
             raise errors.KgError("the query engine process died while running this query") from None
         self._idle.put(executor)
         if message[0] == "end":
-            _tag, kind, fmt, extra = message
+            _tag, kind, fmt, extra, rows = message
             if kind == "quads":
                 cut, chunks = extra
                 return Answer(kind, fmt, cut, chunks)
-            return Answer(kind, fmt, extra, chunks)
+            return Answer(kind, fmt, extra, chunks, rows)
         if message[0] == "error":
             _tag, name, text, line, column = message
             cls = getattr(errors, name, errors.KgError)
@@ -445,3 +479,8 @@ class ExecutorPool:
         executor.stop()
         if not self._closed:
             self._spawns.put(1)
+
+
+def _text(request) -> str | None:
+    """The query text of a request (None for quad lookups), for the life-cycle log."""
+    return getattr(request, "text", None)

@@ -141,8 +141,10 @@ def _capture(serialize, limit: int) -> tuple[bytes, bool]:
 
 
 def write_answer(answer, fmt: str, *, max_rows: int, emit: Callable[[bytes], None],
-                 prefixes: dict[str, str] | None = None, batch: int = 2000) -> bool:
+                 prefixes: dict[str, str] | None = None, batch: int = 2000, stats: dict | None = None) -> bool:
     """Write a pyoxigraph answer as ``fmt``, in chunks passed to ``emit``; return whether it was cut.
+
+    ``stats``, if given, gets ``rows``: the solutions (or triples) written (1 for ASK).
 
     At most ``max_rows`` solutions (or triples) are written; the return value
     says whether the engine had more. ``fmt`` must suit the answer's kind
@@ -156,15 +158,18 @@ def write_answer(answer, fmt: str, *, max_rows: int, emit: Callable[[bytes], Non
     b'x\\r\\n1\\r\\n2\\r\\n'
     """
     kind = result_kind(answer)
+    stats = {} if stats is None else stats
     if kind == "boolean":
         emit(answer.serialize(format=_OX_RESULTS[fmt]))
+        stats["rows"] = 1
         return False
     if kind == "graph":
-        return _write_triples(answer, fmt, max_rows, emit, prefixes)
+        return _write_triples(answer, fmt, max_rows, emit, prefixes, stats)
     tsv, _ = _capture(lambda sink: answer.serialize(sink, ox.QueryResultsFormat.TSV), max_rows + 2)
     header, _, body = tsv.partition(b"\n")
     rows = body.splitlines(keepends=True)
     more, rows = len(rows) > max_rows, rows[:max_rows]
+    stats["rows"] = len(rows)
     if fmt == "tsv":
         emit(header + b"\n" + b"".join(rows))
         return more
@@ -189,10 +194,11 @@ def _convert(header: bytes, lines: list[bytes], fmt: str) -> bytes:
     return parsed.serialize(format=_OX_RESULTS[fmt])
 
 
-def _write_triples(answer, fmt: str, max_rows: int, emit, prefixes) -> bool:
+def _write_triples(answer, fmt: str, max_rows: int, emit, prefixes, stats: dict) -> bool:
     nt, _ = _capture(lambda sink: answer.serialize(sink, ox.RdfFormat.N_TRIPLES), max_rows + 1)
     lines = nt.splitlines(keepends=True)
     more, lines = len(lines) > max_rows, lines[:max_rows]
+    stats["rows"] = len(lines)
     if fmt in ("ntriples", "nquads"):
         emit(b"".join(lines))
         return more

@@ -1,0 +1,150 @@
+"""Every request observed once, from the outside: the record behind the metrics and the log line.
+
+:class:`Observer` is the outermost WSGI middleware, so it also sees what is
+answered before Flask (a body over the cap, a front-cache hit). It puts a
+``record`` dict in the WSGI environ; the app writes into it as it learns
+things (:func:`note`: route, query, format, rows, cache, executor, refusal or
+timeout reason), and when the last byte of the answer has gone the observer
+adds status, bytes and duration and hands the record to ``server.metrics``
+and ``server.logs``.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import time
+from datetime import UTC, datetime
+
+from flask import Flask, has_request_context, request
+
+from . import logs, metrics
+
+_KEY = "apparat.record"
+_FRONT_ROUTES = {"/sparql": "/sparql", "/sparql/": "/sparql/"}
+
+
+def init_app(app: Flask) -> None:
+    """Observe every request of ``app`` (call after the other middlewares are in place)."""
+    st = app.extensions["apparat"]
+    pool = st.pool
+    logger = logs.configure(st.settings)
+    metrics.build_served(st.manifest)
+    chained = pool.on_event
+
+    def on_event(event, pid, **details):
+        metrics.executor_event(event, pid)
+        metrics.occupancy(pool)  # set from the first executor on, before any request
+        logs.executor_event(event, pid, **details)
+        if chained is not None:
+            chained(event, pid, **details)
+
+    pool.on_event = on_event
+    app.wsgi_app = Observer(app.wsgi_app, pool, logger)
+
+    @app.before_request
+    def _route():
+        note(route=request.url_rule.rule if request.url_rule is not None else "unmatched")
+
+
+def note(**fields) -> None:
+    """Add facts to the current request's record (outside a request: nothing)."""
+    if not has_request_context():
+        return
+    record = request.environ.get(_KEY)
+    if record is None:
+        return
+    if "query" in fields:
+        text = fields.pop("query")
+        if text is not None:
+            record["query_hash"] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
+            record["query_text"] = text
+    record.update({k: v for k, v in fields.items() if v is not None})
+
+
+def note_error(err) -> None:
+    """What an error says about the request: a timeout reason, or a refusal reason."""
+    if has_request_context() and request.url_rule is not None:
+        note(route=request.url_rule.rule)
+    reason = getattr(err, "reason", None)
+    status = getattr(err, "status", None) or getattr(err, "code", None) or 500
+    if status == 503 and reason and reason != "queue_full":
+        note(timeout=reason)
+    elif reason:
+        note(refusal=reason)
+    elif 400 <= status < 500:
+        note(refusal=_refusal_name(err))
+
+
+def _refusal_name(err) -> str:
+    name = getattr(err, "title", None) or getattr(err, "name", None) or type(err).__name__
+    return name.lower().replace(" ", "_")
+
+
+class Observer:
+    """WSGI middleware: one record per request, finished when its body is done."""
+
+    def __init__(self, wsgi_app, pool, logger):
+        self.wsgi_app, self.pool, self.logger = wsgi_app, pool, logger
+
+    def __call__(self, environ, start_response):
+        record = {"started": time.monotonic(), "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+                  "client": environ.get("REMOTE_ADDR", ""), "method": environ.get("REQUEST_METHOD", ""),
+                  "path": environ.get("PATH_INFO", "")}
+        environ[_KEY] = record
+        metrics.occupancy(self.pool)
+
+        def observed(status, headers, exc_info=None):
+            record["status"] = int(status.split(" ", 1)[0])
+            for name, value in headers:
+                lower = name.lower()
+                if lower == "x-cache" and "cache" not in record:
+                    record["cache"] = value  # "hit" from the front cache, before Flask saw it
+                elif lower == "x-apparat-rows" and "rows" not in record:
+                    record["rows"] = int(value)
+                elif lower == "content-type" and "format" not in record:
+                    record["content_type"] = value.split(";", 1)[0]
+                elif lower == "x-apparat-reason" and "refusal" not in record and "timeout" not in record:
+                    record["refusal"] = value
+            return start_response(status, headers, exc_info)
+
+        try:
+            body = self.wsgi_app(environ, observed)
+        except BaseException:
+            record.setdefault("status", 500)
+            self._finish(record, 0)
+            raise
+        return _Body(body, lambda sent: self._finish(record, sent))
+
+    def _finish(self, record: dict, sent: int) -> None:
+        record["bytes"] = sent
+        record["duration"] = round(time.monotonic() - record.pop("started"), 6)
+        if "route" not in record:
+            record["route"] = _FRONT_ROUTES.get(record["path"], "unmatched")
+        try:
+            metrics.occupancy(self.pool)
+            metrics.request_done(record)
+            logs.request_done(self.logger, record)
+        except Exception:  # observing must never break serving
+            logs.LOG.exception("observing a request failed")
+
+
+class _Body:
+    """The answer's body as the server iterates it: counts bytes; reports once on close."""
+
+    def __init__(self, body, done):
+        self.body, self.done, self.sent, self.closed = body, done, 0, False
+
+    def __iter__(self):
+        for chunk in self.body:
+            self.sent += len(chunk)
+            yield chunk
+
+    def close(self):
+        if self.closed:
+            return
+        self.closed = True
+        try:
+            if hasattr(self.body, "close"):
+                self.body.close()
+        finally:
+            self.done(self.sent)

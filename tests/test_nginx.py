@@ -1,0 +1,121 @@
+"""The production recipe (``deploy/nginx.conf``) run on loopback: nginx (Debian) in front of
+``apparat serve``. It passes queries through, caches GET answers, refuses large bodies
+itself, hides ``/admin/``, and buffers request bodies, so 60 clients that send less than
+their ``Content-Length`` do not hold the server's threads (they would, straight to granian).
+
+Skipped, saying so, where nginx is not installed (``apt-get install nginx-light``).
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import socket
+import subprocess
+import time
+import urllib.parse
+from pathlib import Path
+
+import pytest
+import requests
+from conftest import TEST_ENV
+from harness import ServerProcess
+
+ROOT = Path(__file__).resolve().parents[1]
+NGINX = shutil.which("nginx") or next((p for p in ("/usr/sbin/nginx",) if os.path.exists(p)), None)
+JSON = {"Accept": "application/sparql-results+json"}
+
+pytestmark = pytest.mark.skipif(NGINX is None, reason="nginx is not installed (Debian: apt-get install nginx-light)")
+
+
+def _free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def proxied(build_dir, tmp_path_factory):
+    prefix = tmp_path_factory.mktemp("nginx")
+    with ServerProcess(build_dir, env={**TEST_ENV, "APPARAT_ACCESS_LOG": ""}) as server:
+        port = _free_port()
+        upstream = urllib.parse.urlsplit(server.base_url).netloc
+        text = (ROOT / "deploy" / "nginx.conf").read_text()
+        for key, value in {"@LISTEN@": f"127.0.0.1:{port}", "@UPSTREAM@": upstream, "@PREFIX@": str(prefix),
+                           "@USER@": "user root;" if os.geteuid() == 0 else ""}.items():
+            text = text.replace(key, value)
+        (prefix / "nginx.conf").write_text(text)
+        nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+        base = f"http://127.0.0.1:{port}"
+        try:
+            deadline = time.monotonic() + 20
+            while time.monotonic() < deadline:
+                try:
+                    if requests.get(base + "/health", timeout=2).status_code == 200:
+                        break
+                except requests.RequestException:
+                    if nginx.poll() is not None:
+                        pytest.fail("nginx did not start: " + nginx.stderr.read().decode())
+                    time.sleep(0.1)
+            else:
+                pytest.fail("nginx never answered /health")
+            yield base, server
+        finally:
+            nginx.terminate()
+            try:
+                nginx.wait(timeout=10)
+            except subprocess.TimeoutExpired:
+                nginx.kill()
+                nginx.wait(timeout=10)
+            nginx.stderr.close()
+
+
+def test_queries_pass_through_and_get_answers_are_cached(proxied):
+    base, server = proxied
+    params = {"query": "SELECT ?o WHERE { ?o a ap:PartyOrgan } ORDER BY ?o LIMIT 3"}
+    direct = requests.get(server.base_url + "/sparql", params=params, headers=JSON, timeout=10)
+    first = requests.get(base + "/sparql", params=params, headers=JSON, timeout=10)
+    second = requests.get(base + "/sparql", params=params, headers=JSON, timeout=10)
+    assert first.status_code == second.status_code == 200
+    assert first.json() == second.json() == direct.json()
+    assert first.headers["X-Proxy-Cache"] in ("MISS", "EXPIRED") and second.headers["X-Proxy-Cache"] == "HIT"
+    assert second.headers["ETag"] == direct.headers["ETag"]
+    form = requests.post(base + "/sparql", data=params, headers=JSON, timeout=10)
+    assert form.status_code == 200 and form.json() == direct.json()
+
+
+def test_health_is_not_cached_and_admin_is_hidden(proxied):
+    base, _server = proxied
+    health = requests.get(base + "/health", timeout=10)
+    assert health.status_code == 200 and "X-Proxy-Cache" not in health.headers
+    assert requests.post(base + "/admin/reload", timeout=10).status_code == 404
+
+
+def test_a_large_body_is_refused_by_nginx(proxied):
+    base, _server = proxied
+    answer = requests.post(base + "/sparql", data=b"A" * (2 * 1024 * 1024),
+                           headers={"Content-Type": "application/sparql-query"}, timeout=10)
+    assert answer.status_code == 413
+
+
+def test_bodies_shorter_than_their_length_do_not_hold_the_server(proxied):
+    base, _server = proxied
+    parts = urllib.parse.urlsplit(base)
+    stalled = []
+    try:
+        for number in range(60):  # more than the server's 32 threads; 15 per address (nginx allows 16)
+            sock = socket.create_connection((parts.hostname, parts.port), timeout=5,
+                                            source_address=(f"127.0.0.{2 + number % 4}", 0))
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 1000\r\n\r\nASK {}")
+            stalled.append(sock)
+        time.sleep(0.5)
+        started = time.monotonic()
+        answer = requests.get(base + "/sparql", params={"query": "ASK { ?s ?p ?o }", "nocache": "1"}, headers=JSON,
+                              timeout=20)
+        assert answer.status_code == 200 and answer.json()["boolean"] is True
+        assert time.monotonic() - started < 5  # a liveness bound: straight to granian it waits for ever
+    finally:
+        for sock in stalled:
+            sock.close()
