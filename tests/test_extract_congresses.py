@@ -232,9 +232,11 @@ def test_real_events(real, slug, party, start, end, lines):
     assert bounds(g, node) == (datetime.date(*start), datetime.date(*end))
     assert g.value(node, PROV.wasDerivedFrom) == \
         ids.source_location(SOURCE, *lines)
-    claim = g.value(None, AP.about, node)  # the table's statement of the dates
-    assert g.value(claim, AP.property) == AP.date and g.value(claim, PROV.wasDerivedFrom) == \
-        ids.source_location(SOURCE, *lines)
+    # the table states two claims at the entry's lines: what the meeting is, and when it met
+    claims = {str(g.value(c, AP.statementKind)): c for c in g.subjects(AP.about, node)}
+    assert set(claims) == {"entity", "meeting"}
+    assert g.value(claims["meeting"], AP.property) == AP.date
+    assert {g.value(c, PROV.wasDerivedFrom) for c in claims.values()} == {ids.source_location(SOURCE, *lines)}
     if party:
         assert Literal(party) in set(g.objects(node, AP.partyName))
     else:

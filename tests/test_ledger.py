@@ -92,6 +92,7 @@ def test_no_value_or_note_repeats_seven_words_of_its_source(gazetteer, sources):
     ("abc,member,stalin,,politburo,1926", "lines 'abc'"),
     ("573,member,stalin,,politburo,1926,,,heard:trotsky", "who 'heard:trotsky'"),
     ("573,member,stalin,,politburo,1926,,,,,,colour=red", "extra 'colour=red'"),
+    ("573,entity,party-congress-10,party-congress,,,,,,,,ordinal=tenth", "extra ordinal='tenth': write a whole number"),
 ])
 def test_a_bad_row_fails_naming_file_and_row(tmp_path, gazetteer, row, message):
     path = ledger(tmp_path, "rogovin-1992", "573,member,lenin,,politburo,before 1921", row)

@@ -36,17 +36,19 @@ import calendar
 import re
 from dataclasses import dataclass
 
-from rdflib import Graph, Literal, URIRef
-from rdflib.namespace import RDF, RDFS, SKOS, XSD
+from rdflib import Graph, URIRef
 
 from .. import ids
 from ..namespaces import AP
 from .dates import DateSyntaxError, StatedDate, StatedTime, parse_time
+from .gazetteer import Gazetteer
 from .records import Claim, Span
+from .writer import compile_claims
 
 __all__ = [
     "CongressEntry",
     "congress_claims",
+    "congress_entity_claims",
     "congresses_graph",
     "find_congress_section",
     "ordinal_value",
@@ -221,28 +223,32 @@ def parse_congresses(lines: list[str], first_line_no: int = 1) -> list[CongressE
     return entries
 
 
-def congresses_graph(lines: list[str], first_line_no: int, source_id: str) -> Graph:
-    """Describe every congress and conference of the section: class, number, party names
-    and by-names (their dates are claims: :func:`congress_claims`).
+def congress_entity_claims(lines: list[str], first_line_no: int, source_id: str) -> list[Claim]:
+    """What the table says each congress and conference is: one ``entity`` claim each, with its
+    class, number, party names and by-names as extras (its dates: :func:`congress_claims`).
 
     Args:
         lines: the section's lines (see :func:`find_congress_section`).
         first_line_no: 1-based corpus line number of ``lines[0]``.
         source_id: the source they come from (``rogovin-1992``).
     """
-    g = Graph()
+    out = []
     for e in parse_congresses(lines, first_line_no):
-        node = e.iri
-        g.add((node, RDF.type, e.cls))
-        g.add((node, AP.ordinal, Literal(e.ordinal, datatype=XSD.integer)))
-        g.add((node, RDFS.label, Literal(e.label, lang="en")))
-        for party in e.parties:
-            g.add((node, AP.partyName, Literal(party)))
-        for name in e.by_names:
-            g.add((node, SKOS.altLabel, Literal(name, lang="en")))
+        extra = [("ordinal", str(e.ordinal)), ("rdfs-label", e.label)]
+        extra += [("party-name", party) for party in e.parties]
+        extra += [("alt-label", name) for name in e.by_names]
         if e.cls != AP.CominternCongress:
-            g.add((node, AP.organization, ids.entity("organ", "party")))
-    return g
+            extra.append(("organ", "organ/party"))
+        out.append(Claim(source_id, (Span(e.line_start, e.line_end),), "entity", f"event/{e.prefix}-{e.ordinal}",
+                         role=e.prefix, extra=tuple(extra),
+                         origin=f"{source_id} table of congresses: line {e.line_start}"))
+    return out
+
+
+def congresses_graph(lines: list[str], first_line_no: int, source_id: str) -> Graph:
+    """:func:`congress_entity_claims` and :func:`congress_claims` as the one writer renders them."""
+    claims = congress_entity_claims(lines, first_line_no, source_id) + congress_claims(lines, first_line_no, source_id)
+    return compile_claims(claims, Gazetteer()).get(source_id, Graph())
 
 
 def congress_claims(lines: list[str], first_line_no: int, source_id: str) -> list[Claim]:

@@ -84,6 +84,8 @@ def write_extra(writer, g: Graph, node: URIRef, key: str, value: str) -> None:
         g.add((node, prop, Literal(value, lang="en")))
         if key == "label":
             g.add((node, SKOS.prefLabel, Literal(value, lang="en")))
+    elif expected == "integer":
+        g.add((node, prop, Literal(int(value))))
     elif expected.startswith("lang:"):  # a name in another language (Russian, romanised Russian)
         g.add((node, prop, Literal(value, lang=expected[5:])))
     else:

@@ -159,13 +159,16 @@ EXTRA_KEYS: dict[str, tuple[str, tuple[str, ...] | str]] = {
     "rdfs-label": ("rdfs:label", "text"),           # a label that is no skos:prefLabel
     "alternative": ("dct:alternative", "literal"),
     "volume": ("ap:volume", "literal"),
+    "ordinal": ("ap:ordinal", "integer"),           # a congress's number
+    "party-name": ("ap:partyName", "literal"),       # the party's name at the time (RKP(b), VKP(b) …)
 }
 
 #: ``entity`` roles: the class a section says an entity is.
 ENTITY_CLASSES = {"state-body": "ap:StateBody", "party-organ": "ap:PartyOrgan", "faction": "ap:Faction",
                   "party": "ap:Party", "organization": "org:Organization", "place": "schema:Place",
                   "administrative-area": "schema:AdministrativeArea", "concept": "skos:Concept",
-                  "concept-scheme": "skos:ConceptScheme"}
+                  "concept-scheme": "skos:ConceptScheme", "party-congress": "ap:PartyCongress",
+                  "party-conference": "ap:PartyConference", "comintern-congress": "ap:CominternCongress"}
 
 #: ``count`` roles: what is counted -> the property of the count.
 COUNTS = {"resignation-attempts": "ap:numberOfResignationAttempts", "members": "ap:numberOfMembers",
@@ -354,6 +357,8 @@ def _claim(cells: dict[str, str], source_id: str, gazetteer: Gazetteer,
         expected = EXTRA_KEYS[key][1]
         if isinstance(expected, tuple):
             val = _resolve(gazetteer, val, expected, f"extra {key}")
+        elif expected == "integer" and not val.isdigit():
+            raise ValueError(f"extra {key}={val!r}: write a whole number")
         extra.append((key, val))
     if kind_name == "attribute" and not (value or objects):
         raise ValueError("an attribute row needs a value or an object")

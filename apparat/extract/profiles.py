@@ -74,7 +74,7 @@ def _notes(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections
 
 def _congresses(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:
     start, end = congresses.find_congress_section(lines)
-    out.graph += congresses.congresses_graph(lines[start:end], start + 1, source_id)
+    out.claims += congresses.congress_entity_claims(lines[start:end], start + 1, source_id)
     section = congresses.congress_claims(lines[start:end], start + 1, source_id)
     out.claims += section
     out.counts["congress dates"] = Counter(c.subject.split("/")[1].rsplit("-", 1)[0] for c in section)
