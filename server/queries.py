@@ -18,6 +18,7 @@ from __future__ import annotations
 import json
 import re
 
+import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
 
 from apparat import __version__
@@ -107,8 +108,12 @@ def _page(saved, values: dict[str, str]):
     table, error, status, sources = None, None, 200, []
     if not missing:
         try:
-            response = answer_query(saved.bind(values), format_name="json", infer=wants_inference(request.args))
-            table = _table(json.loads(response.get_data()))
+            if _GRAPH_QUERY.search(saved.text):  # CONSTRUCT/DESCRIBE: the triples as a table
+                response = answer_query(saved.bind(values), format_name="ntriples", infer=wants_inference(request.args))
+                table = _triples_table(response.get_data())
+            else:
+                response = answer_query(saved.bind(values), format_name="json", infer=wants_inference(request.args))
+                table = _table(json.loads(response.get_data()))
             sources = _source_titles(sources_in(response.get_data()))
         except KgError as err:
             error, status = str(err), err.status
@@ -122,6 +127,31 @@ def _table(results: dict) -> dict:
     columns = results["head"]["vars"]
     rows = [[b.get(c) for c in columns] for b in results["results"]["bindings"]]
     return {"columns": columns, "rows": rows}
+
+
+_GRAPH_QUERY = re.compile(r"^\s*(?:CONSTRUCT|DESCRIBE)\b", re.M | re.I)
+
+
+def _triples_table(body: bytes) -> dict:
+    """An N-Triples answer as a table of subject, predicate and object, cells shaped as in SPARQL JSON results."""
+    def cell(term) -> dict:
+        if isinstance(term, ox.NamedNode):
+            return {"type": "uri", "value": term.value}
+        if isinstance(term, ox.BlankNode):
+            return {"type": "bnode", "value": term.value}
+        found = {"type": "literal", "value": term.value}
+        if term.language:
+            found["xml:lang"] = term.language
+        elif term.datatype.value != _XSD_STRING:
+            found["datatype"] = term.datatype.value
+        return found
+
+    triples = ox.parse(body, format=ox.RdfFormat.N_TRIPLES)
+    rows = [[cell(t.subject), cell(t.predicate), cell(t.object)] for t in triples]
+    return {"columns": ["subject", "predicate", "object"], "rows": rows}
+
+
+_XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
 def _timeline(table: dict | None) -> list[dict] | None:

@@ -128,11 +128,18 @@ def test_rdflib_sparqlstore_as_client(live_server):
 # --- dataset ------------------------------------------------------------------------------
 
 def test_default_graph_uri_restricts_the_default_graph(live_server):
-    query = "ASK { apid:person\\/bukharin a ap:Person }"
+    # the monograph's note (6867) gives Bukharin's birth date; the gazetteer types him a person
+    born = "ASK { apid:person\\/bukharin schema:birthDate ?d }"
+    typed = "ASK { apid:person\\/bukharin a ap:Person }"
     source = "https://w3id.org/apparat/graph/source/rogovin-1992"
+    gazetteer = "https://w3id.org/apparat/graph/gazetteer"
     ontology = "https://w3id.org/apparat/graph/ontology"
-    assert get(live_server, query=query, format="json", **{"default-graph-uri": source}).json()["boolean"] is True
-    assert get(live_server, query=query, format="json", **{"default-graph-uri": ontology}).json()["boolean"] is False
+
+    def ask(query, graph):
+        return get(live_server, query=query, format="json", **{"default-graph-uri": graph}).json()["boolean"]
+
+    assert ask(born, source) is True and ask(born, ontology) is False and ask(born, gazetteer) is False
+    assert ask(typed, gazetteer) is True and ask(typed, source) is False
 
 
 def test_named_graph_uri_limits_graph_patterns(live_server):

@@ -467,6 +467,21 @@ def test_wikidata_links(dataset, saved):
     assert all(q.startswith("Q") for _e, q in links) and len(links) == len({e for e, _q in links})
 
 
+def test_wikidata_statements(live_server):
+    """A CONSTRUCT saved query, as data and as its page (its triples as a table); the statements' shape
+    is checked in test_wikidata.py."""
+    node = BASE + "id/membership/bukharin/politburo/full-member/1924-06-02"
+    data = requests.get(live_server + "/queries/wikidata-statements", params={"person": "bukharin"},
+                        headers={"Accept": "application/n-triples"}, timeout=60)
+    assert data.status_code == 200, data.text
+    # 6867: full member of the Politburo from 2 June 1924
+    assert f"<{BASE}id/person/bukharin> <http://www.wikidata.org/prop/P39> <{node}> ." in data.text
+    page = requests.get(live_server + "/queries/wikidata-statements", params={"person": "bukharin"},
+                        headers={"Accept": "text/html"}, timeout=60)
+    assert page.status_code == 200, page.text
+    assert node.removeprefix(BASE.removesuffix("/")) in page.text and "1924-06-02T00:00:00Z" in page.text
+
+
 def test_wikidata_enrichment_is_refused_unless_wikidata_is_allowlisted(live_server):
     """The live Wikidata service cannot be reached from here: the test server's
     allowlist names only a loopback port, so the federated query is refused
