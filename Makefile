@@ -20,6 +20,8 @@ BROWSER := $(VENV)/.browser
 GRLC_VENV ?= .venv-grlc
 GRLC    := $(GRLC_VENV)/.installed
 NGINXED := $(VENV)/.nginx
+# The query editor (YASGUI) at /sparql: npm's, served from node_modules by our server.
+EDITOR  := node_modules/.installed
 
 .DEFAULT_GOAL := help
 .PHONY: help setup extract build serve test bench clean
@@ -63,7 +65,14 @@ $(NGINXED): $(STAMP)
 	else echo "note: nginx missing and not installable here: tests/test_nginx.py will skip"; fi
 	touch $@
 
-setup: $(STAMP) ## create .venv and install the package with its test extras
+# npm ci installs exactly the committed package-lock.json (no install scripts run).
+# Without npm the server shows its plain query page instead and the editor's tests skip.
+$(EDITOR): package.json package-lock.json
+	@if command -v npm >/dev/null; then \
+		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
+	else echo "note: npm missing: /sparql shows the plain query page, tests/test_editor.py will skip"; fi
+
+setup: $(STAMP) $(EDITOR) ## create .venv, install the package with its test extras and the query editor
 
 extract: $(STAMP) ## corpus -> triples/ (reads CORPUS=../shared/corpus)
 	$(BIN)/apparat extract --corpus $(CORPUS)
@@ -73,10 +82,10 @@ $(BUILD)/build.json: $(STAMP) $(SOURCES) $(CODE)
 
 build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write build/
 
-serve: $(BUILD)/build.json ## build if stale, then serve on HOST:PORT (granian)
+serve: $(BUILD)/build.json $(EDITOR) ## build if stale, then serve on HOST:PORT (granian)
 	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
 
-test: $(STAMP) $(BROWSER) $(GRLC) $(NGINXED) ## lint, then run the test suite
+test: $(STAMP) $(BROWSER) $(GRLC) $(NGINXED) $(EDITOR) ## lint, then run the test suite
 	$(BIN)/ruff check apparat server tests bench setup.py
 	$(BIN)/python -m pytest
 
