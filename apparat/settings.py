@@ -26,6 +26,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("ontology_dir", "ontology", "Folder of the OWL ontology and SHACL shapes (Turtle)."),
     Setting("triples_dir", "triples", "Folder of extracted and curated triples."),
     Setting("queries_dir", "queries", "Folder of saved queries (*.rq)."),
+    Setting("editor_dir", "node_modules/@zazuko/yasgui/build",
+            "The query editor's files (YASGUI, installed by make setup); missing: /sparql is a plain form."),
     Setting("corpus_dir", "../shared/corpus", "Source texts (read by extraction; the server shows cited lines)."),
     Setting("host", "127.0.0.1", "Address the server binds; loopback unless you mean it."),
     Setting("port", 8000, "Port the server binds (0 picks a free one)."),
@@ -58,7 +60,7 @@ SETTINGS: tuple[Setting, ...] = (
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}
-_PATH_SETTINGS = {"build_dir", "ontology_dir", "triples_dir", "queries_dir", "corpus_dir"}
+_PATH_SETTINGS = {"build_dir", "ontology_dir", "triples_dir", "queries_dir", "corpus_dir", "editor_dir"}
 
 
 def _coerce(name: str, value: Any) -> Any:

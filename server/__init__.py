@@ -52,6 +52,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         admin,
         dataset,
         downloads,
+        editor,
         errors,
         graph_store,
         health,
@@ -68,6 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     )
 
     app.register_blueprint(sparql.bp)
+    app.register_blueprint(editor.bp)
     app.register_blueprint(queries.bp)
     app.register_blueprint(wikidata.bp)
     app.register_blueprint(dataset.bp)

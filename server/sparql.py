@@ -8,11 +8,12 @@ werkzeug, with q-values and wildcards), else the first format offered.
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, request
 
 from apparat.errors import QueryRefused, UpdateForbidden
 
 from .description import DESCRIPTION_PREFIXES, service_description
+from .editor import prefers_page, query_page
 from .results import answer_query, graph_response, wants_inference
 from .state import state
 
@@ -30,6 +31,9 @@ _UPDATE = "application/sparql-update"
 def sparql():
     if request.method == "GET" and "query" not in request.args and "update" not in request.args:
         return describe_service()
+    if (request.method == "GET" and len(request.args.getlist("query")) == 1 and "format" not in request.args
+            and "update" not in request.args and prefers_page()):
+        return query_page(request.args["query"])  # a permalink opened in a browser
     params, text = _read_request()
     return answer_query(
         text,
@@ -52,14 +56,9 @@ def update():
 def describe_service():
     """The Service Description (RDF by conneg), or the query page for a browser."""
     if request.accept_mimetypes.best_match(["text/turtle", "text/html"]) == "text/html" and not request.args:
-        return render_template("sparql.html", examples=_examples())
+        return query_page()
     graph = service_description(request.base_url.rstrip("/"), state().manifest, state().settings)
     return graph_response(graph, request.args.get("format"), DESCRIPTION_PREFIXES)
-
-
-def _examples() -> list[tuple[str, str]]:
-    saved = state().saved
-    return [(q.summary, q.text) for q in saved.values() if not q.parameters][:8]
 
 
 def _read_request():

@@ -1,12 +1,15 @@
 """The web pages in a real headless Chromium (Debian's chromium and
-chromedriver, installed by `make test`): the query page renders a result
-table, and a saved query's page runs from its form."""
+chromedriver, installed by `make test`): the plain query page (a server
+without the editor's files) renders a result table, and a saved query's page
+runs from its form. The editor (YASGUI) is tested in test_editor.py."""
 
 from __future__ import annotations
 
 import shutil
 
 import pytest
+from conftest import TEST_ENV
+from harness import ServerProcess
 
 CHROMIUM = shutil.which("chromium") or shutil.which("chromium-browser")
 CHROMEDRIVER = shutil.which("chromedriver")
@@ -33,6 +36,14 @@ def browser(tmp_path_factory):
     driver.quit()
 
 
+@pytest.fixture(scope="module")
+def plain_server(build_dir, tmp_path_factory):
+    """The app with no editor files (``editor_dir`` an empty folder): /sparql is the plain form."""
+    env = {**TEST_ENV, "APPARAT_EDITOR_DIR": str(tmp_path_factory.mktemp("no-editor"))}
+    with ServerProcess(build_dir, env=env) as server:
+        yield server.base_url
+
+
 def wait_for(driver, css: str, timeout: float = 20):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support import expected_conditions
@@ -41,10 +52,10 @@ def wait_for(driver, css: str, timeout: float = 20):
     return WebDriverWait(driver, timeout).until(expected_conditions.presence_of_element_located((By.CSS_SELECTOR, css)))
 
 
-def test_query_page_shows_results_as_a_table(browser, live_server):
+def test_query_page_shows_results_as_a_table(browser, plain_server):
     from selenium.webdriver.common.by import By
 
-    browser.get(live_server + "/sparql")
+    browser.get(plain_server + "/sparql")
     box = browser.find_element(By.ID, "query")
     box.clear()
     box.send_keys("SELECT ?organ WHERE { VALUES ?organ { apid:organ\\/politburo apid:organ\\/orgburo } "
@@ -56,11 +67,11 @@ def test_query_page_shows_results_as_a_table(browser, live_server):
     assert browser.find_element(By.ID, "status").text == "2 rows."
 
 
-def test_query_page_shows_the_parser_error(browser, live_server):
+def test_query_page_shows_the_parser_error(browser, plain_server):
     from selenium.webdriver.common.by import By
     from selenium.webdriver.support.ui import WebDriverWait
 
-    browser.get(live_server + "/sparql")
+    browser.get(plain_server + "/sparql")
     box = browser.find_element(By.ID, "query")
     box.clear()
     box.send_keys("SELECT * WHERE { ?s ?p }")

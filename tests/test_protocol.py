@@ -46,7 +46,7 @@ def get(base, **params):
     ("*/*", "application/sparql-results+json"),
     ("text/*", "text/csv"),
     ("text/csv;q=0.5, application/sparql-results+xml;q=0.9", "application/sparql-results+xml"),
-    ("text/html, application/xhtml+xml;q=0.9, */*;q=0.8", "application/sparql-results+json"),
+    ("text/html;q=0.5, */*;q=0.8", "application/sparql-results+json"),
     ("application/json", "application/sparql-results+json"),
 ])
 def test_select_accept_negotiation(live_server, accept, expected):
@@ -228,10 +228,17 @@ def test_service_description(live_server, build_dir):
     assert "X-Apparat-Truncated" in " ".join(str(o) for o in g.objects(None, None))
 
 
+def test_a_browser_opening_a_query_link_gets_the_page(live_server):
+    """A browser (Accept prefers text/html) opening /sparql?query=… gets the query page, filled in (a permalink)."""
+    response = get(live_server, query=ORGANS, headers={"Accept": "text/html, application/xhtml+xml;q=0.9, */*;q=0.8"})
+    assert response.status_code == 200 and response.headers["Content-Type"].startswith("text/html")
+    assert "subOrganizationOf" in response.text
+
+
 def test_browser_gets_the_query_page(live_server):
     response = requests.get(live_server + "/sparql", headers={"Accept": "text/html"}, timeout=10)
     assert response.headers["Content-Type"].startswith("text/html")
-    assert "<textarea" in response.text
+    assert "<textarea" in response.text or 'id="yasgui"' in response.text  # the plain form or the editor
 
 
 def test_void_counts_match_the_build(live_server, build_dir):

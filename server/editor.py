@@ -1,0 +1,82 @@
+"""The query editor at ``/sparql`` for a browser: YASGUI (npm ``@zazuko/yasgui``),
+its files served from the ``editor_dir`` setting under ``/static/yasgui/``, so
+no CDN is used at run time. Without those files the page is a plain form.
+
+A browser is a request whose ``Accept`` prefers ``text/html`` to every result
+format (a browser's navigation does; ``*/*`` and SPARQL clients do not): it gets
+the page, with the ``query`` of the URL filled in (a permalink); everything else
+gets the protocol's answer.
+"""
+
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+
+from apparat.namespaces import PREFIXES
+from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS
+
+from .state import state
+
+bp = Blueprint("editor", __name__)
+
+#: The editor's files the page loads, as the npm package builds them.
+EDITOR_FILES = ("yasgui.min.js", "yasgui.min.css")
+
+DEFAULT_QUERY = """SELECT ?organ ?label WHERE {
+  ?organ a ap:PartyOrgan ; rdfs:label ?label .
+} ORDER BY ?label"""
+
+_DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
+_USED = re.compile(r"(?<![\w<:/#?.-])([A-Za-z][\w-]*):(?!//)")
+
+
+def editor_installed() -> bool:
+    folder = current_app.config["APPARAT"]["editor_dir"]
+    return all((folder / name).is_file() for name in EDITOR_FILES)
+
+
+def prefers_page() -> bool:
+    """True when the request's Accept ranks text/html above every format we answer in."""
+    accept = request.accept_mimetypes
+    html = accept["text/html"]
+    return html > 0 and all(html > accept[f.media_type] for f in (*RESULT_FORMATS, *GRAPH_FORMATS))
+
+
+def with_prefixes(text: str) -> str:
+    """The query with PREFIX lines for our prefixes it uses and does not declare.
+
+    The endpoint predeclares them, but the editor marks an undeclared prefix as an
+    error, so the page shows them declared.
+
+    >>> with_prefixes("SELECT * { ?s a ap:Person }")
+    'PREFIX ap: <https://w3id.org/apparat/ontology#>\\nSELECT * { ?s a ap:Person }'
+    """
+    declared = set(_DECLARED.findall(text))
+    used = [p for p in dict.fromkeys(_USED.findall(text)) if p in PREFIXES and p not in declared]
+    lines = [f"PREFIX {p}: <{PREFIXES[p]}>" for p in sorted(used)]
+    return "\n".join([*lines, text]) if lines else text
+
+
+def query_page(query: str | None = None):
+    """The editor (or, without its files, the plain form), with ``query`` filled in."""
+    examples = [(q.name, q.summary, q.text) for q in state().saved.values() if not q.parameters][:12]
+    text = query if query is not None else DEFAULT_QUERY
+    if not editor_installed():
+        return render_template("sparql.html", query=text, examples=[(s, t) for _, s, t in examples])
+    return render_template("sparql_editor.html", query=with_prefixes(text), prefixes=PREFIXES,
+                           examples=examples)
+
+
+@bp.route("/static/yasgui/<path:name>")
+def editor_file(name: str):
+    if not editor_installed():
+        abort(404, description="the query editor is not installed here (make setup installs it)")
+    return send_from_directory(current_app.config["APPARAT"]["editor_dir"], name, max_age=86400)
+
+
+@bp.route("/static/yasgui-prefixes.json")
+def editor_prefixes():
+    """Our prefixes for the editor's PREFIX completion (in place of its bundled list)."""
+    return dict(PREFIXES)

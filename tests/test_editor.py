@@ -1,0 +1,132 @@
+"""The query editor at /sparql (YASGUI, from npm, served by our own server):
+in headless Chromium a permalink opens the editor with its query, running it
+shows the rows the protocol answers over plain HTTP, and the page loads
+nothing from anywhere but our server. Over HTTP: the editor's files answer
+200, SPARQL clients still get the protocol's answers, and without the files
+/sparql is the plain form saying how to install the editor."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from urllib.parse import quote, urlsplit
+
+import pytest
+import requests
+from test_browser import CHROMEDRIVER, CHROMIUM, browser, wait_for  # noqa: F401  (browser is a fixture)
+from test_web_browser import artefacts  # noqa: F401  (a fixture: $APPARAT_TEST_ARTEFACTS or a temporary folder)
+
+from apparat.namespaces import shorten
+
+EDITOR_DIR = Path(__file__).resolve().parents[1] / "node_modules" / "@zazuko" / "yasgui" / "build"
+needs_editor = pytest.mark.skipif(
+    not (EDITOR_DIR / "yasgui.min.js").is_file(),
+    reason=f"needs the query editor: {EDITOR_DIR} is missing (`make setup` installs it with npm)",
+)
+needs_chromium = pytest.mark.skipif(
+    not (CHROMIUM and CHROMEDRIVER),
+    reason="needs chromium and chromedriver (Debian packages chromium, chromium-driver; `make test` installs them)",
+)
+
+# No PREFIX lines: the endpoint predeclares ap: and apid:, the page declares them for the editor.
+ORGANS = ("SELECT ?organ WHERE { VALUES ?organ { apid:organ\\/politburo apid:organ\\/orgburo } "
+          "?organ a ap:PartyOrgan } ORDER BY ?organ")
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+
+
+def protocol_rows(base: str, query: str) -> list[list[str]]:
+    response = requests.get(base + "/sparql", params={"query": query},
+                            headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert response.status_code == 200
+    data = response.json()
+    return [[row[v]["value"] for v in data["head"]["vars"]] for row in data["results"]["bindings"]]
+
+
+@needs_editor
+def test_editor_files_answer(live_server):
+    for name, media_type in (("yasgui.min.js", "javascript"), ("yasgui.min.css", "text/css")):
+        response = requests.get(f"{live_server}/static/yasgui/{name}", timeout=10)
+        assert response.status_code == 200
+        assert media_type in response.headers["Content-Type"]
+        assert len(response.content) > 10_000
+    assert requests.get(live_server + "/static/yasgui/nothing.js", timeout=10).status_code == 404
+    prefixes = requests.get(live_server + "/static/yasgui-prefixes.json", timeout=10).json()
+    assert prefixes["apid"] == "https://w3id.org/apparat/id/"
+
+
+@needs_editor
+def test_a_browser_gets_the_editor_and_clients_the_answer(live_server):
+    page = requests.get(live_server + "/sparql", params={"query": ORGANS}, headers={"Accept": BROWSER_ACCEPT},
+                        timeout=10)
+    assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
+    assert "/static/yasgui/yasgui.min.js" in page.text
+    assert "PREFIX apid: &lt;https://w3id.org/apparat/id/&gt;" not in page.text  # JSON, not HTML-escaped
+    for accept in ("*/*", "application/sparql-results+json", ""):
+        response = requests.get(live_server + "/sparql", params={"query": ORGANS},
+                                headers={"Accept": accept} if accept else {}, timeout=10)
+        assert response.headers["Content-Type"].startswith("application/sparql-results+json"), accept
+    # an explicit format wins over the browser's Accept
+    response = requests.get(live_server + "/sparql", params={"query": ORGANS, "format": "csv"},
+                            headers={"Accept": BROWSER_ACCEPT}, timeout=10)
+    assert response.headers["Content-Type"].startswith("text/csv")
+
+
+def test_without_the_editor_files_the_page_is_the_plain_form(build_dir, tmp_path):
+    from apparat.web import create_app
+
+    app = create_app({"build_dir": build_dir, "editor_dir": tmp_path})
+    try:
+        client = app.test_client()
+        page = client.get("/sparql", query_string={"query": ORGANS}, headers={"Accept": BROWSER_ACCEPT})
+        text = page.get_data(as_text=True)
+        assert page.status_code == 200 and "<textarea" in text
+        assert "make setup" in text and "VALUES ?organ" in text
+        assert client.get("/static/yasgui/yasgui.min.js").status_code == 404
+    finally:
+        app.extensions["apparat"].pool.close()
+
+
+@needs_editor
+@needs_chromium
+def test_permalink_opens_the_editor_and_runs_to_the_table(browser, live_server, artefacts):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    expected = protocol_rows(live_server, ORGANS)
+    assert expected == [["https://w3id.org/apparat/id/organ/orgburo"], ["https://w3id.org/apparat/id/organ/politburo"]]
+
+    browser.get(live_server + "/sparql?query=" + quote(ORGANS))
+    wait_for(browser, ".yasqe .CodeMirror")
+    text = browser.execute_script("return yasgui.getTab().getQuery()")
+    assert text.endswith(ORGANS)
+    assert "PREFIX apid: <https://w3id.org/apparat/id/>" in text
+    assert "VALUES ?organ" in browser.find_element(By.CSS_SELECTOR, ".yasqe .CodeMirror-code").text
+    assert browser.execute_script("return yasgui.getTab().getEndpoint()") == live_server + "/sparql"
+
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    WebDriverWait(browser, 20).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr td")) >= len(expected))
+    rows = [[td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")][1:]  # the first column numbers the rows
+            for tr in browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")]
+    assert rows == [[shorten(iri) for iri in row] for row in expected]  # our prefixes, as the table shows IRIs
+    assert rows == [["apid:organ/orgburo"], ["apid:organ/politburo"]]
+    browser.save_screenshot(str(artefacts / "editor-table.png"))
+
+    # the address bar is now the permalink; the page loaded nothing from elsewhere
+    assert "query=" in browser.current_url and "VALUES" in requests.utils.unquote(browser.current_url)
+    origins = {urlsplit(u).netloc for u in browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)")}
+    assert origins <= {urlsplit(live_server).netloc}
+
+
+@needs_editor
+@needs_chromium
+def test_examples_open_the_saved_queries_in_the_editor(browser, live_server):  # noqa: F811
+    from selenium.webdriver.common.by import By
+
+    browser.get(live_server + "/sparql")
+    wait_for(browser, ".yasqe .CodeMirror")
+    links = browser.find_elements(By.CSS_SELECTOR, "#examples a")
+    assert links and all(a.get_attribute("target") == "_blank" for a in links)
+    browser.get(links[0].get_attribute("href"))
+    wait_for(browser, ".yasqe .CodeMirror")
+    assert "SELECT" in browser.execute_script("return yasgui.getTab().getQuery()").upper()
