@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import re
 
-from flask import Blueprint, abort, current_app, render_template, request, send_from_directory
+from flask import Blueprint, abort, current_app, make_response, render_template, request, send_from_directory
 
 from apparat.namespaces import PREFIXES
 from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS
@@ -64,9 +64,13 @@ def query_page(query: str | None = None):
     examples = [(q.name, q.summary, q.text) for q in state().saved.values() if not q.parameters][:12]
     text = query if query is not None else DEFAULT_QUERY
     if not editor_installed():
-        return render_template("sparql.html", query=text, examples=[(s, t) for _, s, t in examples])
-    return render_template("sparql_editor.html", query=with_prefixes(text), prefixes=PREFIXES,
-                           examples=examples)
+        page = render_template("sparql.html", query=text, examples=[(s, t) for _, s, t in examples])
+    else:
+        page = render_template("sparql_editor.html", query=with_prefixes(text), prefixes=PREFIXES,
+                               examples=examples)
+    response = make_response(page)
+    response.headers["Vary"] = "Accept"  # the same URL answers SPARQL clients with results
+    return response
 
 
 @bp.route("/static/yasgui/<path:name>")

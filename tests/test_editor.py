@@ -59,6 +59,12 @@ def test_a_browser_gets_the_editor_and_clients_the_answer(live_server):
                         timeout=10)
     assert page.status_code == 200 and page.headers["Content-Type"].startswith("text/html")
     assert "/static/yasgui/yasgui.min.js" in page.text
+    assert "Accept" in page.headers["Vary"]
+    # YASGUI's share link adds its own parameters: still the page
+    shared = requests.get(live_server + "/sparql", params={"query": ORGANS, "endpoint": live_server + "/sparql",
+                                                           "requestMethod": "POST", "tabTitle": "Query"},
+                          headers={"Accept": BROWSER_ACCEPT}, timeout=10)
+    assert shared.headers["Content-Type"].startswith("text/html") and "VALUES ?organ" in shared.text
     assert "PREFIX apid: &lt;https://w3id.org/apparat/id/&gt;" not in page.text  # JSON, not HTML-escaped
     for accept in ("*/*", "application/sparql-results+json", ""):
         response = requests.get(live_server + "/sparql", params={"query": ORGANS},
