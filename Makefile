@@ -66,8 +66,12 @@ $(NGINXED): $(STAMP)
 	touch $@
 
 # npm ci installs exactly the committed package-lock.json (no install scripts run).
-# Without npm the server shows its plain query page instead and the editor's tests skip.
+# npm is Debian's when missing and apt-get can run; without it the server shows its
+# plain query page instead and the editor's tests skip.
 $(EDITOR): package.json package-lock.json
+	@if ! command -v npm >/dev/null && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			nodejs npm >/dev/null; fi
 	@if command -v npm >/dev/null; then \
 		npm ci --no-audit --no-fund --ignore-scripts --loglevel=error && touch $@; \
 	else echo "note: npm missing: /sparql shows the plain query page, tests/test_editor.py will skip"; fi
