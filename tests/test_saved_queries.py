@@ -491,6 +491,15 @@ def test_wikidata_enrichment_is_refused_unless_wikidata_is_allowlisted(live_serv
     assert "SERVICE <https://query.wikidata.org/sparql> is not allowed" in response.text
 
 
+@pytest.mark.parametrize("name", ["wikidata-life-dates", "wikidata-positions-compared"])
+def test_wikidata_life_dates_and_wikidata_positions_compared_are_refused_unless_allowlisted(live_server, name):
+    """As wikidata-enrichment: refused before they run; test_wikidata_compare.py runs both
+    against a Wikidata-shaped fixture endpoint on loopback and checks every row."""
+    response = requests.get(f"{live_server}/queries/{name}", timeout=30)
+    assert response.status_code == 400
+    assert "SERVICE <https://query.wikidata.org/sparql> is not allowed" in response.text
+
+
 def test_sources(dataset, saved):
     found = rows(dataset, saved, "sources")
     assert {r["source"].removeprefix("source/") for r in found} == {
