@@ -15,7 +15,9 @@ bp = Blueprint("dataset", __name__)
 
 @bp.get("/.well-known/void")
 def void():
-    graph = void_description(request.host_url.rstrip("/"), state().manifest)
+    from .graph_store import union_size
+
+    graph = void_description(request.host_url.rstrip("/"), state().manifest, union_size())
     return graph_response(graph, request.args.get("format"), DESCRIPTION_PREFIXES)
 
 

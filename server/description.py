@@ -105,8 +105,13 @@ def _limits(g: Graph, service: URIRef, settings: dict) -> None:
         lang="en")))
 
 
-def void_description(root: str, manifest: dict) -> Graph:
-    """VoID for the whole dataset: one subset per named graph, with triple counts."""
+def void_description(root: str, manifest: dict, union_triples: int | None = None) -> Graph:
+    """VoID for the whole dataset: one subset per named graph, with triple counts.
+
+    The dataset's ``void:triples`` is the number of distinct triples its default graph (the
+    union, as ``/sparql`` sees it) holds, ``union_triples``; a triple stated in two graphs
+    counts once there and once in each subset. Without it, the sum over the graphs.
+    """
     g = _bind(Graph())
     ds = URIRef(BASE + "dataset")
     g.add((ds, RDF.type, VOID.Dataset))
@@ -114,7 +119,7 @@ def void_description(root: str, manifest: dict) -> Graph:
     g.add((ds, VOID.sparqlEndpoint, URIRef(root + "/sparql")))
     g.add((ds, VOID.dataDump, URIRef(root + "/dataset.nq")))
     g.add((ds, VOID.uriSpace, Literal(BASE + "id/")))
-    g.add((ds, VOID.triples, Literal(sum(manifest["graphs"].values()))))
+    g.add((ds, VOID.triples, Literal(sum(manifest["graphs"].values()) if union_triples is None else union_triples)))
     g.add((ds, DCTERMS.modified, Literal(manifest["built_at"], datatype=XSD.dateTime)))
     for name, count in manifest["graphs"].items():
         if name == "default":

@@ -62,6 +62,20 @@ def _serialize(graph: str | None, fmt: str) -> bytes:
     return serialize_triples(sorted(triples, key=str), fmt, PREFIXES)
 
 
+_sizes: dict[str, int] = {}
+
+
+def union_size() -> int:
+    """Distinct triples in the default graph (the union of every graph), per build; for VoID."""
+    etag = state().build.etag
+    if etag not in _sizes:
+        count = len({q.triple for q in _quads()})
+        with _lock:
+            _sizes.clear()
+            _sizes[etag] = count
+    return _sizes[etag]
+
+
 def _body(graph: str | None, fmt: str) -> bytes:
     key = (state().build.etag, "\0" if graph is None else graph, fmt)
     with _lock:
