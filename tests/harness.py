@@ -10,6 +10,8 @@ import sys
 import threading
 import time
 import urllib.request
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 
@@ -78,6 +80,18 @@ class ServerProcess:
         if self._drain is not None:
             self._drain.join(timeout=10)
         self.process.stderr.close()
+
+
+@contextmanager
+def stand_in_endpoint(folder: Path, turtle: str) -> Iterator[str]:
+    """A second real SPARQL endpoint on loopback (our own server, no reasoning) serving ``turtle``:
+    what the tests put in the SERVICE allowlist in place of Wikidata. Yields its /sparql URL."""
+    (folder / "wikidata.ttl").write_text(turtle, encoding="utf-8")
+    from apparat.build import BuildInputs, build
+
+    build(BuildInputs.from_paths([folder / "wikidata.ttl"]), folder / "build", reasoning=False)
+    with ServerProcess(folder / "build", "--workers", "1") as server:
+        yield server.base_url + "/sparql"
 
 
 def family(pid: int) -> list[int]:

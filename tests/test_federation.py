@@ -10,9 +10,7 @@ from pathlib import Path
 
 import pytest
 import requests
-from harness import ServerProcess
-
-from apparat.build import BuildInputs, build
+from harness import ServerProcess, stand_in_endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 WIKIDATA = "https://query.wikidata.org/sparql"
@@ -28,11 +26,8 @@ wd:Q855 wdt:P569 "1878-12-18"^^xsd:date .
 
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("remote")
-    (folder / "wikidata.ttl").write_text(FAKE_WIKIDATA)
-    build(BuildInputs.from_paths([folder / "wikidata.ttl"]), folder / "build", reasoning=False)
-    with ServerProcess(folder / "build", "--workers", "1") as server:
-        yield server.base_url + "/sparql"
+    with stand_in_endpoint(tmp_path_factory.mktemp("remote"), FAKE_WIKIDATA) as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="module")

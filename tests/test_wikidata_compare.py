@@ -7,14 +7,11 @@ plants disagreements with our data; each query must list exactly those."""
 
 from __future__ import annotations
 
-import shutil
 from pathlib import Path
 
 import pytest
 import requests
-from harness import ServerProcess
-
-from apparat.build import BuildInputs, build
+from harness import ServerProcess, stand_in_endpoint
 
 ROOT = Path(__file__).resolve().parents[1]
 WIKIDATA = "https://query.wikidata.org/sparql"
@@ -24,11 +21,8 @@ JSON = "application/sparql-results+json"
 
 @pytest.fixture(scope="module")
 def remote(tmp_path_factory):
-    folder = tmp_path_factory.mktemp("wikidata")
-    shutil.copy(FIXTURE, folder / "wikidata.ttl")
-    build(BuildInputs.from_paths([folder / "wikidata.ttl"]), folder / "build", reasoning=False)
-    with ServerProcess(folder / "build", "--workers", "1") as server:
-        yield server.base_url + "/sparql"
+    with stand_in_endpoint(tmp_path_factory.mktemp("wikidata"), FIXTURE.read_text(encoding="utf-8")) as endpoint:
+        yield endpoint
 
 
 @pytest.fixture(scope="module")
