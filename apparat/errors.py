@@ -118,6 +118,13 @@ class ServiceFailed(KgError):
     title = "Federated query failed"
 
 
+class ServiceTimeout(ServiceFailed):
+    """A federated SERVICE call took longer than its own limit (setting ``service_timeout``)."""
+
+    status = 504
+    title = "Federated query timed out"
+
+
 class NotAcceptable(KgError):
     """No offered media type satisfies the request's Accept header."""
 

@@ -57,6 +57,12 @@ SETTINGS: tuple[Setting, ...] = (
         "Space-separated endpoints a SERVICE clause may call; anything else is refused.",
     ),
     Setting("max_service_calls", 3, "Most SERVICE clauses one query may have; more is refused before it runs."),
+    Setting("service_contact", "",
+            "Contact URL (or mailto:) in the User-Agent of SERVICE calls; empty: the dataset's base IRI."),
+    Setting("service_timeout", 10.0, "Seconds one SERVICE call may take (connecting to last byte); then 504."),
+    Setting("service_cache_seconds", 300.0, "Seconds a SERVICE answer is kept and reused (0: not kept)."),
+    Setting("service_cache_bytes", 16 * 1024 * 1024, "Bytes of SERVICE answers each web process keeps."),
+    Setting("service_max_bytes", 32 * 1024 * 1024, "Largest SERVICE answer accepted; a larger one fails the query."),
 )
 
 _DEFAULTS = {s.name: s.default for s in SETTINGS}

@@ -13,6 +13,7 @@ from flask import Flask
 
 from apparat.query.cache import ResponseCache
 from apparat.query.executor import ExecutorPool
+from apparat.query.gateway import start_gateway
 from apparat.query.local import engine_for
 from apparat.query.saved import load_saved_queries
 from apparat.query.store import read_build
@@ -34,7 +35,10 @@ def create_app(test_config: dict | None = None) -> Flask:
     app = Flask(__name__)
     settings = load_settings(test_config)
     build = read_build(settings["build_dir"])
-    engine = engine_for(build, settings)
+    # SERVICE calls go through this process's gateway (one cache for all its executors);
+    # it listens before the executors start, since they get its URL in the engine.
+    gateway = start_gateway(tuple(settings["service_allowlist"].split()), settings)
+    engine = engine_for(build, settings, gateway)
     pool = ExecutorPool(build.build_dir, build.etag, engine, size=settings["query_executors"],
                         timeout=settings["query_timeout"], client_limit=settings["client_queries"],
                         client_in_flight=max(4 * settings["client_queries"], settings["threads"] // 2),

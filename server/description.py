@@ -58,6 +58,7 @@ def service_description(endpoint: str, manifest: dict, settings: dict) -> Graph:
     g.add((service, AP.queryTimeoutSeconds, Literal(settings["query_timeout"], datatype=XSD.decimal)))
     g.add((service, AP.maxResultRows, Literal(settings["max_rows"])))
     g.add((service, AP.maxServiceCalls, Literal(settings["max_service_calls"])))
+    _federation(g, service, settings)
     _limits(g, service, settings)
     for allowed in settings["service_allowlist"].split():
         g.add((service, AP.federatesWith, URIRef(allowed)))
@@ -82,6 +83,27 @@ def service_description(endpoint: str, manifest: dict, settings: dict) -> Graph:
         g.add((graph, RDF.type, SD.Graph))
         g.add((graph, VOID.triples, Literal(count)))
     return g
+
+
+def _federation(g: Graph, service: URIRef, settings: dict) -> None:
+    """How SERVICE calls are made (the federation gateway, ``apparat/query/gateway.py``)."""
+    if not settings["service_allowlist"].split():
+        return
+    from apparat import __version__
+    from apparat.query.gateway import user_agent
+
+    agent = user_agent(__version__, settings["service_contact"] or BASE)
+    g.add((service, AP.serviceUserAgent, Literal(agent)))
+    g.add((service, AP.serviceTimeoutSeconds, Literal(settings["service_timeout"], datatype=XSD.decimal)))
+    g.add((service, AP.serviceCacheSeconds, Literal(settings["service_cache_seconds"], datatype=XSD.decimal)))
+    g.add((service, AP.serviceCacheBytes, Literal(settings["service_cache_bytes"])))
+    g.add((service, AP.maxServiceAnswerBytes, Literal(settings["service_max_bytes"])))
+    g.add((service, RDFS.comment, Literal(
+        f"SERVICE calls send the User-Agent {agent!r}; each may take {settings['service_timeout']:g} s "
+        f"(then the query fails with 504, unless SERVICE SILENT); answers up to "
+        f"{settings['service_max_bytes']} bytes are accepted and kept for "
+        f"{settings['service_cache_seconds']:g} s (up to {settings['service_cache_bytes']} bytes in all), "
+        "so a repeated call is answered without a connection.", lang="en")))
 
 
 def _limits(g: Graph, service: URIRef, settings: dict) -> None:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import http.client
+import http.server
 import os
 import re
 import signal
@@ -13,6 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from urllib.parse import urlsplit
 
 
 class ServerProcess:
@@ -92,6 +95,74 @@ def stand_in_endpoint(folder: Path, turtle: str) -> Iterator[str]:
     build(BuildInputs.from_paths([folder / "wikidata.ttl"]), folder / "build", reasoning=False)
     with ServerProcess(folder / "build", "--workers", "1") as server:
         yield server.base_url + "/sparql"
+
+
+class Listener:
+    """A loopback HTTP listener in front of an endpoint (e.g. :func:`stand_in_endpoint`'s):
+    it forwards every request there and counts what it sees.
+
+    ``connections`` counts accepted TCP connections, ``user_agents`` records each
+    request's ``User-Agent``; with ``delay`` seconds it waits that long before it
+    forwards (a slow endpoint; the wait ends early when the listener closes).
+    ``url`` is its address, the path of ``target`` kept.
+    """
+
+    def __init__(self, target: str, delay: float = 0.0):
+        self.target, self.delay = urlsplit(target), delay
+        self.connections = 0
+        self.user_agents: list[str] = []
+        self._closing = threading.Event()
+        listener = self
+
+        class Handler(http.server.BaseHTTPRequestHandler):
+            protocol_version = "HTTP/1.1"
+
+            def do_GET(self):  # noqa: N802
+                listener._forward(self)
+
+            def do_POST(self):  # noqa: N802
+                listener._forward(self)
+
+            def log_message(self, *args):
+                pass
+
+        class Server(http.server.ThreadingHTTPServer):
+            daemon_threads = True
+
+            def process_request(self, request, client_address):
+                listener.connections += 1
+                super().process_request(request, client_address)
+
+        self._server = Server(("127.0.0.1", 0), Handler)
+        self.url = f"http://127.0.0.1:{self._server.server_port}{self.target.path}"
+
+    def _forward(self, handler) -> None:
+        self.user_agents.append(handler.headers.get("User-Agent", ""))
+        body = handler.rfile.read(int(handler.headers.get("Content-Length") or 0))
+        if self.delay and self._closing.wait(self.delay):
+            return
+        upstream = http.client.HTTPConnection(self.target.hostname, self.target.port, timeout=30)
+        try:
+            headers = {k: v for k, v in handler.headers.items() if k.lower() in ("accept", "content-type")}
+            upstream.request(handler.command, handler.path, body=body or None, headers=headers)
+            response = upstream.getresponse()
+            content = response.read()
+        finally:
+            upstream.close()
+        handler.send_response(response.status)
+        handler.send_header("Content-Type", response.getheader("Content-Type", "text/plain"))
+        handler.send_header("Content-Length", str(len(content)))
+        handler.end_headers()
+        handler.wfile.write(content)
+
+    def __enter__(self) -> Listener:
+        threading.Thread(target=self._server.serve_forever, daemon=True).start()
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self._closing.set()
+        self._server.shutdown()
+        self._server.server_close()
 
 
 def family(pid: int) -> list[int]:

@@ -127,7 +127,7 @@ def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memo
     import pyoxigraph as ox
 
     from .formats import result_kind, write_answer
-    from .sparql import evaluate
+    from .sparql import evaluate, service_error
     from .store import open_store
 
     try:
@@ -164,9 +164,9 @@ def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memo
                 truncated = write_answer(answer, fmt, max_rows=engine.max_rows, prefixes=engine.prefixes,
                                          emit=lambda chunk: conn.send(("chunk", chunk)), stats=stats)
             except OSError as err:  # evaluation is lazy: SERVICE fails here
-                raise errors.ServiceFailed(f"a SERVICE endpoint could not be queried: {err}") from None
+                raise service_error(err, engine) from None
             except SyntaxError as err:  # a SERVICE answer that does not parse
-                raise errors.ServiceFailed(f"a SERVICE endpoint sent a bad answer: {err}") from None
+                raise service_error(err, engine, bad_answer=True) from None
             conn.send(("end", kind, fmt, truncated, stats.get("rows")))
         except errors.KgError as err:
             conn.send(("error", type(err).__name__, str(err), getattr(err, "line", None), getattr(err, "column", None)))

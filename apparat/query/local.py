@@ -7,6 +7,7 @@ anyway. The same checks and the same store are used as in the executors.
 
 from __future__ import annotations
 
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -14,12 +15,14 @@ import pyoxigraph as ox
 
 from ..errors import KgError
 from .formats import result_kind, write_answer
-from .sparql import Engine, check_query_length, evaluate
+from .gateway import start_gateway
+from .sparql import Engine, check_query_length, evaluate, service_error
 from .store import BuildInfo, memory_store, open_store, read_build
 
 
-def engine_for(info: BuildInfo, settings: dict) -> Engine:
-    """The :class:`~apparat.query.sparql.Engine` for a build and the settings."""
+def engine_for(info: BuildInfo, settings: dict, gateway=None) -> Engine:
+    """The :class:`~apparat.query.sparql.Engine` for a build and the settings
+    (``SERVICE`` calls through ``gateway``, a started ``ServiceGateway``, if given)."""
     from ..namespaces import PREFIXES  # rdflib comes with it: web and CLI only, never an executor
 
     return Engine(
@@ -28,6 +31,7 @@ def engine_for(info: BuildInfo, settings: dict) -> Engine:
         max_depth=settings["max_query_depth"],
         max_rows=settings["max_rows"],
         max_services=settings["max_service_calls"],
+        service_gateway=gateway.url if gateway is not None else "",
         graph_names=tuple(info.graph_names),
         asserted_graph_names=tuple(info.asserted_graph_names),
     )
@@ -109,9 +113,30 @@ def run_query(dataset: LocalDataset, text: str, *, max_rows: int, infer: bool = 
     """
     settings = settings or _settings(max_rows, ())
     check_query_length(text, settings["max_query_length"])
-    engine = engine_for(dataset.info, {**settings, "max_rows": max_rows})
-    answer = evaluate(dataset.store, engine, text, infer=infer, default_graphs=default_graphs,
-                      named_graphs=named_graphs, substitutions=substitutions, base_iri=base_iri)
+    with _gateway(settings, text) as gateway:
+        engine = engine_for(dataset.info, {**settings, "max_rows": max_rows}, gateway)
+        answer = evaluate(dataset.store, engine, text, infer=infer, default_graphs=default_graphs,
+                          named_graphs=named_graphs, substitutions=substitutions, base_iri=base_iri)
+        try:
+            return _collect(answer, max_rows)
+        except OSError as err:  # evaluation is lazy: SERVICE fails here
+            raise service_error(err, engine) from None
+
+
+@contextmanager
+def _gateway(settings: dict, text: str):
+    """A federation gateway for one local query that may call SERVICE (as the server's executors
+    do; pyoxigraph releases the GIL while it evaluates, so the gateway thread answers)."""
+    allowlist = tuple(settings["service_allowlist"].split())
+    gateway = start_gateway(allowlist, settings) if allowlist and "service" in text.lower() else None
+    try:
+        yield gateway
+    finally:
+        if gateway is not None:
+            gateway.close()
+
+
+def _collect(answer, max_rows: int) -> QueryResult:
     kind = result_kind(answer)
     if kind == "boolean":
         return QueryResult("boolean", boolean=bool(answer))
@@ -144,14 +169,21 @@ def write_query(dataset: LocalDataset, text: str, fmt: str, out, *, settings: di
     from .formats import formats_for
 
     check_query_length(text, settings["max_query_length"])
-    engine = engine_for(dataset.info, settings)
-    answer = evaluate(dataset.store, engine, text, infer=infer)
-    kind = result_kind(answer)
-    if fmt not in {f.name for f in formats_for(kind)}:
-        from ..errors import QueryRefused
+    with _gateway(settings, text) as gateway:
+        engine = engine_for(dataset.info, settings, gateway)
+        answer = evaluate(dataset.store, engine, text, infer=infer)
+        kind = result_kind(answer)
+        if fmt not in {f.name for f in formats_for(kind)}:
+            from ..errors import QueryRefused
 
-        raise QueryRefused(f"a {kind} result cannot be written as {fmt}")
-    truncated = write_answer(answer, fmt, max_rows=settings["max_rows"], emit=out.write, prefixes=engine.prefixes)
+            raise QueryRefused(f"a {kind} result cannot be written as {fmt}")
+        try:
+            truncated = write_answer(answer, fmt, max_rows=settings["max_rows"], emit=out.write,
+                                     prefixes=engine.prefixes)
+        except BrokenPipeError:  # the reader of ``out`` went away: the caller's concern
+            raise
+        except OSError as err:  # evaluation is lazy: SERVICE fails here
+            raise service_error(err, engine) from None
     return kind, truncated
 
 

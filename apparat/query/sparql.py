@@ -25,9 +25,10 @@ from urllib.parse import urljoin
 
 import pyoxigraph as ox
 
-from ..errors import QueryRefused, QuerySyntaxError, ServiceFailed, UpdateForbidden
+from ..errors import QueryRefused, QuerySyntaxError, ServiceFailed, ServiceTimeout, UpdateForbidden
 
 _POSITION = re.compile(r"error at (\d+):(\d+): ?(.*)", re.S)
+_GATEWAY_ERROR = re.compile(r"Error (\d{3})\b.*? returned by (\S+) with payload:\n(.*)", re.S)
 _ESCAPE = r"%[0-9A-Fa-f]{2}|\\[_~.\-!$&'()*+,;=/?#@%]"
 _PN_LOCAL = rf"(?:[\w:]|{_ESCAPE})(?:(?:[\w.:\-]|{_ESCAPE})*(?:[\w:\-]|{_ESCAPE}))?"
 #: SPARQL's terminals, as far as the checks need them; anything else is one character.
@@ -59,6 +60,10 @@ class Engine:
         max_depth: deepest bracket nesting accepted.
         max_rows: most rows (or triples) one answer holds.
         max_services: most ``SERVICE`` clauses one query may have.
+        service_gateway: the base URL of the federation gateway (``gateway.py``);
+            every allowed ``SERVICE`` IRI is rewritten to ``<base>s/<n>``, ``n``
+            its place in ``service_allowlist``. Empty: pyoxigraph calls the
+            endpoints itself.
         graph_names: every named graph of the data; ``asserted_graph_names``
             without the inferred one; ``asserted_union`` the store's union of
             the asserted graphs (see ``store.py``).
@@ -72,14 +77,24 @@ class Engine:
     asserted_graph_names: tuple[str, ...] = ()
     asserted_union: str = "urn:x-apparat:asserted-union"
     max_services: int = 3
+    service_gateway: str = ""
+
+    def gateway_url(self, endpoint: str) -> str:
+        """The gateway's URL for an allowed endpoint."""
+        return f"{self.service_gateway}s/{self.service_allowlist.index(endpoint)}"
 
 
 @dataclass(frozen=True)
 class Shape:
-    """What one reading of a query's tokens found."""
+    """What one reading of a query's tokens found.
+
+    ``spans`` holds, for each of ``services``, the (start, end) character span
+    of the endpoint's IRI or prefixed name in the text.
+    """
 
     has_dataset_clause: bool = False
     services: tuple[str, ...] = field(default_factory=tuple)
+    spans: tuple[tuple[int, int], ...] = field(default_factory=tuple)
 
 
 def check_query_length(text: str, max_length: int) -> None:
@@ -112,9 +127,10 @@ def inspect_query(text: str, engine: Engine, base_iri: str | None = None) -> Sha
     ...
     apparat.errors.QueryRefused: query nests brackets 9 deep; the limit is 5
     """
-    tokens = [(m.lastgroup, m.group()) for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
+    tokens = [(m.lastgroup, m.group(), m.span()) for m in TOKEN.finditer(text)
+              if m.lastgroup not in ("ws", "comment")]
     depth = deepest = 0
-    for kind, value in tokens:
+    for kind, value, _span in tokens:
         if kind == "punct":
             if value in _OPEN:
                 depth += 1
@@ -128,20 +144,22 @@ def inspect_query(text: str, engine: Engine, base_iri: str | None = None) -> Sha
         raise UpdateForbidden(
             "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) is not allowed: this endpoint is read-only"
         )
-    services, has_from = [], False
+    services, spans, has_from = [], [], False
     for at in range(start, len(tokens)):
-        kind, value = tokens[at]
+        kind, value, _span = tokens[at]
         if kind != "name":
             continue
         word = value.upper()
         if word == "FROM":
             has_from = True
         elif word == "SERVICE":
-            services.append(_endpoint(tokens, at + 1, prefixes, base, engine.service_allowlist))
+            endpoint, span = _endpoint(tokens, at + 1, prefixes, base, engine.service_allowlist)
+            services.append(endpoint)
+            spans.append(span)
             if len(services) > engine.max_services:
                 raise QueryRefused(f"a query may have at most {engine.max_services} SERVICE clauses "
                                    "(setting max_service_calls)")
-    return Shape(has_from, tuple(services))
+    return Shape(has_from, tuple(services), tuple(spans))
 
 
 def _prologue(tokens, predeclared: dict[str, str], base: str | None):
@@ -163,10 +181,10 @@ def _resolve(iri: str, base: str | None) -> str:
     return urljoin(base, iri) if base and not re.match(r"[A-Za-z][A-Za-z0-9+.\-]*:", iri) else iri
 
 
-def _endpoint(tokens, at: int, prefixes, base, allowlist) -> str:
+def _endpoint(tokens, at: int, prefixes, base, allowlist) -> tuple[str, tuple[int, int]]:
     if at < len(tokens) and tokens[at][0] == "name" and tokens[at][1].upper() == "SILENT":
         at += 1
-    kind, value = tokens[at] if at < len(tokens) else ("end", "")
+    kind, value, span = tokens[at] if at < len(tokens) else ("end", "", (0, 0))
     allowed = ", ".join(allowlist) or "none"
     if kind == "iri":
         endpoint = _resolve(value[1:-1], base)
@@ -177,7 +195,58 @@ def _endpoint(tokens, at: int, prefixes, base, allowlist) -> str:
         raise QueryRefused(f"SERVICE {value or '(nothing)'} is not allowed: the endpoint must be one of: {allowed}")
     if endpoint not in allowlist:
         raise QueryRefused(f"SERVICE <{endpoint}> is not allowed; allowed endpoints: {allowed}")
-    return endpoint
+    return endpoint, span
+
+
+def through_gateway(text: str, shape: Shape, engine: Engine) -> tuple[str, list[tuple[int, int]]]:
+    """The query with each ``SERVICE`` endpoint replaced by its gateway URL.
+
+    Returns:
+        The new text, and for each replacement (its end in the new text, the
+        characters it added) to map an error position back to the original.
+
+    >>> e = Engine({}, ("http://ex/sparql",), 9, 9, service_gateway="http://127.0.0.1:1/t/")
+    >>> q = "SELECT * { SERVICE <http://ex/sparql> { ?s ?p ?o } }"
+    >>> through_gateway(q, inspect_query(q, e), e)[0]
+    'SELECT * { SERVICE <http://127.0.0.1:1/t/s/0> { ?s ?p ?o } }'
+    """
+    if not engine.service_gateway or not shape.services:
+        return text, []
+    parts, shifts, last, added = [], [], 0, 0
+    for endpoint, (start, end) in zip(shape.services, shape.spans, strict=True):
+        replacement = f"<{engine.gateway_url(endpoint)}>"
+        parts += [text[last:start], replacement]
+        added += len(replacement) - (end - start)
+        shifts.append((end + added, len(replacement) - (end - start)))
+        last = end
+    parts.append(text[last:])
+    return "".join(parts), shifts
+
+
+def service_error(err: Exception, engine: Engine, bad_answer: bool = False) -> ServiceFailed:
+    """A failed ``SERVICE`` call as a :class:`ServiceFailed` that names the real endpoint.
+
+    pyoxigraph reports a non-200 answer as ``Error 504 … returned by <url> with
+    payload: …``; from the gateway, the payload is the gateway's own message
+    (endpoint and limit), and a 504 there is a :class:`ServiceTimeout`.
+    """
+    message = str(err)
+    if engine.service_gateway:
+        found = _GATEWAY_ERROR.search(message)
+        if found and found[2].startswith(engine.service_gateway):
+            cls = ServiceTimeout if found[1] == "504" else ServiceFailed
+            return cls(f"a SERVICE endpoint could not be queried: {_endpoints_named(found[3].strip(), engine)}")
+        message = _endpoints_named(message, engine)
+    if bad_answer:
+        return ServiceFailed(f"a SERVICE endpoint sent a bad answer: {message}")
+    return ServiceFailed(f"a SERVICE endpoint could not be queried: {message}")
+
+
+def _endpoints_named(message: str, engine: Engine) -> str:
+    """``message`` with every gateway URL replaced by the endpoint it stands for (no token shown)."""
+    for index in reversed(range(len(engine.service_allowlist))):  # s/10 before s/1
+        message = message.replace(f"{engine.service_gateway}s/{index}", engine.service_allowlist[index])
+    return message
 
 
 def evaluate(
@@ -229,18 +298,32 @@ def evaluate(
         kwargs["named_graphs"] = [ox.NamedNode(g) for g in engine.asserted_graph_names]
     if substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
+    sent, shifts = through_gateway(text, shape, engine)
     try:
-        return store.query(text, prefixes=engine.prefixes, base_iri=base_iri, **kwargs)
+        return store.query(sent, prefixes=engine.prefixes, base_iri=base_iri, **kwargs)
     except SyntaxError as err:
-        raise syntax_error(err) from None
+        raise syntax_error(err, sent, shifts) from None
     except OSError as err:  # only SERVICE does I/O in a read-only store
-        raise ServiceFailed(f"a SERVICE endpoint could not be queried: {err}") from None
+        raise service_error(err, engine) from None
 
 
-def syntax_error(err: SyntaxError) -> QuerySyntaxError:
-    """oxigraph's parse error as a :class:`QuerySyntaxError` with line and column."""
+def syntax_error(err: SyntaxError, sent: str = "", shifts=()) -> QuerySyntaxError:
+    """oxigraph's parse error as a :class:`QuerySyntaxError` with line and column
+    (of the text as the client sent it, before :func:`through_gateway`)."""
     match = _POSITION.match(str(err.msg))
     if match:
         line, column, message = int(match[1]), int(match[2]), match[3]
+        if shifts:
+            line, column = _unshift(sent, shifts, line, column)
         return QuerySyntaxError(f"line {line}, column {column}: {message}", line, column)
     return QuerySyntaxError(str(err.msg))
+
+
+def _unshift(sent: str, shifts, line: int, column: int) -> tuple[int, int]:
+    """A (line, column) of the rewritten text as one of the original (replacements hold no newline)."""
+    starts = [0] + [m.end() for m in re.finditer("\n", sent)]
+    if not 1 <= line <= len(starts):
+        return line, column
+    offset = starts[line - 1] + column - 1
+    moved = sum(added for end, added in shifts if end <= offset and end > starts[line - 1])
+    return line, column - moved
