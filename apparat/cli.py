@@ -273,3 +273,35 @@ def export_quickstatements_command(build_dir, known_ids, output):
     output.write(result.text)
     click.echo(f"{len(result.lines)} statements; {result.skipped} memberships of linked persons "
                "left out (no Wikidata position item)", err=True)
+
+
+@main.group()
+def wikidata():
+    """Maintain the links to Wikidata."""
+
+
+@wikidata.command("candidates")
+@build_dir_option
+@click.option("--endpoint", required=True, help="A Wikidata SPARQL endpoint, e.g. https://query.wikidata.org/sparql.")
+@click.option("-o", "--output", type=click.File("w", encoding="utf-8"), default="-",
+              help="File to write (default: stdout).")
+@click.option("--timeout", type=float, default=60.0, show_default=True, help="Seconds per request to the endpoint.")
+def wikidata_candidates_command(build_dir, endpoint, output, timeout):
+    """Propose Wikidata items for our persons, organs and posts without a link, as TSV for review.
+
+    Exact label or alias matches of the right type only (a person: human, P31 Q5; a post: held
+    via P39; an organ: not a human). Nothing is written into the graph.
+    """
+    from . import __version__
+    from .namespaces import BASE
+    from .query.candidates import find_candidates, write_tsv
+    from .query.gateway import user_agent
+    from .query.local import load_dataset, run_query
+
+    settings = load_settings({"build_dir": build_dir})
+    dataset = load_dataset(settings["build_dir"])
+    agent = user_agent(__version__, settings["service_contact"] or BASE)
+    candidates = find_candidates(lambda text: run_query(dataset, text, max_rows=1_000_000).rows, endpoint,
+                                 agent=agent, timeout=timeout)
+    output.write(write_tsv(candidates))
+    click.echo(f"{len(candidates)} candidates for {len({c.entity for c in candidates})} entities", err=True)
