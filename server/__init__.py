@@ -42,7 +42,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     pool = ExecutorPool(build.build_dir, build.etag, engine, size=settings["query_executors"],
                         timeout=settings["query_timeout"], client_limit=settings["client_queries"],
                         client_in_flight=max(4 * settings["client_queries"], settings["threads"] // 2),
-                        queue_limit=settings["query_queue"], in_memory=settings["executor_store"] == "memory")
+                        queue_limit=settings["query_queue"], in_memory=settings["executor_store"] == "memory",
+                        gateway=gateway)
     app.config["APPARAT"] = settings
     # Bodies over the cap are refused before they are read (413), also when chunked.
     app.config["MAX_CONTENT_LENGTH"] = settings["max_request_bytes"]

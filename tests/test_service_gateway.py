@@ -159,3 +159,32 @@ def test_a_syntax_error_after_a_rewritten_service_iri_keeps_its_column():
             evaluate(ox.Store(), engine, text)
         found.append((caught.value.line, caught.value.column, str(caught.value)))
     assert found[0] == found[1] and found[0][0] == 2
+
+
+@pytest.mark.parametrize(("cache_seconds", "cache_bytes", "connections"), [
+    (600, 10**6, 1),   # kept: the second call is a cache hit
+    (0, 10**6, 2),     # service_cache_seconds 0: nothing kept
+    (600, 10, 2),      # an answer larger than service_cache_bytes is not kept
+])
+def test_the_gateway_cache_is_bounded_in_time_and_bytes(endpoints, cache_seconds, cache_bytes, connections):
+    from apparat.query.gateway import ServiceGateway
+
+    fast, _slow = endpoints
+    headers = {"Content-Type": "application/sparql-query", "Accept": "application/sparql-results+json"}
+    body = b"SELECT * WHERE { ?s ?p ?o }"
+    with ServiceGateway((fast.url,), agent="Apparat/test (x)", timeout=5, cache_seconds=cache_seconds,
+                        cache_bytes=cache_bytes, max_bytes=10**6) as gateway:
+        before = fast.connections
+        answers = [gateway.answer(0, "POST", "", headers, body) for _ in range(2)]
+    assert answers[0] == answers[1] and answers[0][0].startswith("application/sparql-results+json")
+    assert fast.connections == before + connections
+
+
+def test_the_gateway_refuses_an_answer_over_its_size_limit(endpoints):
+    from apparat.query.gateway import ServiceError, ServiceGateway
+
+    fast, _slow = endpoints
+    with ServiceGateway((fast.url,), agent="Apparat/test (x)", timeout=5, cache_seconds=600,
+                        cache_bytes=10**6, max_bytes=10) as gateway, pytest.raises(ServiceError) as caught:
+        gateway.answer(0, "POST", "", {"Content-Type": "application/sparql-query"}, b"SELECT * WHERE { ?s ?p ?o }")
+    assert caught.value.status == 502 and "more than 10 bytes (setting service_max_bytes)" in str(caught.value)

@@ -246,6 +246,8 @@ class ExecutorPool:
             (default ``4 × client_limit``); keep it under the web threads.
         queue_limit: requests that may wait for an executor; more get ServerBusy.
         in_memory: each executor copies the store into memory (faster joins, a copy each).
+        gateway: the federation gateway (``gateway.ServiceGateway``) whose URL ``engine``
+            carries; it serves these executors only, so :meth:`close` closes it too.
 
     ``on_event``, if set, is called as ``on_event(event, pid, **details)`` on every
     executor life-cycle event: ``started``; ``killed`` (``reason="deadline"``, the
@@ -255,9 +257,9 @@ class ExecutorPool:
 
     def __init__(self, build_dir: Path, etag: str, engine: Engine, *, size: int, timeout: float,
                  client_limit: int = 2, client_in_flight: int | None = None, queue_limit: int = 64,
-                 in_memory: bool = False,
+                 in_memory: bool = False, gateway=None,
                  start_timeout: float = 60.0):
-        self.in_memory = in_memory
+        self.in_memory, self.gateway = in_memory, gateway
         self.build_dir, self.etag, self.engine = Path(build_dir), etag, engine
         self.size, self.timeout, self.start_timeout = size, timeout, start_timeout
         self.client_limit, self.queue_limit = max(1, client_limit), queue_limit
@@ -334,6 +336,8 @@ class ExecutorPool:
             executors, self._all = list(self._all), set()
         for executor in executors:
             executor.stop()
+        if self.gateway is not None:
+            self.gateway.close()
 
     @property
     def pids(self) -> list[int]:

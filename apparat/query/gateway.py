@@ -43,6 +43,8 @@ from .cache import ResponseCache
 
 #: Request headers passed on to the endpoint (the rest are the gateway's own).
 _FORWARDED = ("Accept", "Content-Type")
+#: Largest call (request body) the gateway reads from pyoxigraph.
+_MAX_CALL_BYTES = 16 * 1024 * 1024
 
 
 def user_agent(version: str, contact: str) -> str:
@@ -241,8 +243,11 @@ class _Handler(http.server.BaseHTTPRequestHandler):
         path, _, query = self.path.partition("?")
         prefix = f"/{self.owner.token}/s/"
         length = int(self.headers.get("Content-Length") or 0)
-        body = self.rfile.read(min(length, 16 * 1024 * 1024)) if length > 0 else b""
         try:
+            if length > _MAX_CALL_BYTES:  # an inner query of ours is far smaller: never read it
+                self.close_connection = True
+                raise ServiceError(413, f"a SERVICE call of {length} bytes; the gateway takes {_MAX_CALL_BYTES}")
+            body = self.rfile.read(length) if length > 0 else b""
             if not path.startswith(prefix) or not path[len(prefix):].isdigit():
                 raise ServiceError(404, "not a SERVICE gateway path")
             headers = {name: self.headers[name] for name in _FORWARDED if self.headers.get(name)}
