@@ -253,6 +253,8 @@ def openapi_document(saved_queries, enumerations: dict | None = None) -> dict:
                 "responses": {
                     "200": {"description": "SPARQL results", "content": media},
                     "400": errors, "406": errors, "503": errors,
+                    # a query with SERVICE: the remote failed (502) or ran past service_timeout (504)
+                    "502": errors, "504": errors,
                 },
             }
         }

@@ -34,6 +34,7 @@ from __future__ import annotations
 import http.client
 import http.server
 import secrets
+import sys
 import threading
 import time
 from collections.abc import Callable
@@ -47,13 +48,15 @@ _FORWARDED = ("Accept", "Content-Type")
 _MAX_CALL_BYTES = 16 * 1024 * 1024
 
 
-def user_agent(version: str, contact: str) -> str:
-    """The ``User-Agent`` of every ``SERVICE`` call: client/version (contact) library.
+def user_agent(version: str, contact: str, python: str | None = None) -> str:
+    """The ``User-Agent`` of every ``SERVICE`` call, in the Wikimedia User-Agent policy's
+    generic form: ``<client>/<version> (<contact>) <library>/<version>``.
 
-    >>> user_agent("0.1.0", "https://example.org/contact")
-    'Apparat/0.1.0 (https://example.org/contact) Python-http.client'
+    >>> user_agent("0.1.0", "https://example.org/contact", python="3.11")
+    'Apparat/0.1.0 (https://example.org/contact) Python-http.client/3.11'
     """
-    return f"Apparat/{version} ({contact}) Python-http.client"
+    python = python or "{}.{}".format(*sys.version_info[:2])
+    return f"Apparat/{version} ({contact}) Python-http.client/{python}"
 
 
 def start_gateway(allowlist: tuple[str, ...], settings: dict) -> ServiceGateway | None:
@@ -232,6 +235,9 @@ def _left(connection: http.client.HTTPConnection, deadline: float) -> None:
 class _Handler(http.server.BaseHTTPRequestHandler):
     owner: ServiceGateway
     protocol_version = "HTTP/1.1"
+    # pyoxigraph keeps connections open between calls: an idle one is dropped after this
+    # long (seconds), so it never holds a thread for ever.
+    timeout = 60
 
     def do_GET(self) -> None:  # noqa: N802 (http.server's naming)
         self._call()
