@@ -115,3 +115,17 @@ def test_the_repository_shapes_are_within_the_check():
     assert conforms(set(), shapes) is True
     bad = triples("<https://w3id.org/apparat/id/membership/x> a <http://www.w3.org/ns/org#Membership> .")
     assert conforms(union({"g": bad}), shapes) is False
+
+
+def test_a_build_whose_shapes_hold_does_not_run_pyshacl_and_one_beyond_the_check_does(tmp_path):
+    from apparat.build import BuildInputs, build
+
+    data = [ROOT / "tests" / "data" / "mini" / "example-source.ttl", ROOT / "tests" / "data" / "mini" / "gazetteer.ttl"]
+    ontology, shapes = [ROOT / "ontology" / "apparat.ttl"], ROOT / "ontology" / "shapes.ttl"
+    quick = build(BuildInputs(ontology=ontology, shapes=[shapes], data=data), tmp_path / "quick")
+    assert "validate" in quick.timings and "check" not in quick.timings  # no pySHACL process to wait for
+    extra = tmp_path / "shapes-extra.ttl"
+    extra.write_text(PREFIXES + 'ex:S sh:targetClass ex:Event ; sh:property [ sh:path ex:p ; sh:pattern "^a" ] .\n')
+    slow = build(BuildInputs(ontology=ontology, shapes=[shapes, extra], data=data), tmp_path / "slow")
+    assert "check" in slow.timings  # pySHACL ran, and found the data conform
+    assert (tmp_path / "quick" / "dataset.nq").read_bytes() == (tmp_path / "slow" / "dataset.nq").read_bytes()
