@@ -59,9 +59,10 @@ def write_manifest(manifest: dict, folder: Path) -> None:
 def write_dataset(graphs: Graphs, path: Path, on_quads: Callable[[int], None] = lambda _n: None) -> str:
     """Write ``graphs`` as N-Quads to ``path``; return the file's SHA-256."""
     with_bnodes = _canonical_bnode_triples(graphs)
-    digest, term = hashlib.sha256(), ntriples_terms()
+    digest = hashlib.sha256()
     with open(path, "wb") as out:
         for name in sorted(graphs, key=lambda g: "" if g is None else g):
+            term = ntriples_terms()  # per graph: the memo never holds more than one graph's terms
             suffix = " .\n" if name is None else f" {to_ox(name)} .\n"
             lines = [f"{term(s)} {term(p)} {term(o)}" for s, p, o in graphs[name]
                      if not (isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode))]
