@@ -17,7 +17,7 @@ import pyoxigraph as ox
 
 from ..namespaces import CONFLICTS_GRAPH
 from .parse import Graphs
-from .terms import Triple, from_ox, to_ox
+from .terms import Triple, from_ox, ox_terms
 
 __all__ = ["apply_rules", "conflicts_graph", "rule_files"]
 
@@ -48,7 +48,9 @@ def apply_rules(quads: Iterable[ox.Quad], rules: Sequence[Path]) -> list[ox.Trip
 
 def conflicts_graph(graphs: Graphs, rules: Sequence[Path]) -> tuple[str, set[Triple]]:
     """The graph ``…/graph/conflicts``: what ``rules`` find in the asserted ``graphs``."""
-    quads = (ox.Quad(*(to_ox(t) for t in triple), ox.DefaultGraph() if g is None else ox.NamedNode(g))
-             for g, triples in graphs.items() for triple in triples)
+    quads = (ox.Quad(term(s), term(p), term(o), graph)
+             for g, triples in graphs.items()
+             for term, graph in ((ox_terms(), ox.DefaultGraph() if g is None else ox.NamedNode(g)),)  # per graph
+             for s, p, o in triples)
     found = {(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in apply_rules(quads, rules)}
     return str(CONFLICTS_GRAPH), found

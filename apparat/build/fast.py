@@ -90,13 +90,13 @@ def closure(asserted: set[Triple], *, shared: Iterable = (), batch_size: int = B
 def _closure(asserted: set[Triple], *,
              on_round: Callable[[int, int | None], None] = lambda _r, _n: None) -> set[Triple]:
     """The closure of ``asserted`` in one piece (see :func:`closure`)."""
-    why = unsupported(asserted)
+    start = TripleIndex(asserted)
+    why = unsupported(start)
     if why:
         raise Unsupported(why)
     # Our rules first close what they can on the input alone (the schema, mostly), so
     # that reasonable's first round already sees it; later rounds only add what
     # reasonable's answers enable (chains over inferred links, say).
-    start = TripleIndex(asserted)
     start.add(rules.apply(rules.ONE_TIME_RULES, start))
     rules.saturate(rules.CYCLE_RULES, start)
     ours = start.triples - asserted

@@ -23,7 +23,7 @@ import pyoxigraph as ox
 from ..layout import DATASET_FILE, MANIFEST_FILE
 from ..query.store import write_store
 from .parse import Graphs
-from .terms import BNode, to_ox
+from .terms import BNode, ntriples_terms, ox_terms, to_ox
 
 _CHUNK = 50_000
 
@@ -62,8 +62,10 @@ def write_dataset(graphs: Graphs, path: Path, on_quads: Callable[[int], None] = 
     digest = hashlib.sha256()
     with open(path, "wb") as out:
         for name in sorted(graphs, key=lambda g: "" if g is None else g):
+            term = ntriples_terms()  # per graph: the memo never holds more than one graph's terms
             suffix = " .\n" if name is None else f" {to_ox(name)} .\n"
-            lines = [_line(t) for t in graphs[name] if not _has_bnode(t)]
+            lines = [f"{term(s)} {term(p)} {term(o)}" for s, p, o in graphs[name]
+                     if not (isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode))]
             lines += with_bnodes.get(name, [])
             lines.sort()
             for start in range(0, len(lines), _CHUNK):
@@ -74,11 +76,6 @@ def write_dataset(graphs: Graphs, path: Path, on_quads: Callable[[int], None] = 
     return digest.hexdigest()
 
 
-def _line(triple) -> str:
-    s, p, o = triple
-    return f"{to_ox(s)} {to_ox(p)} {to_ox(o)}"
-
-
 def _has_bnode(triple) -> bool:
     return any(isinstance(t, BNode) for t in triple)
 
@@ -87,8 +84,9 @@ def _canonical_bnode_triples(graphs: Graphs) -> dict[str | None, list[str]]:
     """The triples that hold a blank node, per graph, as N-Triples with canonical
     (RDFC-1.0) labels. Only these quads take part: a quad without a blank node
     cannot change a blank node's canonical label."""
+    term = ox_terms()
     dataset = ox.Dataset(
-        ox.Quad(to_ox(s), to_ox(p), to_ox(o), ox.DefaultGraph() if g is None else ox.NamedNode(g))
+        ox.Quad(term(s), term(p), term(o), ox.DefaultGraph() if g is None else ox.NamedNode(g))
         for g, triples in graphs.items() for s, p, o in triples if _has_bnode((s, p, o))
     )
     dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)

@@ -7,12 +7,16 @@ the rules of ``queries/rules/*.rq`` (:mod:`apparat.build.conflicts`) to the
 asserted graphs; its graph is asserted too, so the shapes check it and the
 reasoner closes over it.
 
-Validation and reasoning need nothing from each other, and pySHACL and
-reasonable each hold one core: ``validate`` starts pySHACL in a second
+Validation and reasoning need nothing from each other. ``validate`` first
+checks the shapes in Python (:func:`apparat.build.conformance.conforms`, well
+under a second); only when that check is not sure the data conforms (a
+violation, or a shape it does not know) does pySHACL run, and decide. pySHACL
+and reasonable each hold one core: ``validate`` then starts pySHACL in a second
 process (:func:`apparat.build.validate.start_validation`) and returns;
 ``check`` (before ``write``) waits for its verdict. So
 ``timings`` has ``validate`` (pySHACL's own seconds, in its process) and
-``check`` (how long the build waited for it after reasoning).
+``check`` (how long the build waited for it after reasoning); when the Python
+check sufficed, ``validate`` is its seconds and there is no ``check``.
 
 Before any step runs, the inputs are hashed (:func:`apparat.build.inputs.cache_key`:
 each file's content, the options, the version and the build code itself). When
@@ -37,6 +41,7 @@ from ..layout import DATASET_FILE, MANIFEST_FILE
 from ..namespaces import INFERRED_GRAPH, ONTOLOGY_GRAPH
 from . import progress as progress_module
 from .conflicts import conflicts_graph
+from .conformance import conforms
 from .inputs import BuildInputs, cache_key
 from .install import install, write_manifest
 from .parse import Graphs, parse_files, parse_shapes, union
@@ -103,7 +108,14 @@ def parse_step(ctx: BuildContext) -> None:
 
 
 def validate_step(ctx: BuildContext) -> None:
-    ctx.validation = start_validation(union(ctx.graphs), ctx.shapes)
+    data, started = union(ctx.graphs), time.perf_counter()
+    with ctx.progress.task("validate", unit="shapes"):
+        sure = conforms(data, ctx.shapes)
+    if sure:  # pySHACL would report nothing
+        seconds = ctx.report.timings["validate"] = round(time.perf_counter() - started, 3)
+        ctx.log(f"validate: {seconds:.2f} s (core shapes checked in Python; pySHACL not needed)")
+        return
+    ctx.validation = start_validation(data, ctx.shapes)
 
 
 def check_step(ctx: BuildContext) -> None:

@@ -88,8 +88,9 @@ def owlrl_closure(asserted: Iterable[Triple]) -> tuple[set[Triple], list[str]]:
 
 def drop_noise(triples: Iterable[Triple], asserted: set[Triple]) -> set[Triple]:
     """Drop generalised RDF, reflexive ``owl:sameAs`` and asserted triples."""
+    candidates = triples - asserted if isinstance(triples, set | frozenset) else triples  # in C: most are asserted
     return {
-        t for t in triples
+        t for t in candidates
         if not (isinstance(t[0], Literal) or isinstance(t[1], Literal | BNode)
                 or (t[1] == OWL.sameAs and t[0] == t[2]) or t in asserted)
     }

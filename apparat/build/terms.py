@@ -20,6 +20,8 @@ attributes are what ``reasonable``'s Python binding reads from its input.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import pyoxigraph as ox
 import rdflib
 
@@ -108,6 +110,33 @@ def to_ox(term: Term):
     if isinstance(term, BNode):
         return ox.BlankNode(str(term))
     return ox.NamedNode(term)
+
+
+def ox_terms() -> Callable[[Term], object]:
+    """A memoised :func:`to_ox`: one pyoxigraph term per distinct term (a graph names each
+    term many times, and pyoxigraph checks every IRI it makes)."""
+    memo: dict[Term, object] = {}
+
+    def term(t: Term):
+        found = memo.get(t)
+        if found is None:
+            found = memo[t] = to_ox(t)
+        return found
+
+    return term
+
+
+def ntriples_terms() -> Callable[[Term], str]:
+    """A memoised :func:`ntriples`."""
+    memo: dict[Term, str] = {}
+
+    def term(t: Term) -> str:
+        found = memo.get(t)
+        if found is None:
+            found = memo[t] = str(to_ox(t))
+        return found
+
+    return term
 
 
 def to_rdflib(term: Term) -> rdflib.term.Node:

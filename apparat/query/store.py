@@ -24,10 +24,13 @@ This module imports pyoxigraph only (no rdflib, no build code): executors stay s
 
 from __future__ import annotations
 
+import io
 import json
 import os
+import re
 import shutil
 import tempfile
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -96,8 +99,7 @@ def write_store(build_dir: Path) -> Path:
     scratch = Path(tempfile.mkdtemp(prefix=".store-", dir=build_dir))
     try:
         store = ox.Store(str(scratch))
-        store.bulk_load(path=str(build_dir / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
-        _add_unions(store)
+        load_with_unions(store, build_dir / DATASET_FILE)
         store.optimize()
         store.flush()
         del store
@@ -111,21 +113,69 @@ def write_store(build_dir: Path) -> Path:
     return target
 
 
-def _add_unions(store: ox.Store) -> None:
-    """Fill the default graph with the union of every graph, and :data:`ASSERTED_UNION`
-    with the union of the asserted ones (each triple once: a store is a set of quads)."""
-    default, asserted = ox.DefaultGraph(), ox.NamedNode(ASSERTED_UNION)
-    batch = []
-    for quad in store.quads_for_pattern(None, None, None, None):
-        if isinstance(quad.graph_name, ox.DefaultGraph):
+def load_with_unions(store: ox.Store, dataset: Path) -> None:
+    """Load ``dataset`` (N-Quads, as the build writes it) into ``store``, and fill the
+    default graph with the union of every graph, and :data:`ASSERTED_UNION` with the
+    union of the asserted ones (each triple once: a store is a set of quads).
+
+    Each named-graph line is followed by its default-graph and asserted-union lines,
+    all streamed into one ``bulk_load``: one document, so that a blank node is one node
+    in its graph and in the unions (each load gives its labels fresh ids). Reading the
+    quads back out of the store as Python objects, as before, cost more than the load.
+    """
+    with open(dataset, "rb") as lines:
+        store.bulk_load(_Stream(_with_union_lines(lines)), format=ox.RdfFormat.N_QUADS)
+
+
+#: One N-Quads line: subject and predicate (no spaces in either), object (an IRI or blank
+#: node, or a literal with its escapes, language or datatype), then the graph if any.
+_QUAD = re.compile(rb'(\S+ \S+ (?:"(?:[^"\\]|\\.)*"(?:@\S+|\^\^\S+)?|\S+))(?: (\S+))? \.\r?\n?')
+_INFERRED_TERM = f"<{INFERRED}>".encode()
+_ASSERTED_SUFFIX = f" <{ASSERTED_UNION}> .\n".encode()
+
+
+def _with_union_lines(lines: Iterable[bytes], block: int = 100_000) -> Iterator[bytes]:
+    """The N-Quads ``lines``, each followed by its union lines, in blocks of about ``block`` lines."""
+    out: list[bytes] = []
+    for line in lines:
+        out.append(line if line.endswith(b"\n") else line + b"\n")
+        match = _QUAD.fullmatch(line)
+        if match is None:
+            if line.strip() and not line.lstrip().startswith(b"#"):
+                raise ValueError(f"not an N-Quads line as the build writes them: {line[:200]!r}")
             continue
-        batch.append(ox.Quad(quad.subject, quad.predicate, quad.object, default))
-        if quad.graph_name.value != INFERRED:
-            batch.append(ox.Quad(quad.subject, quad.predicate, quad.object, asserted))
-        if len(batch) >= 200_000:
-            store.bulk_extend(batch)
-            batch = []
-    store.bulk_extend(batch)
+        triple, graph = match.groups()
+        if graph is None:  # already in the default graph, and not in a named (asserted) one
+            continue
+        out.append(triple + b" .\n")
+        if graph != _INFERRED_TERM:
+            out.append(triple + _ASSERTED_SUFFIX)
+        if len(out) >= block:
+            yield b"".join(out)
+            out = []
+    if out:
+        yield b"".join(out)
+
+
+class _Stream(io.RawIOBase):
+    """A binary file over an iterator of byte blocks (what ``bulk_load`` reads)."""
+
+    def __init__(self, blocks: Iterable[bytes]):
+        self._blocks, self._pending = iter(blocks), memoryview(b"")
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        while not self._pending:
+            block = next(self._blocks, None)
+            if block is None:
+                return 0
+            self._pending = memoryview(block)
+        n = min(len(buffer), len(self._pending))
+        buffer[:n] = self._pending[:n]
+        self._pending = self._pending[n:]
+        return n
 
 
 def open_store(build_dir: Path, etag: str) -> ox.Store:
@@ -193,6 +243,5 @@ def _remove_stale_pins(build_dir: Path) -> None:
 def memory_store(build_dir: Path) -> ox.Store:
     """The build in an in-memory store, unions included: for comparison in ``make bench`` only."""
     store = ox.Store()
-    store.bulk_load(path=str(Path(build_dir) / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
-    _add_unions(store)
+    load_with_unions(store, Path(build_dir) / DATASET_FILE)
     return store
