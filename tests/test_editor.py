@@ -139,3 +139,49 @@ def test_examples_open_the_saved_queries_in_the_editor(browser, live_server):  #
     browser.get(href)
     wait_for(browser, ".yasqe .CodeMirror")
     assert browser.execute_script("return yasgui.getTab().getQuery()").endswith(saved)
+
+
+def test_the_editor_s_terms_are_the_build_s_classes_and_properties(live_server):
+    terms = requests.get(live_server + "/static/yasgui-terms.json", timeout=30).json()
+    declared = protocol_rows(live_server, """SELECT ?t ?type WHERE { GRAPH <https://w3id.org/apparat/graph/ontology> {
+      ?t a ?type VALUES ?type { owl:Class owl:ObjectProperty owl:DatatypeProperty } } }""")
+    classes = {t for t, kind in declared if kind.endswith("#Class")}
+    properties = {t for t, kind in declared if not kind.endswith("#Class")}
+    assert len(classes) > 40 and len(properties) > 60
+    assert classes <= set(terms["classes"]) and properties <= set(terms["properties"])
+    # and the outside vocabulary the data uses
+    assert {"http://www.w3.org/ns/org#member", "http://www.w3.org/ns/prov#wasDerivedFrom"} <= set(terms["properties"])
+    assert "http://www.w3.org/ns/org#Membership" in terms["classes"]
+    assert terms["properties"] == sorted(set(terms["properties"]))
+
+
+@needs_editor
+@needs_chromium
+def test_typing_a_prefix_of_our_property_offers_it(browser, live_server, artefacts):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def hints(expected: str) -> list[str]:
+        WebDriverWait(browser, 10).until(lambda d: expected in [li.text for li in d.find_elements(
+            By.CSS_SELECTOR, ".CodeMirror-hints li")])
+        return [li.text for li in browser.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li")]
+
+    browser.set_window_size(1000, 900)
+    browser.get(live_server + "/sparql")
+    wait_for(browser, ".yasqe .CodeMirror")
+    browser.execute_script("""const y = yasgui.getTab().getYasqe();
+      y.setValue('PREFIX ap: <https://w3id.org/apparat/ontology#>\\nSELECT * WHERE {\\n  ?m ');
+      y.focus(); y.execCommand('goDocEnd');""")
+    box = browser.find_element(By.CSS_SELECTOR, ".yasqe .CodeMirror textarea")
+    box.send_keys("ap:heldU")  # a property: in the predicate position
+    assert hints("ap:heldUntil") == ["ap:heldUntil"]
+    browser.save_screenshot(str(artefacts / "editor-completion.png"))
+    box.send_keys(Keys.ENTER, " ?until .\n?m a ap:PartyO")  # a class: after `a`
+    assert hints("ap:PartyOrgan") == ["ap:PartyOrgan"]
+    box.send_keys(Keys.ENTER)
+    query = browser.execute_script("return yasgui.getTab().getQuery()")
+    assert "?m ap:heldUntil ?until ." in query and "?m a ap:PartyOrgan" in query
+    origins = {urlsplit(u).netloc for u in browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)")}
+    assert origins <= {urlsplit(live_server).netloc}  # no vocabulary service asked elsewhere
