@@ -112,8 +112,9 @@ $(BENCHED): $(STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	touch $@
 
-bench: $(BENCHED) $(BUILD)/build.json ## query path vs oxigraph and rdflib-endpoint (wrk), and the build vs owlrl; writes bench/results/ and README.md
+bench: $(BENCHED) $(BUILD)/build.json ## query path vs oxigraph and rdflib-endpoint (wrk), the web pages by kind, and the build vs owlrl; writes bench/results/ and README.md
 	$(BIN)/python bench/bench.py --build-dir $(BUILD) --out bench/results --readme README.md
+	$(BIN)/python bench/pages.py --build-dir $(BUILD) --out bench/results --corpus $(CORPUS)
 	$(BIN)/python -m apparat.bench_build --out bench/results/build.md $(BENCH_BUILD)
 
 clean: ## remove build output and caches (keeps .venv)

@@ -3,25 +3,24 @@ server as a browser asks for it, passes the Nu Html Checker (``vnu.jar`` from
 npm ``vnu-jar``, installed by ``make setup``; run on Debian's Java, which
 ``make test`` installs when missing) with no error.
 
-The sample: the links of the home page, the indexes and one page of each
-entity kind, grouped by kind of page (the path's shape), the first three of
-each kind; plus pages no link leads to (a search without a hit, a saved query
+The sample (harness.page_sample): the links of the home page, the indexes
+and one page of each entity kind, grouped by kind of page (the path's
+shape), the first three of each kind; plus pages no link leads to (a search without a hit, a saved query
 refusing a bad value, a timeline view, the editor with a permalink, and the
 plain query form of a server without the editor)."""
 
 from __future__ import annotations
 
 import json
-import re
 import shutil
 import subprocess
 from pathlib import Path
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urlsplit
 
 import pytest
 import requests
 from conftest import TEST_ENV
-from harness import ServerProcess
+from harness import BROWSER_ACCEPT, ServerProcess, page_sample
 
 VNU = Path(__file__).resolve().parents[1] / "node_modules" / "vnu-jar" / "build" / "dist" / "vnu.jar"
 JAVA = shutil.which("java")
@@ -31,12 +30,7 @@ pytestmark = [
     pytest.mark.skipif(not JAVA, reason="needs Java for vnu.jar (Debian's default-jre-headless; "
                                         "`make test` installs it)"),
 ]
-BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
-#: Where the sample starts: each page's links are collected (one step, no further).
-SEEDS = ["/", "/browse", "/browse/persons", "/browse/organs", "/browse/events", "/browse/documents",
-         "/browse/sources", "/browse/roles", "/browse/places", "/queries", "/id/person/bukharin",
-         "/id/organ/politburo", "/id/event/party-congress-10"]
 #: Pages no link of the seeds leads to, each validated.
 EXTRA = ["/search?q=Bucharin", "/search?q=zzzzqqq", "/search", "/queries/politburo-in-year?year=abc",
          "/queries/person-career?person=bukharin", "/queries/wikidata-statements?person=bukharin",
@@ -45,43 +39,10 @@ EXTRA = ["/search?q=Bucharin", "/search?q=zzzzqqq", "/search", "/queries/politbu
 KINDS = {"home", "browse", "browse/*", "id/person", "id/organ", "id/event", "id/document", "id/role",
          "id/place", "id/membership", "id/claim", "id/conflict", "source", "source/lines", "graph", "queries",
          "queries/*", "ontology", "sparql"}
-PER_KIND = 3
-_HREF = re.compile(r'href="([^"#]*)"')
-
-
-def kind_of(path: str) -> str:
-    parts = [p for p in path.split("/") if p]
-    if not parts:
-        return "home"
-    if parts[0] == "id" and len(parts) > 1:
-        return "id/" + parts[1]
-    if parts[0] == "source":
-        return "source/lines" if "lines" in parts else "source"
-    if parts[0] in ("browse", "queries") and len(parts) > 1:
-        return parts[0] + "/*"
-    return parts[0]
 
 
 def fetch(base: str, path: str) -> requests.Response:
     return requests.get(base + path, headers={"Accept": BROWSER_ACCEPT}, timeout=60)
-
-
-def sample(base: str) -> dict[str, list[str]]:
-    """Up to PER_KIND local HTML pages per kind, from the seeds' links (sorted, so the sample is stable)."""
-    found: set[str] = set(SEEDS)
-    for seed in SEEDS:
-        page = fetch(base, seed)
-        assert page.status_code == 200, seed
-        for href in _HREF.findall(page.text):
-            url = urlsplit(urljoin(base + seed, href.replace("&amp;", "&")))
-            if url.netloc == urlsplit(base).netloc and not url.path.startswith("/static/"):
-                found.add(url.path + (f"?{url.query}" if url.query else ""))
-    by_kind: dict[str, list[str]] = {}
-    for path in sorted(found):
-        if "format=" in path or path.endswith((".json", ".nq", ".gz", ".trig")) or path.startswith("/.well-known"):
-            continue
-        by_kind.setdefault(kind_of(path), []).append(path)
-    return {kind: paths[:PER_KIND] for kind, paths in by_kind.items()}
 
 
 def vnu_errors(folder: Path) -> list[dict]:
@@ -103,7 +64,7 @@ def plain_form(build_dir, tmp_path_factory):
 
 
 def test_every_kind_of_page_validates(live_server, plain_form, tmp_path):
-    chosen = sample(live_server)
+    chosen = page_sample(live_server)
     assert KINDS <= chosen.keys(), f"kinds missing from the sample: {KINDS - chosen.keys()}"
     pages = {path for paths in chosen.values() for path in paths} | set(EXTRA)
     names: dict[str, str] = {}
