@@ -20,6 +20,7 @@ BROWSER := $(VENV)/.browser
 GRLC_VENV ?= .venv-grlc
 GRLC    := $(GRLC_VENV)/.installed
 NGINXED := $(VENV)/.nginx
+JAVAED  := $(VENV)/.java
 # The query editor (YASGUI) at /sparql: npm's, served from node_modules by our server.
 EDITOR  := node_modules/.installed
 
@@ -65,6 +66,17 @@ $(NGINXED): $(STAMP)
 	else echo "note: nginx missing and not installable here: tests/test_nginx.py will skip"; fi
 	touch $@
 
+# The HTML checker (npm's vnu-jar, run by tests/test_html_valid.py) needs Java:
+# Debian's default-jre-headless, installed here like nginx; otherwise that test skips.
+# (Debian's JRE scripts expect man1 to exist; slim images leave it out.)
+$(JAVAED): $(STAMP)
+	@if command -v java >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		mkdir -p /usr/share/man/man1 && apt-get update -qq && DEBIAN_FRONTEND=noninteractive \
+			apt-get install -y -qq --no-install-recommends default-jre-headless >/dev/null; \
+	else echo "note: java missing and not installable here: tests/test_html_valid.py will skip"; fi
+	touch $@
+
 # npm ci installs exactly the committed package-lock.json (no install scripts run).
 # npm is Debian's when missing and apt-get can run; without it the server shows its
 # plain query page instead and the editor's tests skip.
@@ -89,7 +101,7 @@ build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write b
 serve: $(BUILD)/build.json $(EDITOR) ## build if stale, then serve on HOST:PORT (granian)
 	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
 
-test: $(STAMP) $(BROWSER) $(GRLC) $(NGINXED) $(EDITOR) ## lint, then run the test suite
+test: $(STAMP) $(BROWSER) $(GRLC) $(NGINXED) $(JAVAED) $(EDITOR) ## lint, then run the test suite
 	$(BIN)/ruff check apparat server tests bench setup.py
 	$(BIN)/python -m pytest
 
@@ -100,8 +112,9 @@ $(BENCHED): $(STAMP)
 	@command -v wrk >/dev/null || { apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk >/dev/null; }
 	touch $@
 
-bench: $(BENCHED) $(BUILD)/build.json ## query path vs oxigraph and rdflib-endpoint (wrk), and the build vs owlrl; writes bench/results/ and README.md
+bench: $(BENCHED) $(BUILD)/build.json ## query path vs oxigraph and rdflib-endpoint (wrk), the web pages by kind, and the build vs owlrl; writes bench/results/ and README.md
 	$(BIN)/python bench/bench.py --build-dir $(BUILD) --out bench/results --readme README.md
+	$(BIN)/python bench/pages.py --build-dir $(BUILD) --out bench/results --corpus $(CORPUS)
 	$(BIN)/python -m apparat.bench_build --out bench/results/build.md $(BENCH_BUILD)
 
 clean: ## remove build output and caches (keeps .venv)

@@ -58,7 +58,7 @@ def career_timeline(rows: list[dict]) -> Markup:
 
     height = 30 + row_h * len(rows) + 20
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="timeline-title">',
+           f'viewBox="0 0 {width} {height}" aria-labelledby="timeline-title">',
            '<title id="timeline-title">Career timeline: one bar per membership or post</title>', _STYLE,
            '<g class="axis">']
     for year in range(lo, hi + 1, 5):
@@ -143,7 +143,7 @@ def composition(organ: str, rows: list[dict]) -> Markup | None:
     left, cw, rh, top = 170, 13, 15, 34
     width, height = left + cw * (LAST - FIRST + 1) + 10, top + rh * len(people) + 30
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="composition" width="{width}" height="{height}" '
-           f'viewBox="0 0 {width} {height}" role="img" aria-labelledby="composition-title">',
+           f'viewBox="0 0 {width} {height}" aria-labelledby="composition-title">',
            '<title id="composition-title">Composition year by year, 1917–1953, as the statements give it</title>',
            _STYLE, '<g class="axis">']
     for year in range(FIRST, LAST + 1):

@@ -14,9 +14,10 @@ import re
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, send_from_directory
 
-from apparat.namespaces import PREFIXES
+from apparat.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS
 
+from .lookup import select
 from .state import state
 
 bp = Blueprint("editor", __name__)
@@ -27,6 +28,21 @@ EDITOR_FILES = ("yasgui.min.js", "yasgui.min.css")
 DEFAULT_QUERY = """SELECT ?organ ?label WHERE {
   ?organ a ap:PartyOrgan ; rdfs:label ?label .
 } ORDER BY ?label"""
+
+#: The terms the editor completes: what the ontology declares a class or a property
+#: (and the outside terms it builds on: superclasses, superproperties, inverses),
+#: and every class and predicate the asserted data uses (org:, prov:, rdfs: …).
+_TERMS = f"""SELECT DISTINCT ?kind ?term WHERE {{
+  {{ GRAPH <{ONTOLOGY_GRAPH}> {{
+      {{ ?term a ?type VALUES (?type ?kind) {{ (owl:Class "class") (rdfs:Class "class")
+          (owl:ObjectProperty "property") (owl:DatatypeProperty "property") (owl:AnnotationProperty "property")
+          (rdf:Property "property") }} }}
+      UNION {{ ?sub rdfs:subClassOf|owl:equivalentClass ?term BIND("class" AS ?kind) }}
+      UNION {{ ?sub rdfs:subPropertyOf|owl:inverseOf|owl:equivalentProperty ?term BIND("property" AS ?kind) }} }} }}
+  UNION {{ SELECT DISTINCT ?term ("property" AS ?kind) WHERE {{ ?s ?term ?o }} }}
+  UNION {{ SELECT DISTINCT ?term ("class" AS ?kind) WHERE {{ ?s a ?term }} }}
+  FILTER(isIRI(?term))
+}}"""
 
 _DECLARED = re.compile(r"\bPREFIX\s+([A-Za-z][\w.-]*)?:", re.IGNORECASE)
 _USED = re.compile(r"(?<![\w<:/#?.-])([A-Za-z][\w-]*):(?!//)")
@@ -84,3 +100,12 @@ def editor_file(name: str):
 def editor_prefixes():
     """Our prefixes for the editor's PREFIX completion (in place of its bundled list)."""
     return dict(PREFIXES)
+
+
+@bp.route("/static/yasgui-terms.json")
+def editor_terms():
+    """Our classes and properties for the editor's completion, read from the build (asserted triples)."""
+    found: dict[str, set[str]] = {"class": set(), "property": set()}
+    for row in select(_TERMS, infer=False):
+        found[row["kind"]].add(row["term"])
+    return {"classes": sorted(found["class"]), "properties": sorted(found["property"])}

@@ -3,8 +3,11 @@
 - CORS: any origin may read (the data is public and read-only), so browsers
   and notebooks on other origins can query; preflight requests are answered.
 - Caching: the dataset only changes with a new build, so a GET's ETag is the
-  build's etag combined with the request's URL and Accept header, and
-  Last-Modified is the build time; conditional requests get 304.
+  build's etag combined with the request's URL and Accept header and with
+  :func:`page_version` (the code that writes the pages: a new release or an
+  edited template serves different HTML for the same build), and
+  Last-Modified is the build time (or the code's, if newer); conditional
+  requests get 304.
 - gzip when the client accepts it and the body is worth compressing.
 - Bodies over ``max_request_bytes`` are refused with 413 from the request
   line and headers alone, before a byte of the body is read.
@@ -18,14 +21,33 @@ from __future__ import annotations
 import gzip
 import hashlib
 import time
-from datetime import datetime
+from datetime import UTC, datetime
+from pathlib import Path
 
 from flask import Flask, g, request
+
+from apparat import __version__
 
 _MIN_GZIP = 1024
 
 
+def page_version(root: Path | None = None) -> tuple[str, datetime]:
+    """A fingerprint of the code that writes the pages, and the time it last changed.
+
+    The package version and a hash of the web app's modules, templates and static
+    files (``root``, by default this folder), read once per process.
+    """
+    root = root or Path(__file__).resolve().parent
+    digest = hashlib.sha256(__version__.encode())
+    newest = 0.0
+    for path in sorted(p for p in root.rglob("*") if p.is_file() and p.suffix in (".py", ".html", ".css", ".js")):
+        digest.update(str(path.relative_to(root)).encode() + b"\0" + path.read_bytes() + b"\0")
+        newest = max(newest, path.stat().st_mtime)
+    return digest.hexdigest()[:16], datetime.fromtimestamp(int(newest), UTC)
+
+
 def init_app(app: Flask) -> None:
+    app.config["APPARAT_PAGE_VERSION"] = page_version()
     front = _FrontCache(app.wsgi_app, app.extensions["apparat"].cache)
     app.wsgi_app = _BodyCap(front, app.config["MAX_CONTENT_LENGTH"])
 
@@ -122,9 +144,10 @@ def _validators(app: Flask, response) -> None:
         response.last_modified = datetime.fromisoformat(app.extensions["apparat"].manifest["built_at"])
         return
     manifest = app.extensions["apparat"].manifest
-    key = "\n".join((manifest["etag"], request.full_path, request.headers.get("Accept", "")))
+    code, changed = app.config["APPARAT_PAGE_VERSION"]
+    key = "\n".join((manifest["etag"], code, request.full_path, request.headers.get("Accept", "")))
     response.set_etag(hashlib.sha256(key.encode()).hexdigest()[:32], weak=True)
-    response.last_modified = datetime.fromisoformat(manifest["built_at"])
+    response.last_modified = max(datetime.fromisoformat(manifest["built_at"]), changed)
 
 
 def _gzip(response) -> None:

@@ -52,15 +52,26 @@ def home():
     return render_template("home.html", manifest=st.manifest, queries=st.saved, **way_in())
 
 
-@bp.get("/ontology")
-def ontology():
+def _ontology_graph() -> Graph:
     (quads,) = _quads((None, None, None, ox.NamedNode(str(ONTOLOGY_GRAPH))))
     graph = Graph()
     for quad in quads:
         graph.add((to_rdflib(quad.subject), to_rdflib(quad.predicate), to_rdflib(quad.object)))
+    return graph
+
+
+@bp.get("/ontology")
+def ontology():
     if _prefers_html():
-        return render_template("ontology.html", doc=describe_ontology(graph))
-    return graph_response(graph, request.args.get("format"))
+        # Described once per build and process (the build is immutable): ~0.1 s of rdflib work.
+        st = state()
+        key = ("ontology-doc", st.build.etag)
+        doc = st.cache.get(key)
+        if doc is None:
+            doc = describe_ontology(_ontology_graph())
+            st.cache.put(key, doc, 256 * 1024)
+        return render_template("ontology.html", doc=doc)
+    return graph_response(_ontology_graph(), request.args.get("format"))
 
 
 @bp.get("/id/<path:rest>")

@@ -15,7 +15,7 @@ import urllib.request
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from urllib.parse import urlsplit
+from urllib.parse import urljoin, urlsplit
 
 
 class ServerProcess:
@@ -179,3 +179,44 @@ def family(pid: int) -> list[int]:
         frontier = [child for parent in frontier for child in children.get(parent, [])]
         found += frontier
     return found
+
+
+#: Where a sample of the web pages starts: each page's links are collected (one step, no further).
+PAGE_SEEDS = ["/", "/browse", "/browse/persons", "/browse/organs", "/browse/events", "/browse/documents",
+              "/browse/sources", "/browse/roles", "/browse/places", "/queries", "/id/person/bukharin",
+              "/id/organ/politburo", "/id/event/party-congress-10"]
+BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
+_HREF = re.compile(r'href="([^"#]*)"')
+
+
+def page_kind(path: str) -> str:
+    """The kind of a web page, by its path's shape: ``home``, ``id/person``, ``source/lines``, ``queries/*`` …"""
+    parts = [p for p in path.split("?")[0].split("/") if p]
+    if not parts:
+        return "home"
+    if parts[0] == "id" and len(parts) > 1:
+        return "id/" + parts[1]
+    if parts[0] == "source":
+        return "source/lines" if "lines" in parts else "source"
+    if parts[0] in ("browse", "queries") and len(parts) > 1:
+        return parts[0] + "/*"
+    return parts[0]
+
+
+def page_sample(base: str, per_kind: int = 3) -> dict[str, list[str]]:
+    """Up to ``per_kind`` local HTML pages of each kind, from the seeds' links (sorted: the sample is stable)."""
+    found: set[str] = set(PAGE_SEEDS)
+    for seed in PAGE_SEEDS:
+        request = urllib.request.Request(base + seed, headers={"Accept": BROWSER_ACCEPT})
+        with urllib.request.urlopen(request, timeout=60) as answer:
+            text = answer.read().decode("utf-8")
+        for href in _HREF.findall(text):
+            url = urlsplit(urljoin(base + seed, href.replace("&amp;", "&")))
+            if url.netloc == urlsplit(base).netloc and not url.path.startswith("/static/"):
+                found.add(url.path + (f"?{url.query}" if url.query else ""))
+    by_kind: dict[str, list[str]] = {}
+    for path in sorted(found):
+        if "format=" in path or path.endswith((".json", ".nq", ".gz", ".trig")) or path.startswith("/.well-known"):
+            continue
+        by_kind.setdefault(page_kind(path), []).append(path)
+    return {kind: paths[:per_kind] for kind, paths in by_kind.items()}

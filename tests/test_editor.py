@@ -139,3 +139,88 @@ def test_examples_open_the_saved_queries_in_the_editor(browser, live_server):  #
     browser.get(href)
     wait_for(browser, ".yasqe .CodeMirror")
     assert browser.execute_script("return yasgui.getTab().getQuery()").endswith(saved)
+
+
+def test_the_editor_s_terms_are_the_build_s_classes_and_properties(live_server):
+    terms = requests.get(live_server + "/static/yasgui-terms.json", timeout=30).json()
+    declared = protocol_rows(live_server, """SELECT ?t ?type WHERE { GRAPH <https://w3id.org/apparat/graph/ontology> {
+      ?t a ?type VALUES ?type { owl:Class owl:ObjectProperty owl:DatatypeProperty } } }""")
+    classes = {t for t, kind in declared if kind.endswith("#Class")}
+    properties = {t for t, kind in declared if not kind.endswith("#Class")}
+    assert len(classes) > 40 and len(properties) > 60
+    assert classes <= set(terms["classes"]) and properties <= set(terms["properties"])
+    # and the outside vocabulary the data uses
+    assert {"http://www.w3.org/ns/org#member", "http://www.w3.org/ns/prov#wasDerivedFrom"} <= set(terms["properties"])
+    assert "http://www.w3.org/ns/org#Membership" in terms["classes"]
+    assert terms["properties"] == sorted(set(terms["properties"]))
+
+
+@needs_editor
+@needs_chromium
+def test_typing_a_prefix_of_our_property_offers_it(browser, live_server, artefacts):  # noqa: F811
+    from selenium.common.exceptions import TimeoutException
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.common.keys import Keys
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def hints(expected: str) -> list[str]:
+        """The hints once the typing has settled (the list narrows as each key arrives)."""
+        def shown(d):
+            return [li.text for li in d.find_elements(By.CSS_SELECTOR, ".CodeMirror-hints li")]
+        try:
+            WebDriverWait(browser, 10).until(lambda d: shown(d) == [expected])
+        except TimeoutException:
+            pass  # the assertion below shows what was offered
+        return shown(browser)
+
+    browser.set_window_size(1000, 900)
+    browser.get(live_server + "/sparql")
+    wait_for(browser, ".yasqe .CodeMirror")
+    browser.execute_script("""const y = yasgui.getTab().getYasqe();
+      y.setValue('PREFIX ap: <https://w3id.org/apparat/ontology#>\\nSELECT * WHERE {\\n  ?m ');
+      y.focus(); y.execCommand('goDocEnd');""")
+    box = browser.find_element(By.CSS_SELECTOR, ".yasqe .CodeMirror textarea")
+    box.send_keys("ap:heldU")  # a property: in the predicate position
+    assert hints("ap:heldUntil") == ["ap:heldUntil"]
+    browser.save_screenshot(str(artefacts / "editor-completion.png"))
+    box.send_keys(Keys.ENTER, " ?until .\n?m a ap:PartyO")  # a class: after `a`
+    assert hints("ap:PartyOrgan") == ["ap:PartyOrgan"]
+    box.send_keys(Keys.ENTER)
+    query = browser.execute_script("return yasgui.getTab().getQuery()")
+    assert "?m ap:heldUntil ?until ." in query and "?m a ap:PartyOrgan" in query
+    origins = {urlsplit(u).netloc for u in browser.execute_script(
+        "return performance.getEntriesByType('resource').map(e => e.name)")}
+    assert origins <= {urlsplit(live_server).netloc}  # no vocabulary service asked elsewhere
+
+
+@needs_editor
+@needs_chromium
+def test_the_editor_draws_rows_with_dates_as_a_timeline_and_numbers_as_a_chart(browser, live_server,  # noqa: F811
+                                                                              artefacts):  # noqa: F811
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    def run(query: str, view: str, css: str) -> list[str]:
+        browser.get(live_server + "/sparql?query=" + quote(query))
+        wait_for(browser, ".yasqe .CodeMirror")
+        browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+        WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
+        browser.find_element(By.CSS_SELECTOR, f".yasr .select_{view}").click()
+        wait_for(browser, css)
+        browser.save_screenshot(str(artefacts / f"editor-{view}.png"))
+        return [t.get_attribute("textContent") for t in browser.find_elements(By.CSS_SELECTOR, css + " g.bar > title")]
+
+    browser.set_window_size(1000, 900)
+    careers = ("SELECT ?organ ?from ?until WHERE { ?m org:member apid:person\\/bukharin ; org:organization ?organ ; "
+               "ap:heldFrom ?from . OPTIONAL { ?m ap:heldUntil ?until } }")
+    bars = run(careers, "timeline", "svg.yasr-timeline")
+    rows = requests.get(live_server + "/sparql", params={"query": careers},
+                        headers={"Accept": "application/sparql-results+json"}, timeout=30).json()["results"]["bindings"]
+    assert len(bars) == len(rows) > 20
+    # each bar's tooltip: the row's other values, then its dates as stated (an open end: the start alone)
+    assert sorted(bars) == sorted(f"{shorten(r['organ']['value'])}: " + " – ".join(
+        r[v]["value"] for v in ("from", "until") if v in r) for r in rows)
+    counts = ("SELECT ?organ (COUNT(DISTINCT ?p) AS ?members) WHERE { ?m org:organization ?organ ; org:member ?p } "
+              "GROUP BY ?organ ORDER BY DESC(?members) ?organ LIMIT 12")
+    bars = run(counts, "chart", "svg.yasr-chart")
+    assert bars == [f"{shorten(organ)}: {n}" for organ, n in protocol_rows(live_server, counts)]

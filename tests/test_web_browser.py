@@ -130,9 +130,14 @@ def test_politburo_chart_reads_as_the_saved_query_year_by_year(browser, live_ser
     _shoot(browser, artefacts, "organ-politburo")
 
 
-@pytest.mark.parametrize("path", ["/", "/search?q=Bucharin", "/browse/persons", "/id/person/bukharin",
-                                  "/id/organ/politburo", "/id/event/party-congress-10", "/source/rogovin-1992",
-                                  "/source/rogovin-1992/lines/6867-6867", "/graph/inferred"])
+@pytest.mark.parametrize("path", [
+    "/", "/search?q=Bucharin", "/browse", "/browse/persons", "/id/person/bukharin", "/id/organ/politburo",
+    "/id/event/party-congress-10", "/id/document/a-letter-to-the-politburo", "/id/role/chairman", "/id/place/achinsk",
+    "/id/membership/bukharin/central-committee/full-member/1917-00-00",
+    "/id/claim/rogovin-1992/appointed-bukharin-2041", "/id/conflict/event/party-congress-10/date",
+    "/source/rogovin-1992", "/source/rogovin-1992/lines/6867-6867", "/graph/inferred", "/graph/source/rogovin-1992",
+    "/ontology", "/queries", "/queries/politburo-in-year?year=1926", "/queries/person-career?person=bukharin",
+    "/queries/wikidata-statements?person=bukharin", "/queries/politburo-in-year?year=abc", "/sparql"])
 def test_pages_are_readable_400_px_wide(browser, live_server, artefacts, path):  # noqa: F811
     browser.set_window_size(400, 900)
     browser.get(live_server + path)
@@ -140,3 +145,21 @@ def test_pages_are_readable_400_px_wide(browser, live_server, artefacts, path): 
     overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
     assert overflow <= 0, f"{path} is {overflow} px wider than the window"
     _shoot(browser, artefacts, "narrow" + path.replace("/", "_").replace("?", "_"))
+
+
+@pytest.mark.skipif(not (Path(__file__).resolve().parents[1] / "node_modules" / "@zazuko" / "yasgui" / "build"
+                         / "yasgui.min.js").is_file(),
+                    reason="needs the query editor (`make setup` installs it with npm)")
+def test_the_editor_s_results_are_readable_400_px_wide(browser, live_server, artefacts):  # noqa: F811
+    """A wide result table (three columns of full IRIs) scrolls in its own box, not the page."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.set_window_size(400, 900)
+    browser.get(live_server + "/sparql?query=" + requests.utils.quote("SELECT * WHERE { ?s ?p ?o } LIMIT 10"))
+    wait_for(browser, ".yasqe .CodeMirror")
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    WebDriverWait(browser, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")) == 10)
+    overflow = browser.execute_script("return document.documentElement.scrollWidth - window.innerWidth")
+    assert overflow <= 0, f"the editor with its results is {overflow} px wider than the window"
+    _shoot(browser, artefacts, "narrow_sparql_results")
