@@ -49,6 +49,10 @@ Identity
     whatever their titles (the others become ``dct:alternative``). Title, date, volume
     and pages come from the first footnote naming the document, which is also its
     ``prov:wasDerivedFrom``; ``ap:citedAt`` lists every citing footnote's line.
+    A gazetteer document claims a title by its ``pattern`` (matched against the whole
+    title, or ``title@date`` for one of several dated letters); its footnotes then
+    describe that document, one description per date they give, so that footnotes
+    dating it differently disagree as claims instead of making two documents.
 """
 
 from __future__ import annotations
@@ -331,6 +335,7 @@ def footnote_claims(lines: list[str], first_line_no: int, source_id: str,
     iris = _assign_iris(citations, known)
     out: list[Claim] = []
     titles: dict[str, str] = {}
+    dated: set[tuple[str, str]] = set()
     for i, cit in enumerate(citations):
         doc = iris[cit.same_as if cit.same_as is not None else i]
         extra = ()
@@ -338,9 +343,15 @@ def footnote_claims(lines: list[str], first_line_no: int, source_id: str,
             extra = (("alternative", cit.title),)
         out.append(Claim(source_id, (Span(cit.line, cit.line),), "cited", doc, extra=extra,
                          origin=f"{source_id} footnotes: line {cit.line}"))
-        if cit.title is not None and doc not in titles:
-            titles[doc] = cit.title
-            out.append(_describe(doc, cit, source_id, labelled=doc in {ref for _, ref in known}))
+        if cit.title is None:
+            continue
+        date_key = _date_key(cit.date)
+        # A document several footnotes date differently (two titles one gazetteer pattern
+        # claims) gets one description per date: the dates then disagree as claims.
+        if doc not in titles or (date_key and (doc, date_key) not in dated):
+            out.append(_describe(doc, cit, source_id, labelled=doc in titles or doc in {ref for _, ref in known}))
+            titles.setdefault(doc, cit.title)
+        dated.add((doc, date_key))
     return out
 
 
@@ -351,8 +362,11 @@ def documents_graph(lines: list[str], first_line_no: int, source_id: str) -> Gra
 
 def _assign_iris(citations: list[Citation], patterns: list[tuple[str, str]] = ()) -> dict[int, str]:
     """Reference (``document/<slug>``) per titled citation index: the gazetteer's document
-    whose pattern the whole title matches (``patterns``: pattern, reference), else the title
-    slug, date-suffixed when a title has several dates."""
+    whose pattern the whole title matches, or the title, ``@`` and the footnote's date
+    (``To L\\. D\\. Trotsky@1922-12-13``: one of several letters with one title) —
+    ``patterns``: pattern, reference — else the title slug, date-suffixed when a title has
+    several dates. A pattern that claims one citation claims every citation of that minted
+    document (the other titles of a letter, its undated ``Ibid.``)."""
     dates: dict[str, list[str]] = {}
     for cit in citations:
         if cit.title is not None and (key := _date_key(cit.date)) not in dates.setdefault(
@@ -360,6 +374,7 @@ def _assign_iris(citations: list[Citation], patterns: list[tuple[str, str]] = ()
             dates[_title_slug(cit.title)].append(key)
     iris: dict[int, str] = {}
     letters: dict[tuple, str] = {}
+    claimed: dict[str, str] = {}  # minted reference -> the gazetteer document a pattern names
     for i, cit in enumerate(citations):
         if cit.title is None:
             continue
@@ -369,8 +384,14 @@ def _assign_iris(citations: list[Citation], patterns: list[tuple[str, str]] = ()
         iri = f"document/{slug}-{key}" if len(known) > 1 and key else f"document/{slug}"
         if cit.letter_key is not None:
             iri = letters.setdefault(cit.letter_key, iri)
-        iris[i] = next((ref for pattern, ref in patterns if re.fullmatch(pattern, cit.title)), iri)
-    return iris
+        iris[i] = iri
+        dated_title = f"{cit.title}@{_date_key(cit.date)}"
+        ref = next((ref for pattern, ref in patterns
+                    if re.fullmatch(pattern, cit.title) or re.fullmatch(pattern, dated_title)), None)
+        if ref is not None:
+            claimed.setdefault(iri, ref)
+    # A document the pattern claims by one of its citations is that gazetteer document in all.
+    return {i: claimed.get(iri, iri) for i, iri in iris.items()}
 
 
 def _date_key(date: tuple) -> str:

@@ -29,7 +29,10 @@ places.csv     slug, class, label, names, note
   national, republic, army, front, city, province, foreign-party, trade-union or
   comintern (``ap:level``).
 - ``pattern``: a Python regular expression for the parsers (their own names of the
-  entity, beyond label, names, variants and abbreviation); ``field``: for a
+  entity, beyond label, names, variants and abbreviation; for a document, the footnote
+  titles it claims: matched against the whole title, or against ``title@date`` such as
+  ``To L\\. D\\. Trotsky@1922-12-13`` where one title names several documents, see
+  :mod:`apparat.extract.footnotes`); ``field``: for a
   People's Commissariat, what it is "of" (``Foreign Affairs``), as a regex.
 - ``implies`` (roles): the roles a holder of this role also holds on the same organ
   (a General Secretary is a secretary, a secretary a full member of the Secretariat).
