@@ -14,6 +14,7 @@ from flask import Flask
 from apparat.query.cache import ResponseCache
 from apparat.query.executor import ExecutorPool
 from apparat.query.local import engine_for
+from apparat.query.remote import read_store_build
 from apparat.query.saved import load_saved_queries
 from apparat.query.store import read_build
 from apparat.serve import announce_ready
@@ -33,7 +34,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """
     app = Flask(__name__)
     settings = load_settings(test_config)
-    build = read_build(settings["build_dir"])
+    # A remote store (setting ``store``) says itself which build it holds; executors query it.
+    build = read_build(settings["build_dir"]) if settings["store"] == "embedded" else read_store_build(settings)
     engine = engine_for(build, settings)
     pool = ExecutorPool(build.build_dir, build.etag, engine, size=settings["query_executors"],
                         timeout=settings["query_timeout"], client_limit=settings["client_queries"],

@@ -21,6 +21,9 @@ from .store import BuildInfo, memory_store, open_store, read_build
 def engine_for(info: BuildInfo, settings: dict) -> Engine:
     """The :class:`~apparat.query.sparql.Engine` for a build and the settings."""
     from ..namespaces import PREFIXES  # rdflib comes with it: web and CLI only, never an executor
+    from .remote import store_endpoints
+
+    remote = settings.get("store", "embedded") != "embedded"
 
     return Engine(
         prefixes=dict(PREFIXES),
@@ -30,6 +33,8 @@ def engine_for(info: BuildInfo, settings: dict) -> Engine:
         max_services=settings["max_service_calls"],
         graph_names=tuple(info.graph_names),
         asserted_graph_names=tuple(info.asserted_graph_names),
+        store_url=store_endpoints(settings["store"], settings["store_query_url"]).query if remote else "",
+        store_timeout=settings.get("store_timeout", 0.0),
     )
 
 

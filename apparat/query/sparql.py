@@ -62,6 +62,8 @@ class Engine:
         graph_names: every named graph of the data; ``asserted_graph_names``
             without the inferred one; ``asserted_union`` the store's union of
             the asserted graphs (see ``store.py``).
+        store_url: a remote store's query endpoint (``remote.py``); empty: the embedded store.
+        store_timeout: most seconds one call to that store may take (0: the deadline alone).
     """
 
     prefixes: dict[str, str]
@@ -72,6 +74,8 @@ class Engine:
     asserted_graph_names: tuple[str, ...] = ()
     asserted_union: str = "urn:x-apparat:asserted-union"
     max_services: int = 3
+    store_url: str = ""
+    store_timeout: float = 0.0
 
 
 @dataclass(frozen=True)
