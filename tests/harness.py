@@ -108,3 +108,62 @@ def family(pid: int) -> list[int]:
         frontier = [child for parent in frontier for child in children.get(parent, [])]
         found += frontier
     return found
+
+
+def oxigraph_binary() -> str | None:
+    """The ``oxigraph`` command of this venv (PyPI ``oxigraph``, the test extra), or None."""
+    import shutil
+
+    return shutil.which("oxigraph", path=str(Path(sys.executable).parent)) or shutil.which("oxigraph")
+
+
+class OxigraphServer:
+    """A real ``oxigraph serve`` on 127.0.0.1 and a free port, its data in ``folder``.
+
+    ``url`` is its base URL (what ``--store`` takes) once it answers. ``stop()``
+    kills it; ``start()`` starts it again on the same port and data (a store
+    that went down and came back).
+    """
+
+    def __init__(self, folder: Path, timeout: float = 30.0):
+        import socket
+
+        self.folder, self.timeout = Path(folder), timeout
+        with socket.socket() as probe:
+            probe.bind(("127.0.0.1", 0))
+            self.port = probe.getsockname()[1]
+        self.url = f"http://127.0.0.1:{self.port}"
+        self.process: subprocess.Popen | None = None
+
+    def start(self) -> OxigraphServer:
+        binary = oxigraph_binary()
+        if binary is None:
+            raise RuntimeError("oxigraph is not installed (pip install oxigraph, the test extra)")
+        self.folder.mkdir(parents=True, exist_ok=True)
+        self.process = subprocess.Popen([binary, "serve", "--location", str(self.folder),
+                                         "--bind", f"127.0.0.1:{self.port}"],
+                                        stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, start_new_session=True)
+        deadline = time.monotonic() + self.timeout
+        while time.monotonic() < deadline:
+            try:
+                with urllib.request.urlopen(self.url + "/query?query=ASK%7B%7D", timeout=2):
+                    return self
+            except OSError:
+                if self.process.poll() is not None:
+                    break
+                time.sleep(0.05)
+        self.stop()
+        raise RuntimeError(f"oxigraph serve did not answer on {self.url}")
+
+    def stop(self) -> None:
+        if self.process is not None and self.process.poll() is None:
+            self.process.kill()
+            self.process.wait(timeout=20)
+
+    def __enter__(self) -> OxigraphServer:
+        return self.start()
+
+    def __exit__(self, *exc) -> None:
+        if self.process is not None and self.process.poll() is None:
+            os.kill(self.process.pid, signal.SIGCONT)  # a test may have stopped it
+        self.stop()
