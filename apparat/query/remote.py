@@ -232,8 +232,12 @@ class RemoteStore:
         try:
             media = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
             if media in ("text/tab-separated-values", "application/n-triples", "text/plain"):
-                lines = _Lines(response, sock, self)
-                kept = [lines.readline() for _ in range(self.max_rows + 2)]
+                lines, kept = _Lines(response, sock, self), []
+                while len(kept) < self.max_rows + 2:
+                    line = lines.readline()
+                    if not line:
+                        break
+                    kept.append(line)
                 body = b"".join(kept)
             else:
                 self.tighten(sock)
