@@ -40,15 +40,17 @@ from urllib.parse import urlencode, urlsplit
 import pyoxigraph as ox
 
 from ..errors import KgError, QueryRefused, StoreFailed, StoreTimeout
-from .sparql import TOKEN, syntax_error
+from .sparql import TOKEN, _resolve, syntax_error
 
 #: The union of every graph of the data (each triple once): the default graph of a query.
 UNION = "urn:x-apparat:union"
 #: The small graph that says which build the store holds (its manifest, as JSON).
 METADATA = "urn:x-apparat:build"
 MANIFEST = "urn:x-apparat:manifest"
-_ACCEPT = ("text/tab-separated-values, application/n-triples;q=0.9, "
-           "application/sparql-results+json;q=0.5, text/turtle;q=0.4")
+#: What an answer is asked for as, by the kind of result the query gives (pyoxigraph's parse says).
+_GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.5"
+_TSV_ACCEPT = "text/tab-separated-values, application/sparql-results+json;q=0.5"
+_JSON_ACCEPT = "application/sparql-results+json"
 _MAX_OTHER_BYTES = 256 * 1024 * 1024  # answers in a format we cannot cut by lines
 
 
@@ -80,8 +82,9 @@ def store_endpoints(store: str, query_url: str = "", graph_url: str = "") -> Sto
     return StoreEndpoints(query_url or store, graph_url)
 
 
-def check_syntax(text: str, *, prefixes: dict[str, str], base_iri: str | None) -> None:
-    """Parse ``text`` with pyoxigraph, sending nothing anywhere.
+def check_syntax(text: str, *, prefixes: dict[str, str], base_iri: str | None) -> str:
+    """Parse ``text`` with pyoxigraph, sending nothing anywhere; return the kind of result it gives
+    ("bindings", "boolean" or "graph": the engine's, never a guess from the text).
 
     pyoxigraph has no parse-only call and evaluates a ``SERVICE`` as soon as a
     query is run, even on an empty store, so the parse runs on a copy in which
@@ -98,12 +101,42 @@ def check_syntax(text: str, *, prefixes: dict[str, str], base_iri: str | None) -
             parts += [text[at:match.start()], word[: len(match.group())]]
             at = match.end()
     parts.append(text[at:])
+    from .formats import result_kind
+
     try:
-        ox.Store().query("".join(parts), prefixes=prefixes, base_iri=base_iri, default_graph=[], named_graphs=[])
+        answer = ox.Store().query("".join(parts), prefixes=prefixes, base_iri=base_iri,
+                                  default_graph=[], named_graphs=[])
     except SyntaxError as err:
         raise syntax_error(err) from None
-    except OSError:
-        pass  # no data, no I/O: nothing to report
+    return result_kind(answer)
+
+
+def with_prologue(text: str, prefixes: dict[str, str], base_iri: str | None) -> str:
+    """The query with one prologue in front: ``BASE`` first, then every prefix, ours and its own,
+    resolved as the query's own declarations resolve them in turn (SPARQL allows them in any order;
+    Virtuoso 7 refuses a ``BASE`` after a ``PREFIX``). The rest of the text is left as it is.
+
+    >>> with_prologue("BASE <http://e/> PREFIX a: <x/> BASE <f/> ASK { a:b ?p <c> }", {}, None)
+    'BASE <http://e/f/>\\nPREFIX a: <http://e/x/>\\nASK { a:b ?p <c> }'
+    """
+    declared, base, at = dict(prefixes), base_iri, 0
+    tokens = [m for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
+    index = 0
+    while index < len(tokens) and tokens[index].lastgroup == "name" and tokens[index].group().upper() in (
+            "BASE", "PREFIX"):
+        word = tokens[index].group().upper()
+        if word == "BASE" and index + 1 < len(tokens) and tokens[index + 1].lastgroup == "iri":
+            base = _resolve(tokens[index + 1].group()[1:-1], base)
+            index += 2
+        elif (word == "PREFIX" and index + 2 < len(tokens) and tokens[index + 1].lastgroup == "pname"
+              and tokens[index + 2].lastgroup == "iri"):
+            declared[tokens[index + 1].group().rstrip(":")] = _resolve(tokens[index + 2].group()[1:-1], base)
+            index += 3
+        else:
+            break
+        at = tokens[index - 1].end()
+    head = (f"BASE <{base}>\n" if base else "") + "".join(f"PREFIX {n}: <{i}>\n" for n, i in declared.items())
+    return head + text[at:].lstrip()
 
 
 class _Lines:
@@ -152,6 +185,9 @@ class RemoteStore:
         self.url, self.max_rows, self.timeout = query_url, max_rows, timeout
         self.graph_names, self.asserted_graph_names = graph_names, asserted_graph_names
         self.deadline: float | None = None  # set per request: time.monotonic() value
+        # SPARQL 1.1 TSV is cut by lines; a store whose TSV is not that (Virtuoso 7 quotes
+        # IRIs as strings and drops datatypes) is asked for JSON from its first answer on.
+        self.results_accept = _TSV_ACCEPT
 
     # -- one call ---------------------------------------------------------------------------
 
@@ -169,7 +205,7 @@ class RemoteStore:
     def timed_out(self) -> StoreTimeout:
         return StoreTimeout(f"the SPARQL store at {self.url} did not answer in time (within the query's time limit)")
 
-    def post(self, fields: list[tuple[str, str]]):
+    def post(self, fields: list[tuple[str, str]], accept: str):
         """POST a form to the query endpoint; return the connection, its socket and the response (status
         checked).
 
@@ -185,7 +221,7 @@ class RemoteStore:
         path = parts.path + (f"?{parts.query}" if parts.query else "")
         try:
             conn.request("POST", path or "/", body=urlencode(fields).encode(),
-                         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": _ACCEPT})
+                         headers={"Content-Type": "application/x-www-form-urlencoded", "Accept": accept})
             sock = conn.sock  # the response keeps reading it after getresponse() lets go of it
             self.tighten(sock)
             response = conn.getresponse()
@@ -217,18 +253,23 @@ class RemoteStore:
         """
         if substitutions:
             raise KgError("a remote store takes no substitutions: bind values in the text (saved.py does)")
-        check_syntax(text, prefixes=prefixes or {}, base_iri=base_iri)
-        prologue = "".join(f"PREFIX {name}: <{iri}>\n" for name, iri in (prefixes or {}).items())
-        if base_iri:
-            prologue = f"BASE <{base_iri}>\n" + prologue
-        fields = [("query", prologue + text)]
+        kind = check_syntax(text, prefixes=prefixes or {}, base_iri=base_iri)
+        fields = [("query", with_prologue(text, prefixes or {}, base_iri))]
         for graph in default_graph or ():
             fields.append(("default-graph-uri", UNION if isinstance(graph, ox.DefaultGraph) else graph.value))
         fields += [("named-graph-uri", graph.value) for graph in named_graphs or ()]
-        return self._answer(fields)
+        return self._answer(fields, graph=kind == "graph")
 
-    def _answer(self, fields):
-        conn, sock, response = self.post(fields)
+    def _answer(self, fields, graph: bool = False):
+        accept = _GRAPH_ACCEPT if graph else self.results_accept
+        media, body = self._call(fields, accept)
+        if media == "text/tab-separated-values" and not graph and not _sparql_tsv(body):
+            self.results_accept = _JSON_ACCEPT
+            media, body = self._call(fields, _JSON_ACCEPT)
+        return _parse_answer(media, body, self.url)
+
+    def _call(self, fields, accept: str) -> tuple[str, bytes]:
+        conn, sock, response = self.post(fields, accept)
         try:
             media = (response.getheader("Content-Type") or "").split(";")[0].strip().lower()
             if media in ("text/tab-separated-values", "application/n-triples", "text/plain"):
@@ -248,7 +289,7 @@ class RemoteStore:
             raise StoreFailed(f"the SPARQL store at {self.url} broke off its answer: {err}") from None
         finally:
             conn.close()
-        return _parse_answer(media, body, self.url)
+        return media, body
 
     def quads_for_pattern(self, subject, predicate, obj, graph):
         """Quads matching a pattern (None: any; ``DefaultGraph``: the union), at most 10,001."""
@@ -275,6 +316,12 @@ class RemoteStore:
         for solution in answer:
             return json.loads(solution["m"].value)
         return None
+
+
+def _sparql_tsv(body: bytes) -> bool:
+    """Whether a TSV answer is SPARQL 1.1's: a header of ``?variables`` (or none), or a boolean."""
+    head = body.split(b"\n", 1)[0].strip()
+    return head in (b"", b"true", b"false") or all(name.startswith(b"?") for name in head.split(b"\t"))
 
 
 def _quad(solution, subject, predicate, obj, graph) -> ox.Quad:
