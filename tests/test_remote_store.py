@@ -219,3 +219,21 @@ def test_store_slow_is_504_within_the_deadline(fragile):
     finally:
         os.kill(store.process.pid, signal.SIGCONT)
     assert _ask(base).json()["boolean"] is True
+
+
+def test_the_build_command_uploads_with_store(tiny_build, tmp_path):
+    from click.testing import CliRunner
+
+    from apparat.cli import main
+
+    data = tiny_build.parent / "data.trig"
+    with OxigraphServer(tmp_path / "ox") as store:
+        args = ["build", "--data", str(data), "--no-reasoning", "--build-dir", str(tmp_path / "build"),
+                "--store", store.url]
+        first = CliRunner().invoke(main, args)
+        assert first.exit_code == 0, first.output
+        assert "store " + store.url in first.output and "triples sent" in first.output
+        again = CliRunner().invoke(main, args)
+        assert again.exit_code == 0 and "unchanged in" in again.output.splitlines()[-1]
+        held = RemoteStore(store_endpoints(store.url).query, max_rows=10).read_manifest()
+        assert held["etag"] == json.loads((tmp_path / "build" / "build.json").read_text())["etag"]
