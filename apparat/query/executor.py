@@ -184,7 +184,7 @@ def _open_remote(engine: Engine, etag: str):
     """The remote store (``remote.py``), after checking it still holds the build ``etag``."""
     from .remote import RemoteStore
 
-    store = RemoteStore(engine.store_url, max_rows=engine.max_rows, timeout=engine.store_timeout or 30.0,
+    store = RemoteStore(engine.store_url, max_rows=engine.max_rows, timeout=engine.store_timeout,
                         graph_names=engine.graph_names, asserted_graph_names=engine.asserted_graph_names)
     manifest = store.read_manifest()
     held = manifest and manifest.get("etag")

@@ -228,6 +228,9 @@ class RemoteStore:
         except TimeoutError:
             conn.close()
             raise self.timed_out() from None
+        except StoreTimeout:
+            conn.close()
+            raise
         except OSError as err:
             conn.close()
             raise StoreFailed(f"the SPARQL store at {self.url} cannot be reached: {err}") from None
