@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import re
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -51,6 +52,7 @@ MANIFEST = "urn:x-apparat:manifest"
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.5"
 _TSV_ACCEPT = "text/tab-separated-values, application/sparql-results+json;q=0.5"
 _JSON_ACCEPT = "application/sparql-results+json"
+_UNESCAPE = re.compile(r"\\(.)")  # PN_LOCAL_ESC: a backslash before a character stands for it
 _MAX_OTHER_BYTES = 256 * 1024 * 1024  # answers in a format we cannot cut by lines
 
 
@@ -118,6 +120,8 @@ def with_prologue(text: str, prefixes: dict[str, str], base_iri: str | None) -> 
 
     >>> with_prologue("BASE <http://e/> PREFIX a: <x/> BASE <f/> ASK { a:b ?p <c> }", {}, None)
     'BASE <http://e/f/>\\nPREFIX a: <http://e/x/>\\nASK { a:b ?p <c> }'
+    >>> with_prologue('ASK { a:organ\\\\/politburo ?p "a:b\\\\/c" }', {"a": "http://e/"}, None)
+    'PREFIX a: <http://e/>\\nASK { <http://e/organ/politburo> ?p "a:b\\\\/c" }'
     """
     declared, base, at = dict(prefixes), base_iri, 0
     tokens = [m for m in TOKEN.finditer(text) if m.lastgroup not in ("ws", "comment")]
@@ -136,7 +140,18 @@ def with_prologue(text: str, prefixes: dict[str, str], base_iri: str | None) -> 
             break
         at = tokens[index - 1].end()
     head = (f"BASE <{base}>\n" if base else "") + "".join(f"PREFIX {n}: <{i}>\n" for n, i in declared.items())
-    return head + text[at:].lstrip()
+    # A prefixed name with an escape (``apid:organ\\/politburo``) is written as its full IRI:
+    # Virtuoso 7 refuses SPARQL 1.1's PN_LOCAL_ESC. Token by token, so strings stay as they are.
+    body, parts, last = text[at:], [], 0
+    for match in TOKEN.finditer(body):
+        name = match.group()
+        if match.lastgroup == "pname" and "\\" in name and name.split(":", 1)[0] in declared:
+            prefix, local = name.split(":", 1)
+            iri = declared[prefix] + _UNESCAPE.sub(r"\1", local)
+            parts += [body[last:match.start()], f"<{iri}>"]
+            last = match.end()
+    parts.append(body[last:])
+    return head + "".join(parts).lstrip()
 
 
 class _Lines:
