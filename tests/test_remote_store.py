@@ -237,3 +237,14 @@ def test_the_build_command_uploads_with_store(tiny_build, tmp_path):
         assert again.exit_code == 0 and "unchanged in" in again.output.splitlines()[-1]
         held = RemoteStore(store_endpoints(store.url).query, max_rows=10).read_manifest()
         assert held["etag"] == json.loads((tmp_path / "build" / "build.json").read_text())["etag"]
+
+
+def test_why_the_union_is_uploaded_oxigraph_merges_graphs_as_a_bag(tiny_build, tmp_path):
+    """<a> <p> <c> is in g1 and in g2: oxigraph's own union of the two counts it twice, ours once."""
+    with OxigraphServer(tmp_path / "ox") as store:
+        upload(tiny_build, load_settings({"store": store.url}))
+        query = "SELECT (COUNT(*) AS ?n) { <http://e/a> <http://e/p> <http://e/c> }"
+        pair = [("default-graph-uri", "http://e/g1"), ("default-graph-uri", "http://e/g2")]
+        remote = RemoteStore(store_endpoints(store.url).query, max_rows=10)
+        assert int(next(iter(remote._answer([("query", query), *pair])))["n"].value) == 2
+        assert _count(store.url, query, **{"default-graph-uri": UNION}) == 1
