@@ -21,6 +21,7 @@ GRLC_VENV ?= .venv-grlc
 GRLC    := $(GRLC_VENV)/.installed
 NGINXED := $(VENV)/.nginx
 JAVAED  := $(VENV)/.java
+VIRTUOSO := $(VENV)/.virtuoso
 # The query editor (YASGUI) at /sparql: npm's, served from node_modules by our server.
 EDITOR  := node_modules/.installed
 
@@ -77,6 +78,15 @@ $(JAVAED): $(STAMP)
 	else echo "note: java missing and not installable here: tests/test_html_valid.py will skip"; fi
 	touch $@
 
+# tests/test_virtuoso.py serves through Debian's Virtuoso 7, started by the test on loopback.
+$(VIRTUOSO): $(STAMP)
+	@if command -v virtuoso-t >/dev/null; then :; \
+	elif [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			virtuoso-opensource >/dev/null; \
+	else echo "note: Virtuoso missing and not installable here: tests/test_virtuoso.py will skip"; fi
+	touch $@
+
 # npm ci installs exactly the committed package-lock.json (no install scripts run).
 # npm is Debian's when missing and apt-get can run; without it the server shows its
 # plain query page instead and the editor's tests skip.
@@ -101,7 +111,7 @@ build: $(BUILD)/build.json ## load ontology + triples, validate, reason, write b
 serve: $(BUILD)/build.json $(EDITOR) ## build if stale, then serve on HOST:PORT (granian)
 	$(BIN)/apparat serve --host $(HOST) --port $(PORT) --build-dir $(BUILD)
 
-test: $(STAMP) $(BROWSER) $(GRLC) $(NGINXED) $(JAVAED) $(EDITOR) ## lint, then run the test suite
+test: $(STAMP) $(BROWSER) $(GRLC) $(NGINXED) $(JAVAED) $(VIRTUOSO) $(EDITOR) ## lint, then run the test suite
 	$(BIN)/ruff check apparat server tests bench setup.py
 	$(BIN)/python -m pytest
 

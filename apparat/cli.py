@@ -39,6 +39,14 @@ build_dir_option = click.option(
 )
 
 
+store_options = [
+    click.option("--store", help="embedded (default), or the URL of a SPARQL 1.1 store; an Oxigraph server's "
+                                 "base URL alone will do (its /query and /store are known)."),
+    click.option("--store-query-url", help="The store's query endpoint, where --store does not give it."),
+    click.option("--store-graph-url", help="The store's Graph Store endpoint, where --store does not give it."),
+]
+
+
 data_options = [
     click.option("--data", "data", multiple=True, type=click.Path(exists=True, path_type=Path, resolve_path=True),
                  help="Publish this dataset instead of ours: an RDF file or folder (Turtle, N-Triples, N-Quads, "
@@ -77,15 +85,20 @@ def _run_build(settings: dict, data, ontology, no_reasoning: bool, **options):
               help="fast: reasonable + our rules for what it lacks (shown equal to owlrl by the tests); "
                    "owlrl: the reference reasoner, ~20x slower.")
 @click.option("--force", is_flag=True, help="Build even if the inputs are unchanged since the last build.")
-def build(build_dir, data, ontology, no_reasoning, reasoner, force):
+@_with(store_options)
+def build(build_dir, data, ontology, no_reasoning, reasoner, force, store, store_query_url, store_graph_url):
     """Load ontology + triples, validate (SHACL), reason (OWL 2 RL), write the build folder.
 
     With --data, publish any dataset instead: its named graphs are kept, and
     plain triples go to the default graph. A build whose inputs (content),
     options and code are unchanged does nothing; on a terminal, long steps
     show their progress.
+
+    With --store URL, the build is then uploaded into that SPARQL store's
+    named graphs (Graph Store protocol: idempotent, in batches, resumable).
     """
-    settings = load_settings({"build_dir": build_dir})
+    settings = load_settings({"build_dir": build_dir, "store": store, "store_query_url": store_query_url,
+                              "store_graph_url": store_graph_url})
     report = _run_build(settings, data, ontology, no_reasoning, reasoner=reasoner, reuse=not force)
     for graph, count in report.graphs.items():
         click.echo(f"{count:>8}  {graph}")
@@ -93,6 +106,18 @@ def build(build_dir, data, ontology, no_reasoning, reasoner, force):
     how = f", reasoner {report.reasoner}" if report.reasoner else ""
     state = "unchanged" if report.reused else "built"
     click.echo(f"{state} {settings['build_dir']} in {report.seconds:.2f} s{how}")
+    if settings["store"] != "embedded":
+        from .build.progress import for_stream
+        from .build.upload import upload
+
+        progress = for_stream(sys.stderr)
+        try:
+            sent = upload(settings["build_dir"], settings, log=lambda line: click.echo(line, err=True),
+                          progress=progress, force=force)
+        finally:
+            progress.close()
+        what = "unchanged" if sent.unchanged else f"{sum(sent.sent.values())} triples sent"
+        click.echo(f"store {settings['store']}: build {sent.etag}, {what} in {sent.seconds:.2f} s")
 
 
 @main.command()
@@ -137,11 +162,13 @@ def check_ledger(files, corpus):
 @build_dir_option
 @click.option("--workers", type=int, help="Web server processes.")
 @_with(data_options)
-def serve(host, port, build_dir, workers, data, ontology, no_reasoning):
+@_with(store_options)
+def serve(host, port, build_dir, workers, data, ontology, no_reasoning, store, store_query_url, store_graph_url):
     """Serve the built dataset over HTTP (SPARQL 1.1 Protocol) under granian (or gunicorn).
 
     With --data, build that dataset first (into --build-dir, or a temporary
-    folder removed on exit) and serve it.
+    folder removed on exit) and serve it. With --store URL, every query goes
+    to that SPARQL store (filled by `apparat build --store URL`), after our checks.
     """
     import tempfile
 
@@ -151,10 +178,17 @@ def serve(host, port, build_dir, workers, data, ontology, no_reasoning):
     with tempfile.TemporaryDirectory(prefix="apparat-") as scratch:
         if data and build_dir is None:
             build_dir = Path(scratch) / "build"
-        settings = load_settings({"host": host, "port": port, "build_dir": build_dir, "workers": workers})
+        settings = load_settings({"host": host, "port": port, "build_dir": build_dir, "workers": workers,
+                                  "store": store, "store_query_url": store_query_url,
+                                  "store_graph_url": store_graph_url})
         if data:
             _run_build(settings, data, ontology, no_reasoning)
-        read_build(settings["build_dir"])  # fail here, clearly, rather than in every worker
+        if settings["store"] == "embedded":
+            read_build(settings["build_dir"])  # fail here, clearly, rather than in every worker
+        else:
+            from .query.remote import read_store_build
+
+            read_store_build(settings)
         run_server(settings)
 
 

@@ -130,3 +130,19 @@ class NotAcceptable(KgError):
 
     status = 406
     title = "Not acceptable"
+
+
+class StoreFailed(KgError):
+    """The remote SPARQL store (setting ``store``) failed or could not be reached."""
+
+    status = 502
+    title = "SPARQL store failed"
+    retry_after = 5
+
+
+class StoreTimeout(KgError):
+    """The remote SPARQL store did not answer within the time left under the query's deadline."""
+
+    status = 504
+    title = "SPARQL store timed out"
+    retry_after = 5

@@ -44,7 +44,9 @@ def _free_port(host: str) -> int:
 
 def serve(settings: dict) -> None:
     """Run the HTTP server in the foreground until it is stopped (SIGTERM, SIGINT); SIGHUP reloads."""
-    pins = [pin_build(settings["build_dir"])]
+    # A remote store holds the data: nothing here to pin; each worker reads which build it holds.
+    remote = settings.get("store", "embedded") != "embedded"
+    pins = [] if remote else [pin_build(settings["build_dir"])]
     port = settings["port"] or _free_port(settings["host"])
     runtime = Path(tempfile.mkdtemp(prefix="apparat-serve-"))
     (runtime / "metrics").mkdir()
@@ -52,14 +54,14 @@ def serve(settings: dict) -> None:
     os.environ["APPARAT_SERVER_PID"] = str(os.getpid())  # where POST /admin/reload sends SIGHUP
     os.environ["APPARAT_RUNTIME_DIR"] = str(runtime)  # workers say there when they are ready (announce_ready)
     # Workers read their settings like any process does: from APPARAT_* variables.
-    for name, value in {**settings, "build_dir": pins[0], "port": port}.items():
+    for name, value in {**settings, "build_dir": pins[0] if pins else settings["build_dir"], "port": port}.items():
         os.environ[f"APPARAT_{name.upper()}"] = str(value)
     print(f"Listening at: http://{settings['host']}:{port} ({settings['http_server']})", file=sys.stderr, flush=True)
     try:
         if settings["http_server"] == "gunicorn":
             _gunicorn(settings, port)
         else:
-            _granian(settings, port, on_reload=lambda: _repin(settings, pins))
+            _granian(settings, port, on_reload=None if remote else lambda: _repin(settings, pins))
     finally:
         for pinned in pins:
             unpin(pinned)

@@ -15,6 +15,7 @@ from apparat.query.cache import ResponseCache
 from apparat.query.executor import ExecutorPool
 from apparat.query.gateway import start_gateway
 from apparat.query.local import engine_for
+from apparat.query.remote import read_store_build
 from apparat.query.saved import load_saved_queries
 from apparat.query.store import read_build
 from apparat.serve import announce_ready
@@ -34,7 +35,8 @@ def create_app(test_config: dict | None = None) -> Flask:
     """
     app = Flask(__name__)
     settings = load_settings(test_config)
-    build = read_build(settings["build_dir"])
+    # A remote store (setting ``store``) says itself which build it holds; executors query it.
+    build = read_build(settings["build_dir"]) if settings["store"] == "embedded" else read_store_build(settings)
     # SERVICE calls go through this process's gateway (one cache for all its executors);
     # it listens before the executors start, since they get its URL in the engine.
     gateway = start_gateway(tuple(settings["service_allowlist"].split()), settings)

@@ -4,8 +4,6 @@ from __future__ import annotations
 
 from flask import Blueprint, request, send_file
 
-from apparat.layout import DATASET_FILE
-
 from .description import DESCRIPTION_PREFIXES, void_description
 from .results import graph_response
 from .state import state
@@ -28,5 +26,5 @@ def dump():
 
     if wants_gzip():
         return gzipped_dump()
-    return send_file(state().build.build_dir / DATASET_FILE, mimetype="application/n-quads", conditional=True,
+    return send_file(state().build.dump_file(), mimetype="application/n-quads", conditional=True,
                      download_name="apparat.nq")

@@ -14,8 +14,6 @@ from datetime import datetime
 
 from flask import Blueprint, Response, current_app, request
 
-from apparat.layout import DATASET_FILE
-
 from .state import state
 
 bp = Blueprint("downloads", __name__)
@@ -27,7 +25,7 @@ def compressed_dump() -> bytes:
     with _lock:
         found = current_app.extensions.get("apparat-dump-gz")
         if found is None or found[0] != state().build.etag:
-            data = (state().build.build_dir / DATASET_FILE).read_bytes()
+            data = (state().build.dump_file()).read_bytes()
             found = (state().build.etag, gzip.compress(data, compresslevel=6, mtime=0))
             current_app.extensions["apparat-dump-gz"] = found
         return found[1]

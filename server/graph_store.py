@@ -26,7 +26,6 @@ import pyoxigraph as ox
 from flask import Blueprint, Response, abort, request
 
 from apparat.errors import NotAcceptable
-from apparat.layout import DATASET_FILE
 from apparat.namespaces import PREFIXES
 from apparat.query.formats import GRAPH_FORMATS, serialize_triples
 
@@ -46,7 +45,7 @@ _kept: OrderedDict[tuple[str, str, str], bytes] = OrderedDict()
 
 
 def _quads():
-    return ox.parse(path=str(state().build.build_dir / DATASET_FILE), format=ox.RdfFormat.N_QUADS)
+    return ox.parse(path=str(state().build.dump_file()), format=ox.RdfFormat.N_QUADS)
 
 
 def _serialize(graph: str | None, fmt: str) -> bytes:
@@ -68,6 +67,8 @@ _sizes: dict[str, int] = {}
 def union_size() -> int:
     """Distinct triples in the default graph (the union of every graph), per build; for VoID."""
     etag = state().build.etag
+    if "union_triples" in state().manifest:  # a remote store's build says (upload.py counted it)
+        return state().manifest["union_triples"]
     if etag not in _sizes:
         count = len({q.triple for q in _quads()})
         with _lock:

@@ -6,7 +6,7 @@ from __future__ import annotations
 from pathlib import Path
 
 import pytest
-from harness import ServerProcess
+from harness import OxigraphServer, ServerProcess, oxigraph_binary
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -62,7 +62,41 @@ def client(app):
 
 
 @pytest.fixture(scope="session")
-def live_server(build_dir):
+def embedded_server(build_dir):
     """Base URL of the real app under its HTTP server (granian), on 127.0.0.1 and a free port."""
     with ServerProcess(build_dir, env=TEST_ENV) as server:
         yield server.base_url
+
+
+@pytest.fixture(scope="session")
+def live_server(embedded_server):
+    """The app on the embedded store (a module may override this with ``backend_server``)."""
+    return embedded_server
+
+
+@pytest.fixture(scope="session")
+def oxigraph_store(build_dir, tmp_path_factory):
+    """A real ``oxigraph serve`` on loopback (temporary folder) holding the session's build,
+    uploaded as ``apparat build --store`` does."""
+    if oxigraph_binary() is None:
+        pytest.skip("needs oxigraph serve (PyPI oxigraph, in the test extra: make setup)")
+    from apparat.build.upload import upload
+    from apparat.settings import load_settings
+
+    with OxigraphServer(tmp_path_factory.mktemp("oxigraph") / "data") as store:
+        upload(build_dir, load_settings({"store": store.url}))
+        yield store
+
+
+@pytest.fixture(scope="session")
+def store_server(build_dir, oxigraph_store):
+    """Base URL of the app serving through ``oxigraph serve`` (``apparat serve --store URL``)."""
+    with ServerProcess(build_dir, "--store", oxigraph_store.url, env=TEST_ENV) as server:
+        yield server.base_url
+
+
+@pytest.fixture(scope="session", params=["embedded", "oxigraph"])
+def backend_server(request):
+    """The app on each backend in turn: the embedded store, then ``oxigraph serve`` (``--store``).
+    A module runs its tests on both by overriding ``live_server`` with a fixture returning it."""
+    return request.getfixturevalue("embedded_server" if request.param == "embedded" else "store_server")

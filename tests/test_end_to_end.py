@@ -10,8 +10,16 @@ from __future__ import annotations
 import csv
 import io
 
+import pytest
 import requests
 from SPARQLWrapper import JSON, SPARQLWrapper
+
+
+@pytest.fixture()
+def live_server(backend_server):
+    """Each test here runs on the embedded store and through `oxigraph serve` (conftest's backend_server)."""
+    return backend_server
+
 
 PERSON = "https://w3id.org/apparat/id/person/"
 

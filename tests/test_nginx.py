@@ -8,6 +8,7 @@ Skipped, saying so, where nginx is not installed (``apt-get install nginx-light`
 
 from __future__ import annotations
 
+import contextlib
 import os
 import shutil
 import socket
@@ -34,41 +35,55 @@ def _free_port() -> int:
         return probe.getsockname()[1]
 
 
+@contextlib.contextmanager
+def _nginx(prefix: Path, upstream: str, replicas: list[str] | None = None):
+    """``deploy/nginx.conf`` filled in and run on loopback; yields its base URL.
+
+    With ``replicas``, the upstream block lists those servers instead, each taken out
+    for 10 s after a failed connection (README "When you outgrow one machine").
+    """
+    port = _free_port()
+    text = (ROOT / "deploy" / "nginx.conf").read_text()
+    if replicas:
+        twice = "        server @UPSTREAM@ max_fails=0;\n" * 2
+        assert twice in text
+        text = text.replace(twice, "".join(f"        server {r} max_fails=1 fail_timeout=10s;\n" for r in replicas))
+    for key, value in {"@LISTEN@": f"127.0.0.1:{port}", "@UPSTREAM@": upstream, "@PREFIX@": str(prefix),
+                       "@USER@": "user root;" if os.geteuid() == 0 else ""}.items():
+        text = text.replace(key, value)
+    (prefix / "nginx.conf").write_text(text)
+    nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
+                             stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            try:
+                if requests.get(base + "/health", timeout=2).status_code == 200:
+                    break
+            except requests.RequestException:
+                if nginx.poll() is not None:
+                    pytest.fail("nginx did not start: " + nginx.stderr.read().decode())
+                time.sleep(0.1)
+        else:
+            pytest.fail("nginx never answered /health")
+        yield base
+    finally:
+        nginx.terminate()
+        try:
+            nginx.wait(timeout=10)
+        except subprocess.TimeoutExpired:
+            nginx.kill()
+            nginx.wait(timeout=10)
+        nginx.stderr.close()
+
+
 @pytest.fixture(scope="module")
 def proxied(build_dir, tmp_path_factory):
     prefix = tmp_path_factory.mktemp("nginx")
     with ServerProcess(build_dir, env={**TEST_ENV, "APPARAT_ACCESS_LOG": ""}) as server:
-        port = _free_port()
-        upstream = urllib.parse.urlsplit(server.base_url).netloc
-        text = (ROOT / "deploy" / "nginx.conf").read_text()
-        for key, value in {"@LISTEN@": f"127.0.0.1:{port}", "@UPSTREAM@": upstream, "@PREFIX@": str(prefix),
-                           "@USER@": "user root;" if os.geteuid() == 0 else ""}.items():
-            text = text.replace(key, value)
-        (prefix / "nginx.conf").write_text(text)
-        nginx = subprocess.Popen([NGINX, "-p", str(prefix), "-c", str(prefix / "nginx.conf"), "-g", "daemon off;"],
-                                 stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, start_new_session=True)
-        base = f"http://127.0.0.1:{port}"
-        try:
-            deadline = time.monotonic() + 20
-            while time.monotonic() < deadline:
-                try:
-                    if requests.get(base + "/health", timeout=2).status_code == 200:
-                        break
-                except requests.RequestException:
-                    if nginx.poll() is not None:
-                        pytest.fail("nginx did not start: " + nginx.stderr.read().decode())
-                    time.sleep(0.1)
-            else:
-                pytest.fail("nginx never answered /health")
+        with _nginx(prefix, urllib.parse.urlsplit(server.base_url).netloc) as base:
             yield base, server
-        finally:
-            nginx.terminate()
-            try:
-                nginx.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                nginx.kill()
-                nginx.wait(timeout=10)
-            nginx.stderr.close()
 
 
 def test_queries_pass_through_and_get_answers_are_cached(proxied):
@@ -119,3 +134,50 @@ def test_bodies_shorter_than_their_length_do_not_hold_the_server(proxied):
     finally:
         for sock in stalled:
             sock.close()
+
+
+# --- replicas: two servers on one remote store, one killed under load --------------------------
+
+def test_a_replica_killed_under_load_fails_no_request_beyond_its_own(build_dir, oxigraph_store, tmp_path):
+    """Two ``apparat serve --store`` replicas (stateless: the data is in the store) behind nginx;
+    four clients send GETs for a bounded time and one replica is killed (SIGKILL) midway.
+    A request may fail only if it was in flight on the killed replica (at most one per client
+    connection); nginx passes the others, and retries those GETs, to the live one."""
+    import signal
+    import threading
+
+    env = {**TEST_ENV, "APPARAT_ACCESS_LOG": "", "APPARAT_CACHE_BYTES": "0"}
+    with ServerProcess(build_dir, "--store", oxigraph_store.url, "--workers", "1", env=env) as one, \
+            ServerProcess(build_dir, "--store", oxigraph_store.url, "--workers", "1", env=env) as two:
+        replicas = [urllib.parse.urlsplit(s.base_url).netloc for s in (one, two)]
+        with _nginx(tmp_path, replicas[0], replicas) as base:
+            results: list[int] = []
+            stop = time.monotonic() + 8
+            clients = 4
+
+            def load(number: int) -> None:
+                n = 0
+                with requests.Session() as session:
+                    while time.monotonic() < stop:
+                        n += 1  # a new text each time: neither cache answers it
+                        query = f"SELECT (COUNT(*) AS ?n) {{ ?s a ?o }} # {number}-{n}"
+                        try:
+                            status = session.get(base + "/sparql", params={"query": query}, headers=JSON,
+                                                 timeout=30).status_code
+                        except requests.RequestException:
+                            status = 0
+                        results.append(status)
+
+            threads = [threading.Thread(target=load, args=(i,)) for i in range(clients)]
+            for thread in threads:
+                thread.start()
+            time.sleep(3)
+            before = len(results)
+            os.killpg(one.process.pid, signal.SIGKILL)
+            for thread in threads:
+                thread.join(timeout=60)
+            failed = [s for s in results if s != 200]
+            assert before > 0 and len(results) > before  # answers before and after the kill
+            assert len(failed) <= clients, failed
+            assert requests.get(base + "/health", timeout=10).status_code == 200
+            print(f"replicas: {len(results)} requests, {len(failed)} failed, {before} before the kill")

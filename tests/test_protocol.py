@@ -20,6 +20,13 @@ from rdflib import Graph, Namespace
 from rdflib.plugins.stores.sparqlstore import SPARQLStore
 from SPARQLWrapper import CSV, JSON, JSONLD, N3, RDFXML, TSV, TURTLE, XML, SPARQLWrapper
 
+
+@pytest.fixture()
+def live_server(backend_server):
+    """Each test here runs on the embedded store and through `oxigraph serve` (conftest's backend_server)."""
+    return backend_server
+
+
 SD = Namespace("http://www.w3.org/ns/sparql-service-description#")
 VOID = Namespace("http://rdfs.org/ns/void#")
 # The CC's bureaus: a stable answer whatever else the glossary places under the CC.

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 import json
 
+import pytest
 import requests
 from SPARQLWrapper import CSV, JSON, TURTLE, XML, SPARQLWrapper
 from SPARQLWrapper.SPARQLExceptions import QueryBadFormed
+
+
+@pytest.fixture()
+def live_server(backend_server):
+    """Each test here runs on the embedded store and through `oxigraph serve` (conftest's backend_server)."""
+    return backend_server
+
 
 ORGANS = """SELECT ?organ WHERE { ?organ org:subOrganizationOf <https://w3id.org/apparat/id/organ/central-committee> ;
   a ?bureau . VALUES ?bureau { ap:Politburo ap:Orgburo ap:Secretariat } }

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import collections
 import ctypes
+import dataclasses
 import logging
 import multiprocessing
 import multiprocessing.connection
@@ -73,6 +74,8 @@ class QueryRequest:
     default_graphs: tuple[str, ...] = ()
     named_graphs: tuple[str, ...] = ()
     base_iri: str | None = None
+    #: Seconds left for a remote store's call (set by the pool: the deadline, less a margin).
+    budget: float | None = None
 
 
 @dataclass(frozen=True)
@@ -81,6 +84,7 @@ class QuadsRequest:
 
     patterns: tuple[tuple[str | None, str | None, str | None, str | None], ...]
     limit: int = 10_000
+    budget: float | None = None
 
 
 @dataclass
@@ -131,8 +135,8 @@ def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memo
     from .store import open_store
 
     try:
-        store = open_store(Path(build_dir), etag)
-        if in_memory:
+        store = _open_remote(engine, etag) if engine.store_url else open_store(Path(build_dir), etag)
+        if in_memory and not engine.store_url:
             copy = ox.Store()
             copy.bulk_extend(store.quads_for_pattern(None, None, None, None))
             store = copy
@@ -147,6 +151,8 @@ def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memo
             return
         if request is None:
             return
+        if engine.store_url:  # the remote call must end before the pool's deadline does
+            store.deadline = time.monotonic() + request.budget if request.budget else None
         try:
             if isinstance(request, QuadsRequest):
                 conn.send(("end", "quads", "nquads", _quads(store, request, ox), None))
@@ -172,6 +178,20 @@ def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memo
             conn.send(("error", type(err).__name__, str(err), getattr(err, "line", None), getattr(err, "column", None)))
         except Exception as err:  # our bug: report it, keep serving
             conn.send(("bug", f"{type(err).__name__}: {err}"))
+
+
+def _open_remote(engine: Engine, etag: str):
+    """The remote store (``remote.py``), after checking it still holds the build ``etag``."""
+    from .remote import RemoteStore
+
+    store = RemoteStore(engine.store_url, max_rows=engine.max_rows, timeout=engine.store_timeout,
+                        graph_names=engine.graph_names, asserted_graph_names=engine.asserted_graph_names)
+    manifest = store.read_manifest()
+    held = manifest and manifest.get("etag")
+    if held != etag:
+        raise errors.KgError(f"the SPARQL store at {engine.store_url} holds build {held or '(none)'}, "
+                             f"not {etag}: refusing to mix builds")
+    return store
 
 
 def _quads(store, request: QuadsRequest, ox) -> bool:
@@ -382,8 +402,10 @@ class ExecutorPool:
                 executor = self._acquire(deadline)
                 if trace is not None:
                     trace["executor"] = executor.pid
+                remaining = deadline - time.monotonic()
+                budget = max(0.05, remaining - min(0.5, remaining / 10))
                 try:
-                    executor.conn.send(request)
+                    executor.conn.send(dataclasses.replace(request, budget=budget))
                 except OSError:
                     self._event("died", executor.pid, while_="taking a query", query=_text(request))
                     self._replace(executor)

@@ -24,6 +24,9 @@ def engine_for(info: BuildInfo, settings: dict, gateway=None) -> Engine:
     """The :class:`~apparat.query.sparql.Engine` for a build and the settings
     (``SERVICE`` calls through ``gateway``, a started ``ServiceGateway``, if given)."""
     from ..namespaces import PREFIXES  # rdflib comes with it: web and CLI only, never an executor
+    from .remote import store_endpoints
+
+    remote = settings.get("store", "embedded") != "embedded"
 
     return Engine(
         prefixes=dict(PREFIXES),
@@ -34,6 +37,8 @@ def engine_for(info: BuildInfo, settings: dict, gateway=None) -> Engine:
         service_gateway=gateway.url if gateway is not None else "",
         graph_names=tuple(info.graph_names),
         asserted_graph_names=tuple(info.asserted_graph_names),
+        store_url=store_endpoints(settings["store"], settings["store_query_url"]).query if remote else "",
+        store_timeout=settings.get("store_timeout", 0.0),
     )
 
 

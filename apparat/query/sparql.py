@@ -67,6 +67,8 @@ class Engine:
         graph_names: every named graph of the data; ``asserted_graph_names``
             without the inferred one; ``asserted_union`` the store's union of
             the asserted graphs (see ``store.py``).
+        store_url: a remote store's query endpoint (``remote.py``); empty: the embedded store.
+        store_timeout: most seconds one call to that store may take (0: the deadline alone).
     """
 
     prefixes: dict[str, str]
@@ -82,6 +84,8 @@ class Engine:
     def gateway_url(self, endpoint: str) -> str:
         """The gateway's URL for an allowed endpoint."""
         return f"{self.service_gateway}s/{self.service_allowlist.index(endpoint)}"
+    store_url: str = ""
+    store_timeout: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -210,8 +214,8 @@ def through_gateway(text: str, shape: Shape, engine: Engine) -> tuple[str, list[
     >>> through_gateway(q, inspect_query(q, e), e)[0]
     'SELECT * { SERVICE <http://127.0.0.1:1/t/s/0> { ?s ?p ?o } }'
     """
-    if not engine.service_gateway or not shape.services:
-        return text, []
+    if not engine.service_gateway or not shape.services or engine.store_url:
+        return text, []  # a remote store makes its SERVICE calls itself (it may not reach our gateway)
     parts, shifts, last, added = [], [], 0, 0
     for endpoint, (start, end) in zip(shape.services, shape.spans, strict=True):
         replacement = f"<{engine.gateway_url(endpoint)}>"

@@ -70,6 +70,23 @@ class BuildInfo:
         """Every named graph but the inferred one."""
         return [g for g in self.graph_names if g != INFERRED]
 
+    def dump_file(self) -> Path:
+        """``dataset.nq`` of this build, for the dumps and ``/data``.
+
+        Raises:
+            DatasetMissing: the folder holds no dump of this build (a server in front
+                of a remote store whose build folder is elsewhere, or of another build).
+        """
+        path = self.build_dir / DATASET_FILE
+        try:
+            same = json.loads((self.build_dir / MANIFEST_FILE).read_text(encoding="utf-8"))["etag"] == self.etag
+        except (OSError, ValueError, KeyError):
+            same = False
+        if not same or not path.exists():
+            raise DatasetMissing(f"the dump of build {self.etag} is not on this server ({self.build_dir} does not "
+                                 "hold it); it serves a remote SPARQL store: ask its /sparql")
+        return path
+
 
 def read_build(build_dir: Path) -> BuildInfo:
     """Read a build's manifest.

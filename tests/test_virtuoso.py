@@ -1,0 +1,89 @@
+"""Serving through Virtuoso 7 (Debian ``virtuoso-opensource``), started by the test on loopback ports
+in a temporary folder: the session's build uploaded by the Graph Store protocol, then ``apparat
+serve --store …/sparql --store-graph-url …/sparql-graph-crud``.
+
+Virtuoso's SPARQL is not oxigraph's: some saved queries it refuses or fails on (its errors reach
+the client as our ``400``/``502`` with its message), and two give other rows (README "When you
+outgrow one machine"). Those are listed here, so that a change either way is seen.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from urllib.parse import urlencode
+
+import pytest
+import requests
+from conftest import TEST_ENV
+from harness import ServerProcess, VirtuosoServer, virtuoso_missing
+
+from apparat.build.upload import upload
+from apparat.query.saved import load_saved_queries
+from apparat.settings import load_settings
+
+pytestmark = pytest.mark.skipif(virtuoso_missing() is not None, reason=virtuoso_missing() or "")
+
+#: Saved queries Virtuoso 7.2.5 does not answer as the embedded store does (measured), and how.
+VIRTUOSO_DIFFERS = {
+    "secretariat-after-congress": 502,  # "Aggregate function not allowed in context"
+    "wikidata-statements": 502,
+    "resignation-attempts": 400,        # refused by Virtuoso's SPARQL compiler
+    "person-documents": 200, "sources": 200,  # other rows: Virtuoso's handling of literals
+}
+
+
+@pytest.fixture(scope="module")
+def virtuoso_server(build_dir, tmp_path_factory):
+    with VirtuosoServer(tmp_path_factory.mktemp("virtuoso")) as store:
+        settings = load_settings({"store": store.query_url, "store_graph_url": store.graph_url})
+        upload(build_dir, settings)
+        with ServerProcess(build_dir, "--store", store.query_url, "--store-graph-url", store.graph_url,
+                           "--workers", "1", env=TEST_ENV) as server:
+            yield server.base_url
+
+
+def _answer(base: str, path: str) -> tuple[int, list[tuple]]:
+    response = requests.get(base + path, headers={"Accept": "text/csv, application/n-triples"}, timeout=60)
+    return response.status_code, sorted(tuple(row) for row in csv.reader(io.StringIO(response.text)))
+
+
+def test_saved_queries_through_virtuoso(embedded_server, virtuoso_server):
+    queries = [q for q in load_saved_queries(load_settings()["queries_dir"]).values() if "SERVICE" not in q.text]
+    differs = {}
+    for query in queries:
+        params = {p.name: p.example if p.example is not None else p.default for p in query.parameters}
+        path = f"/queries/{query.name}?" + urlencode({k: v for k, v in params.items() if v is not None})
+        expected, found = _answer(embedded_server, path), _answer(virtuoso_server, path)
+        if found != expected:
+            differs[query.name] = found[0]
+            assert found[0] in (200, 400, 502), (query.name, found)  # never our 500
+    print("through Virtuoso, differ:", differs, "of", len(queries))
+    assert differs == VIRTUOSO_DIFFERS
+
+
+@pytest.mark.parametrize("infer", ["true", "false"])
+def test_the_dataset_is_the_embedded_one_on_virtuoso(embedded_server, virtuoso_server, infer):
+    def answer(base, query):
+        response = requests.get(base + "/sparql", params={"query": query, "infer": infer},
+                                headers={"Accept": "text/csv"}, timeout=60)
+        assert response.status_code == 200, response.text
+        return response.text.splitlines()[1:]
+
+    graphs = "SELECT DISTINCT ?g { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"  # the data's graphs, never ours
+    assert answer(virtuoso_server, graphs) == answer(embedded_server, graphs)
+    ask = requests.get(virtuoso_server + "/sparql", params={"query": "ASK { ?s ?p ?o }", "infer": infer}, timeout=30)
+    assert ask.json()["boolean"] is True
+    # The union, each triple once: Virtuoso holds 3 fewer (measured: it keeps some literals
+    # that RDF tells apart as one value), never more (no bag semantics).
+    count = "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }"
+    ours, theirs = int(answer(embedded_server, count)[0]), int(answer(virtuoso_server, count)[0])
+    assert 0 <= ours - theirs <= 3, (ours, theirs)
+
+
+def test_virtuoso_errors_are_ours_to_tell(virtuoso_server):
+    bad = requests.get(virtuoso_server + "/sparql", params={"query": "SELECT * { ?s ?p"}, timeout=30)
+    assert bad.status_code == 400 and "line 1, column" in bad.text  # parsed here: never sent
+    failed = requests.get(virtuoso_server + "/queries/secretariat-after-congress", timeout=60,
+                          headers={"Accept": "application/json"})
+    assert failed.status_code == 502 and "Virtuoso" in failed.json()["message"]
