@@ -132,7 +132,7 @@ def test_politburo_chart_reads_as_the_saved_query_year_by_year(browser, live_ser
 
 @pytest.mark.parametrize("path", [
     "/", "/search?q=Bucharin", "/browse", "/browse/persons", "/id/person/bukharin", "/id/organ/politburo",
-    "/id/event/party-congress-10", "/id/document/a-letter-to-the-politburo", "/id/role/chairman", "/id/place/achinsk",
+    "/id/event/party-congress-10", "/id/document/trotsky-letter-1932-01-04", "/id/role/chairman", "/id/place/achinsk",
     "/id/membership/bukharin/central-committee/full-member/1917-00-00",
     "/id/claim/rogovin-1992/appointed-bukharin-2041", "/id/conflict/event/party-congress-10/date",
     "/source/rogovin-1992", "/source/rogovin-1992/lines/6867-6867", "/graph/inferred", "/graph/source/rogovin-1992",
