@@ -117,7 +117,7 @@ def _page(saved, values: dict[str, str]):
             sources = _source_titles(sources_in(response.get_data()))
         except KgError as err:
             error, status = str(err), err.status
-    choices = state().enumerations().get(saved.name, {})
+    choices = state().enumerations_of(saved.name)
     return render_template("saved_query.html", q=saved, values=values, table=table, error=error, choices=choices,
                            missing=missing, timeline=_timeline(table) if saved.default_view == "Timeline" else None,
                            sources=sources), status
@@ -183,7 +183,7 @@ def _year(term) -> int | None:
 
 
 def _describe(saved) -> dict:
-    choices = state().enumerations().get(saved.name, {})
+    choices = state().enumerations_of(saved.name)
     return {
         "name": saved.name,
         "summary": saved.summary,

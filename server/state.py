@@ -32,6 +32,7 @@ class AppState:
     cache: ResponseCache
     saved: dict[str, SavedQuery]
     _enumerations: dict | None = field(default=None, repr=False)
+    _enumerations_of: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     @property
@@ -44,6 +45,17 @@ class AppState:
             if self._enumerations is None:
                 self._enumerations = enumerate_parameters(self.saved.values(), self._select)
             return self._enumerations
+
+    def enumerations_of(self, name: str) -> dict[str, list[str]]:
+        """One saved query's ``#+ enumerate:`` values: its page reads only its own (the first
+        saved-query page of a process took 1.8 s reading every query's)."""
+        with self._lock:
+            if self._enumerations is not None:
+                return self._enumerations.get(name, {})
+            if name not in self._enumerations_of:
+                found = enumerate_parameters([self.saved[name]], self._select)
+                self._enumerations_of[name] = found.get(name, {})
+            return self._enumerations_of[name]
 
     def _select(self, text: str) -> list[dict]:
         answer = self.pool.run(QueryRequest(text, result_format="json"), client="enumerate")
