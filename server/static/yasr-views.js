@@ -63,6 +63,15 @@
     yasr.resultsEl.appendChild(p);
   }
 
+  /** The drawn SVG in its box under the results, and a note when only the first rows are drawn. */
+  function place(yasr, root, shown, total) {
+    const box = document.createElement("div");
+    box.className = "yasr-view";
+    box.appendChild(root);
+    yasr.resultsEl.appendChild(box);
+    if (total > shown) note(yasr, `The first ${shown} of ${total} rows.`);
+  }
+
   class Timeline {
     constructor(yasr) { this.yasr = yasr; this.label = "Timeline"; this.priority = 3; }
     canHandleResults() { return typed(this.yasr, DATES).length > 0; }
@@ -99,11 +108,7 @@
                                   width: Math.max(x(b.to + (b.to === b.from ? 0.25 : 0)) - x(b.from), 3)}));
         root.appendChild(g);
       });
-      const box = document.createElement("div");
-      box.className = "yasr-view";
-      box.appendChild(root);
-      yasr.resultsEl.appendChild(box);
-      if (bars.length > shown.length) note(yasr, `The first ${shown.length} of ${bars.length} rows.`);
+      place(yasr, root, shown.length, bars.length);
     }
   }
 
@@ -131,11 +136,7 @@
         g.appendChild(el("text", {x: labelW + w + 4, y: i * rowH + 14, "font-size": 11, fill: "#222"}, r[value].value));
         root.appendChild(g);
       });
-      const box = document.createElement("div");
-      box.className = "yasr-view";
-      box.appendChild(root);
-      yasr.resultsEl.appendChild(box);
-      if (rows.length > shown.length) note(yasr, `The first ${shown.length} of ${rows.length} rows.`);
+      place(yasr, root, shown.length, rows.length);
     }
   }
 
