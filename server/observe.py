@@ -91,7 +91,7 @@ class Observer:
                   "client": environ.get("REMOTE_ADDR", ""), "method": environ.get("REQUEST_METHOD", ""),
                   "path": environ.get("PATH_INFO", "")}
         environ[_KEY] = record
-        metrics.occupancy(self.pool)
+        metrics.occupancy(self.pool, alive=False)
 
         def observed(status, headers, exc_info=None):
             record["status"] = int(status.split(" ", 1)[0])
@@ -121,7 +121,7 @@ class Observer:
         if "route" not in record:
             record["route"] = _FRONT_ROUTES.get(record["path"], "unmatched")
         try:
-            metrics.occupancy(self.pool)
+            metrics.occupancy(self.pool, alive=False)
             metrics.request_done(record)
             logs.request_done(self.logger, record)
         except Exception:  # observing must never break serving
