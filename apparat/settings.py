@@ -50,7 +50,7 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("cache_bytes", 64 * 1024 * 1024, "Bytes of answers each web process keeps (0: no cache)."),
     Setting("max_request_bytes", 1024 * 1024, "Largest request body accepted; larger is 413 before reading."),
     Setting("header_timeout", 10.0, "Seconds a client may take to send a request's headers."),
-    Setting("body_timeout", 10.0, "Seconds a client may take to send a request's whole body (else 408; granian, asgi)."),
+    Setting("body_timeout", 10.0, "Seconds a client may take to send a request's whole body (asgi; else 408)."),
     Setting("max_header_bytes", 256 * 1024, "Largest request line and headers together (granian); more is 431."),
     Setting("max_rows", 10000, "Most result rows one response returns; more is truncated."),
     Setting("max_query_depth", 200, "Deepest bracket nesting a query may have (guards the parser)."),

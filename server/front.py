@@ -32,6 +32,8 @@ from a2wsgi import WSGIMiddleware
 
 #: What the front tells the WSGI app about the body it did not pass on.
 BODY_KEY = "apparat.body"
+#: A query string with bytes over 0x7f (the app says which is not UTF-8: 400), kept from a2wsgi.
+RAW_QUERY_KEY = "apparat.raw_query"
 #: When the request's headers had come (``time.monotonic()``), before its body was read.
 ARRIVED_KEY = "apparat.arrived"
 
@@ -40,12 +42,14 @@ class BodyFront:
     """ASGI app: reads each request body with a deadline, then calls ``wsgi_app`` with it."""
 
     def __init__(self, wsgi_app, *, threads: int, body_timeout: float, max_bytes: int):
-        self.inner = WSGIMiddleware(_carry_scope_flag(wsgi_app), workers=threads)
+        self.inner = WSGIMiddleware(_from_scope(wsgi_app), workers=threads)
         self.body_timeout, self.max_bytes = body_timeout, max_bytes
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":  # lifespan: a2wsgi answers it
             return await self.inner(scope, receive, send)
+        if not scope["query_string"].isascii():  # a2wsgi would fail on it (500); WSGI wants it as latin-1
+            scope = {**scope, "query_string": b"", RAW_QUERY_KEY: scope["query_string"]}
         declared, headers = None, []
         for name, value in scope["headers"]:
             if name == b"content-length":
@@ -99,14 +103,16 @@ def _replay(body: bytes):
     return receive
 
 
-def _carry_scope_flag(wsgi_app):
-    """Put the front's word on the body (``BODY_KEY``, ``ARRIVED_KEY`` of the scope) into the WSGI environ."""
+def _from_scope(wsgi_app):
+    """Put what the front knows (``BODY_KEY``, ``ARRIVED_KEY``, ``RAW_QUERY_KEY``) into the WSGI environ."""
 
     def app(environ, start_response):
         scope = environ["asgi.scope"]
         for key in (BODY_KEY, ARRIVED_KEY):
             if key in scope:
                 environ[key] = scope[key]
+        if RAW_QUERY_KEY in scope:
+            environ["QUERY_STRING"] = scope[RAW_QUERY_KEY].decode("latin-1")
         return wsgi_app(environ, start_response)
 
     return app

@@ -88,7 +88,8 @@ class Observer:
 
     def __call__(self, environ, start_response):
         # The ASGI front read the body before this; its wait counts (``server.front``).
-        record = {"started": environ.get("apparat.arrived") or time.monotonic(), "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        started = environ.get("apparat.arrived") or time.monotonic()
+        record = {"started": started, "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
                   "client": environ.get("REMOTE_ADDR", ""), "method": environ.get("REQUEST_METHOD", ""),
                   "path": environ.get("PATH_INFO", "")}
         environ[_KEY] = record
