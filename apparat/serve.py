@@ -147,8 +147,9 @@ def _granian(settings: dict, port: int, on_reload=None) -> None:
 
     if settings["http_interface"] == "wsgi":  # granian's own threads run the app; no body timeout
         target, interface, threads = "apparat.web:create_app", Interfaces.WSGI, settings["threads"]
-    else:  # the body is awaited on the event loop (body_timeout), then a2wsgi's `threads` run the app
-        target, interface, threads = "apparat.web.front:create_asgi", Interfaces.ASGINL, 1
+    else:  # the body is awaited on the event loop (body_timeout), then `threads` run the app
+        interface = Interfaces.RSGI if settings["http_interface"] == "rsgi" else Interfaces.ASGINL
+        target, threads = "apparat.web.front:create_asgi", 1
     server = _granian_server()(
         target,
         factory=True,

@@ -7,7 +7,8 @@ small POST whose body the front reads) is measured on one and then the other,
 ``--repeat`` times, with wrk at ``--connections``. Prints req/s and p99 per
 repetition and the median ratio ASGI / WSGI. Only 127.0.0.1 is contacted.
 
-Run: ``python bench/interfaces.py --build-dir build [--seconds 4] [--repeat 3]``.
+Run: ``python bench/interfaces.py --build-dir build [--seconds 4] [--repeat 3] [--a2wsgi]``
+(``--a2wsgi``: also the front on a2wsgi's WSGI bridge, the first version of the front).
 """
 
 from __future__ import annotations
@@ -36,6 +37,9 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
+    parser.add_argument("--switch", default="", help="also the ASGI front with this sys.setswitchinterval")
+    parser.add_argument("--rsgi", action="store_true", help="also the front on granian's RSGI interface")
+    parser.add_argument("--a2wsgi", action="store_true", help="also the front on a2wsgi's bridge instead of ours")
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
     from apparat.query.local import load_dataset, run_query
@@ -45,10 +49,17 @@ def main(argv=None) -> None:
         dataset, "SELECT DISTINCT ?s WHERE { ?s ?p ?o FILTER(isIRI(?s)) }", max_rows=5000).rows})
     del dataset
     post = f"SELECT ?p ?o WHERE {{ <{PERSON}bukharin> ?p ?o }}"
-    rows = {name: {c: [] for c in CELLS} for name in ("wsgi", "asgi")}
+    configs = {"wsgi": {"APPARAT_HTTP_INTERFACE": "wsgi"}, "asgi": {"APPARAT_HTTP_INTERFACE": "asgi"}}
+    if args.switch:
+        configs[f"asgi, switch {args.switch}"] = {"APPARAT_HTTP_INTERFACE": "asgi", "APPARAT_FRONT_SWITCH": args.switch}
+    if args.rsgi:
+        configs["rsgi"] = {"APPARAT_HTTP_INTERFACE": "rsgi"}
+    if args.a2wsgi:
+        configs["asgi, a2wsgi"] = {"APPARAT_HTTP_INTERFACE": "asgi", "APPARAT_FRONT_BRIDGE": "a2wsgi"}
+    rows = {name: {c: [] for c in CELLS} for name in configs}
     with contextlib.ExitStack() as stack:
-        peers = {name: stack.enter_context(apparat(build_dir, f"Apparat ({name})", {"APPARAT_HTTP_INTERFACE": name}))
-                 for name in rows}
+        peers = {name: stack.enter_context(apparat(build_dir, f"Apparat ({name})", env))
+                 for name, env in configs.items()}
         time.sleep(2)
         for rep in range(args.repeat):
             for which in CELLS:
@@ -62,18 +73,24 @@ def main(argv=None) -> None:
                           f"p99 {result.get('p99_ms') or 0:.1f} ms, non-2xx {result['non2xx']}, "
                           f"errors {result['errors']}",
                           file=sys.stderr, flush=True)
+    others = [name for name in configs if name != "wsgi"]
+
+    def runs(results, key, fmt):
+        return " / ".join(format(r.get(key) or 0, fmt) for r in results)
+
     print(f"\n| query ({args.connections} connections, {args.repeat} × {args.seconds:g} s) | WSGI req/s | "
-          "ASGI front req/s | ASGI / WSGI (median of runs) | WSGI p99 ms | ASGI p99 ms |")
-    print("|---|---:|---:|---:|---:|---:|")
+          + " | ".join(f"{name} req/s | {name} / WSGI" for name in others)
+          + " | WSGI p99 ms | " + " | ".join(f"{name} p99 ms" for name in others) + " |")
+    print("|---|---:|" + "---:|---:|" * len(others) + "---:|" + "---:|" * len(others))
     for which in CELLS:
-        w, a = rows["wsgi"][which], rows["asgi"][which]
-        ratio = statistics.median(x["rps"] / y["rps"] for x, y in zip(a, w, strict=True) if y.get("rps"))
-
-        def runs(results, key, fmt):
-            return " / ".join(format(r.get(key) or 0, fmt) for r in results)
-
-        print(f"| {which} | {runs(w, 'rps', ',.0f')} | {runs(a, 'rps', ',.0f')} | {ratio:.2f} | "
-              f"{runs(w, 'p99_ms', '.0f')} | {runs(a, 'p99_ms', '.0f')} |")
+        w = rows["wsgi"][which]
+        cells = []
+        for name in others:
+            a = rows[name][which]
+            ratio = statistics.median(x["rps"] / y["rps"] for x, y in zip(a, w, strict=True) if y.get("rps"))
+            cells.append(f"{runs(a, 'rps', ',.0f')} | {ratio:.2f}")
+        print(f"| {which} | {runs(w, 'rps', ',.0f')} | " + " | ".join(cells) + f" | {runs(w, 'p99_ms', '.0f')} | "
+              + " | ".join(runs(rows[name][which], "p99_ms", ".0f") for name in others) + " |")
 
 if __name__ == "__main__":
     main()
