@@ -5,10 +5,11 @@ production"): granian is a Rust server (hyper, tokio) whose connections are
 cheap async tasks, so slow or silent sockets hold no Python thread; its
 header-read timeout closes slow-header clients, and our WSGI app refuses an
 over-long body from its headers alone (413) before a byte of it is read.
-By default (``http_interface = asgi``) granian serves our ASGI front
+By default (``http_interface = wsgi``) granian serves the WSGI app on its own
+threads, with no body timeout; ``http_interface = asgi`` serves our ASGI front
 (``apparat.web.front``), which awaits the body on the event loop with a
 deadline (``body_timeout``, else 408) and then runs the WSGI app in a thread
-pool; ``http_interface = wsgi`` serves the WSGI app directly (no body timeout).
+pool, at some cost in throughput (README "Limits").
 
 Before the server starts, the build is pinned (``apparat.query.store.pin_build``):
 every worker and every executor serves that build, whatever happens to
@@ -148,8 +149,7 @@ def _granian(settings: dict, port: int, on_reload=None) -> None:
     if settings["http_interface"] == "wsgi":  # granian's own threads run the app; no body timeout
         target, interface, threads = "apparat.web:create_app", Interfaces.WSGI, settings["threads"]
     else:  # the body is awaited on the event loop (body_timeout), then `threads` run the app
-        interface = Interfaces.RSGI if settings["http_interface"] == "rsgi" else Interfaces.ASGINL
-        target, threads = "apparat.web.front:create_asgi", 1
+        target, interface, threads = "apparat.web.front:create_asgi", Interfaces.ASGINL, 1
     server = _granian_server()(
         target,
         factory=True,

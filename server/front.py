@@ -8,9 +8,9 @@ closes. Here the body is awaited with ``receive()`` on the event loop, which
 costs no thread while it waits, under one deadline of ``body_timeout`` seconds
 for the whole body. Then:
 
-- the whole body came: the request goes on to the WSGI app (through a2wsgi's
-  ``WSGIMiddleware``, whose pool has ``threads`` threads) with that body and a
-  ``Content-Length`` that says its size (a chunked body too);
+- the whole body came: the request goes on to the WSGI app, run in a pool of
+  ``threads`` threads, with that body and a ``Content-Length`` that says its
+  size (a chunked body too);
 - the deadline passed: the app is called with no body and
   ``environ["apparat.body"] = "timeout"``, and ``server.http`` answers ``408``
   with ``Connection: close`` (so it is logged and counted like any refusal);
@@ -19,15 +19,17 @@ for the whole body. Then:
   and its ``Content-Length`` then says so, so it is ``413`` too;
 - the client went away: nothing is answered.
 
-Responses stream as the app yields them: a2wsgi sends each chunk as one ASGI
-message (a queue of 10 between the app's thread and the loop).
+Responses stream: the pool thread hands the answer to the loop in batches of up
+to 64 KiB as the app yields them (a small answer in the same hop that ran the
+app), and the thread is free while granian sends a batch. The bridge is ours,
+not a2wsgi's ``WSGIMiddleware``: that one crosses threads once per chunk and
+per message and answered cached lookups at half this rate (README "Limits").
 """
 
 from __future__ import annotations
 
 import asyncio
 import io
-import os
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -45,24 +47,6 @@ class BodyFront:
         self.wsgi_app = wsgi_app
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
         self.body_timeout, self.max_bytes = body_timeout, max_bytes
-        if os.environ.get("APPARAT_FRONT_BRIDGE") == "a2wsgi":  # measurement only (bench/interfaces.py)
-            from a2wsgi import WSGIMiddleware
-            from a2wsgi.wsgi import build_environ
-
-            inner = WSGIMiddleware(self._from_a2wsgi, workers=threads)
-            self._a2wsgi_environ = build_environ
-
-            async def call(scope, body, send, extra):
-                scope = {**scope, "apparat.extra": extra,
-                         "headers": [*scope["headers"], (b"content-length", str(len(body)).encode())] if body
-                         else scope["headers"]}
-                return await inner(scope, _replay(body), send)
-
-            self._call = call
-
-    def _from_a2wsgi(self, environ, start_response):
-        environ.update(environ["asgi.scope"]["apparat.extra"])
-        return self.wsgi_app(environ, start_response)
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":  # lifespan (granian's ASGINL interface sends none)
@@ -121,56 +105,7 @@ class BodyFront:
                 loop.run_in_executor(self.pool, _close, rest[1])
             raise
 
-    async def __rsgi__(self, scope, proto):
-        """The same front on granian's RSGI interface (``http_interface = rsgi``)."""
-        if scope.proto != "http":
-            return None
-        headers = scope.headers.items()
-        declared = scope.headers.get("content-length")
-        extra = {}
-        if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            body = b""
-        elif declared == "0" or (declared is None and scope.method in _NO_BODY):
-            body = b""
-        else:
-            arrived = time.monotonic()
-            body = await self._read_rsgi(proto, self.max_bytes + 1)
-            headers = [(k, v) for k, v in headers if k not in ("content-length", "transfer-encoding")]
-            extra = {ARRIVED_KEY: arrived}
-            if body is _TIMEOUT:
-                body, extra[BODY_KEY] = b"", "timeout"
-        loop = asyncio.get_running_loop()
-        environ = _rsgi_environ(scope, headers, body, extra)
-        status, out, chunks, rest = await loop.run_in_executor(self.pool, self._start, environ, False)
-        if rest is None:
-            proto.response_bytes(status, out, chunks)
-            return None
-        transport = proto.response_stream(status, out)
-        try:
-            while rest is not None:
-                await transport.send_bytes(chunks)
-                chunks, rest = await loop.run_in_executor(self.pool, _more, rest)
-            await transport.send_bytes(chunks)
-        except BaseException:
-            if rest is not None:
-                loop.run_in_executor(self.pool, _close, rest[1])
-            raise
-        return None
-
-    async def _read_rsgi(self, proto, most: int):
-        parts, size = [], 0
-        try:
-            async with asyncio.timeout(self.body_timeout):
-                async for chunk in proto:
-                    parts.append(chunk)
-                    size += len(chunk)
-                    if size >= most:
-                        break
-        except TimeoutError:
-            return _TIMEOUT
-        return b"".join(parts)[:most]
-
-    def _start(self, environ, encode: bool = True):
+    def _start(self, environ):
         """In a pool thread: call the app, and take its first chunks (up to ``_BATCH`` bytes)."""
         started = []
 
@@ -181,8 +116,7 @@ class BodyFront:
         iterable = self.wsgi_app(environ, start_response)
         chunks, rest = _more((iter(iterable), iterable))
         status, headers = started
-        if encode:  # ASGI wants bytes; RSGI strs
-            headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
+        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
         return int(status.split(" ", 1)[0]), headers, chunks, rest
 
 
@@ -246,45 +180,11 @@ def _environ(scope, body: bytes, extra: dict) -> dict:
     return environ
 
 
-def _rsgi_environ(scope, headers, body: bytes, extra: dict) -> dict:
-    host, _, port = scope.server.rpartition(":")
-    client, _, client_port = scope.client.rpartition(":")
-    environ = {
-        "REQUEST_METHOD": scope.method, "SCRIPT_NAME": "", "PATH_INFO": scope.path.encode("utf-8").decode("latin-1"),
-        "QUERY_STRING": scope.query_string.encode("utf-8", "surrogateescape").decode("latin-1"),
-        "SERVER_NAME": host, "SERVER_PORT": port,
-        "SERVER_PROTOCOL": f"HTTP/{scope.http_version}",
-        "REMOTE_ADDR": client, "REMOTE_PORT": client_port,
-        "wsgi.version": (1, 0), "wsgi.url_scheme": scope.scheme, "wsgi.input": io.BytesIO(body),
-        "wsgi.errors": sys.stderr, "wsgi.multithread": True, "wsgi.multiprocess": True, "wsgi.run_once": False,
-    }
-    if body:
-        environ["CONTENT_LENGTH"] = str(len(body))
-    for name, text in headers:
-        key = name.upper().replace("-", "_")
-        key = key if key in ("CONTENT_TYPE", "CONTENT_LENGTH") else "HTTP_" + key
-        environ[key] = environ[key] + "," + text if key in environ and key != "CONTENT_LENGTH" else text
-    environ.update(extra)
-    return environ
-
-
-def _replay(body: bytes):
-    """An ASGI ``receive`` that gives ``body`` whole, at once (the a2wsgi bridge)."""
-    message = {"type": "http.request", "body": body, "more_body": False}
-
-    async def receive():
-        return message
-
-    return receive
-
-
 def create_asgi():
     """granian's factory for ``http_interface = asgi``: the Flask app behind the body front."""
     from . import create_app
 
     app = create_app()
     settings = app.config["APPARAT"]
-    if os.environ.get("APPARAT_FRONT_SWITCH"):  # measurement only
-        sys.setswitchinterval(float(os.environ["APPARAT_FRONT_SWITCH"]))
     return BodyFront(app, threads=settings["threads"], body_timeout=settings["body_timeout"],
                      max_bytes=settings["max_request_bytes"])

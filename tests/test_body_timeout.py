@@ -1,11 +1,12 @@
-"""A body that never arrives holds no thread: the ASGI front (``server.front``) on loopback.
+"""A body that never arrives holds no thread: the ASGI front (``server.front``,
+``http_interface = asgi``) on loopback.
 
 Clients that announce a ``Content-Length`` and send only part of it, then stay
 silent, outnumber the server's request threads three times over; cheap queries
 must keep being answered, and each short-body client gets ``408`` and a closed
 connection after about ``body_timeout``. Served straight on granian's WSGI
-interface (``http_interface = wsgi``, the server before the front) the cheap
-queries wait until those clients give up, and this module fails.
+interface (``http_interface = wsgi``, the default, and the server before the
+front) the cheap queries wait until those clients give up, and this module fails.
 
 Liveness bounds only (a few seconds); only 127.0.0.1 is contacted.
 """
@@ -29,8 +30,9 @@ CHEAP = "ASK { apid:organ\\/politburo a ap:PartyOrgan }"
 
 @pytest.fixture(scope="module")
 def server(build_dir):
-    env = {**TEST_ENV, "APPARAT_THREADS": str(THREADS), "APPARAT_BODY_TIMEOUT": str(BODY_TIMEOUT),
-           "APPARAT_CACHE_BYTES": "0", "APPARAT_CLIENT_QUERIES": "8", "APPARAT_QUERY_TIMEOUT": "5"}
+    env = {**TEST_ENV, "APPARAT_HTTP_INTERFACE": "asgi", "APPARAT_THREADS": str(THREADS),
+           "APPARAT_BODY_TIMEOUT": str(BODY_TIMEOUT), "APPARAT_CACHE_BYTES": "0", "APPARAT_CLIENT_QUERIES": "8",
+           "APPARAT_QUERY_TIMEOUT": "5"}
     with ServerProcess(build_dir, env=env) as running:
         yield running
 
