@@ -87,7 +87,9 @@ class Observer:
         self.wsgi_app, self.pool, self.logger = wsgi_app, pool, logger
 
     def __call__(self, environ, start_response):
-        record = {"started": time.monotonic(), "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        # The ASGI front read the body before this; its wait counts (``server.front``).
+        started = environ.get("apparat.arrived") or time.monotonic()
+        record = {"started": started, "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
                   "client": environ.get("REMOTE_ADDR", ""), "method": environ.get("REQUEST_METHOD", ""),
                   "path": environ.get("PATH_INFO", "")}
         environ[_KEY] = record
