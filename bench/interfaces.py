@@ -7,8 +7,9 @@ small POST whose body the front reads) is measured on one and then the other,
 ``--repeat`` times, with wrk at ``--connections``. Prints req/s and p99 per
 repetition and the median ratio ASGI / WSGI. Only 127.0.0.1 is contacted.
 
-Run: ``python bench/interfaces.py --build-dir build [--seconds 4] [--repeat 3] [--a2wsgi]``
-(``--a2wsgi``: also the front on a2wsgi's WSGI bridge, the first version of the front).
+Run: ``python bench/interfaces.py --build-dir build [--seconds 4] [--repeat 3]``.
+(a2wsgi's bridge, granian's RSGI interface and a shorter switch interval were measured with
+variants since removed: README, "Limits".)
 """
 
 from __future__ import annotations
@@ -37,9 +38,6 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=4.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--connections", type=int, default=4)
-    parser.add_argument("--switch", default="", help="also the ASGI front with this sys.setswitchinterval")
-    parser.add_argument("--rsgi", action="store_true", help="also the front on granian's RSGI interface")
-    parser.add_argument("--a2wsgi", action="store_true", help="also the front on a2wsgi's bridge instead of ours")
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
     from apparat.query.local import load_dataset, run_query
@@ -50,12 +48,6 @@ def main(argv=None) -> None:
     del dataset
     post = f"SELECT ?p ?o WHERE {{ <{PERSON}bukharin> ?p ?o }}"
     configs = {"wsgi": {"APPARAT_HTTP_INTERFACE": "wsgi"}, "asgi": {"APPARAT_HTTP_INTERFACE": "asgi"}}
-    if args.switch:
-        configs[f"asgi, switch {args.switch}"] = {"APPARAT_HTTP_INTERFACE": "asgi", "APPARAT_FRONT_SWITCH": args.switch}
-    if args.rsgi:
-        configs["rsgi"] = {"APPARAT_HTTP_INTERFACE": "rsgi"}
-    if args.a2wsgi:
-        configs["asgi, a2wsgi"] = {"APPARAT_HTTP_INTERFACE": "asgi", "APPARAT_FRONT_BRIDGE": "a2wsgi"}
     rows = {name: {c: [] for c in CELLS} for name in configs}
     with contextlib.ExitStack() as stack:
         peers = {name: stack.enter_context(apparat(build_dir, f"Apparat ({name})", env))

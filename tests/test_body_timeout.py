@@ -5,8 +5,8 @@ Clients that announce a ``Content-Length`` and send only part of it, then stay
 silent, outnumber the server's request threads three times over; cheap queries
 must keep being answered, and each short-body client gets ``408`` and a closed
 connection after about ``body_timeout``. Served straight on granian's WSGI
-interface (``http_interface = wsgi``, the default, and the server before the
-front) the cheap queries wait until those clients give up, and this module fails.
+interface (``http_interface = wsgi``, the server before the front) the cheap
+queries wait until those clients give up, and this module fails.
 
 Liveness bounds only (a few seconds); only 127.0.0.1 is contacted.
 """
