@@ -18,13 +18,12 @@ from ..errors import KgError
 from ..triples_io import canonical_ntriples, write_if_changed
 from .gazetteer import Gazetteer, load_gazetteer
 from .ledger import LedgerError, ledger_files, read_ledger
-from .profiles import load_profiles, person_names, read_sections
+from .profiles import load_profiles, person_names, read_sections, reference_source
 from .records import Claim
 from .sources import parse_sources, sources_graph
 from .text import load_sources
 from .writer import compile_claims, gazetteer_graph
 
-MONOGRAPH = "rogovin-1992"
 #: Which sections of which source the parsers read (see :mod:`apparat.extract.profiles`).
 PROFILES_FILE = "profiles.toml"
 __all__ = ["ExtractReport", "check_ledgers", "extract", "extract_monograph", "person_names", "read_ledgers"]
@@ -140,10 +139,10 @@ def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = Non
 
     profiles = load_profiles(data_dir / PROFILES_FILE)
     parsed, chapters = [], {}
-    for source_id, sections in profiles.items():
+    for source_id, profile in profiles.items():
         if source_id not in sources:
             raise KgError(f"{data_dir / PROFILES_FILE}: [{source_id}] is no source of {corpus_dir}/sources.tsv")
-        found = read_sections(list(sources[source_id].lines), source_id, gazetteer, sections)
+        found = read_sections(list(sources[source_id].lines), source_id, gazetteer, list(profile.sections))
         outputs[source_id] = found.graph
         parsed += found.claims
         chapters[source_id] = found.chapters
@@ -156,7 +155,8 @@ def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = Non
     for source_id, found_chapters in chapters.items():  # a chapter nothing was read from still gets its row
         for chapter in found_chapters:
             report.coverage[(source_id, f"ch. {chapter.number}. {chapter.title}", "member")] += 0
-    for graph_name, graph in compile_claims(parsed + claims, gazetteer).items():
+    reference = reference_source(profiles)
+    for graph_name, graph in compile_claims(parsed + claims, gazetteer, reference=reference).items():
         outputs[graph_name] = outputs.get(graph_name, Graph()) + graph
     for source_id in sorted({c.source for c in claims}):
         report.counts[f"claims ledger: {source_id}"] = Counter(c.kind for c in claims if c.source == source_id)
