@@ -39,6 +39,8 @@ from ..errors import BuildError
 from ..query.remote import MANIFEST, METADATA, UNION, RemoteStore, store_endpoints
 from ..query.store import ASSERTED_UNION, open_store, read_build
 
+DEFAULT_BATCH = 50_000  # triples per request on a store other than Oxigraph server, where store_batch is 0
+
 
 @dataclass
 class UploadReport:
@@ -82,9 +84,13 @@ def upload(build_dir: Path, settings: dict, *, log: Callable[[str], None] = lamb
     marker_path = Path(build_dir) / f".upload-{hashlib.sha256(endpoints.graph_store.encode()).hexdigest()[:12]}.json"
     marker = _read_marker(marker_path)
     sender = _Sender(endpoints.graph_store, batch=settings["store_batch"], bulk=False)
-    sender.bulk = settings["store_bulk"] and _is_oxigraph(sender)
-    if sender.bulk:
-        log(f"upload: {endpoints.graph_store} is an Oxigraph server: its bulk loader (no_transaction)")
+    if _is_oxigraph(sender):
+        sender.bulk = settings["store_bulk"]
+        log(f"upload: {endpoints.graph_store} is an Oxigraph server: "
+            f"{'one streamed request' if not sender.batch else f'{sender.batch} triples'} per graph"
+            f"{', its bulk loader (no_transaction)' if sender.bulk else ', transactional'}")
+    elif not sender.batch:
+        sender.batch = DEFAULT_BATCH  # Virtuoso 7.2.5 resets streamed (chunked) uploads part-way
     if marker.get("etag") != info.etag:
         stale = sorted(set((held or {}).get("graphs", {})) - set(info.manifest["graphs"]) - {"default"})
         marker = {"etag": info.etag, "store": endpoints.graph_store, "done": {}, "stale": stale}
@@ -208,9 +214,10 @@ class _GraphBody:
                 cut = self.pending.rindex(b"\n") + 1
                 self._whole(bytes(self.pending[:cut]))
                 self.pending, self.pending_lines = self.pending[cut:], 0
-        elif len(self.pending) >= self.CHUNK:
-            self._chunk(bytes(self.pending))
-            self.pending = bytearray()
+        elif len(self.pending) >= self.CHUNK and lines:
+            cut = self.pending.rindex(b"\n") + 1
+            self._chunk(bytes(self.pending[:cut]))
+            self.pending = self.pending[cut:]
         if self.count - self.logged >= 100_000:
             self.logged = self.count
             self.log(f"upload: {self.graph} {self.count}{f'/{self.total}' if self.total else ''} triples")
