@@ -7,10 +7,14 @@ unions the queries use as their default graph (``remote.UNION``,
 ``remote.METADATA`` graph holding the build's manifest, so ``apparat serve
 --store`` knows which build it serves (its ETag, ``/health``).
 
-- **Streamed, in batches**: each graph is read from the build's on-disk store
-  (``build/store``, in the order it keeps) ``batch`` triples at a time; the
-  first batch is a ``PUT`` (which replaces the graph: re-running never
-  duplicates), the rest ``POST``s (which add). Memory holds one batch.
+- **Streamed**: each graph is written by the build's on-disk store itself
+  (``Store.dump``, N-Triples) straight into the request body. To an Oxigraph
+  server (its ``Server`` header) that is one ``PUT`` per graph with a chunked
+  body, through its bulk loader (``no_transaction``; setting ``store_bulk``);
+  to other stores, or with ``store_batch`` N, a request per N triples (50,000
+  where ``store_batch`` is 0), the first a ``PUT`` (which replaces the graph:
+  re-running never duplicates), the rest ``POST``s (which add). Memory holds
+  one 1 MiB chunk, or one batch.
 - **Resumable**: a marker beside the build (``.upload-<hash of the URL>.json``)
   records each graph done with its triples and the SHA-256 of what was sent;
   an interrupted upload of the same build goes on from the first graph not
