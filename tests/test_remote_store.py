@@ -182,6 +182,18 @@ def test_upload_is_idempotent_and_resumes_where_it_stopped(tiny_build, tmp_path,
         assert not list(tiny_build.glob(".upload-*"))
 
 
+def test_a_streamed_put_the_store_refuses_stops_the_upload_with_its_answer(tiny_build, tmp_path):
+    """An Oxigraph server's 404 for a Graph Store path it lacks: the streamed PUT's answer is read
+    and named, and the marker claims no graph."""
+    with OxigraphServer(tmp_path / "ox") as store:
+        settings = load_settings({"store": store.url, "store_graph_url": store.url + "/no-such-path"})
+        with pytest.raises(BuildError, match=r"answered PUT <.*> with 404: .*not supported"):
+            upload(tiny_build, settings)
+        marker = json.loads(next(tiny_build.glob(".upload-*")).read_text())
+        assert marker["done"] == {}
+        next(tiny_build.glob(".upload-*")).unlink()
+
+
 # --- the store fails: 502 when down, 504 when slow, within the deadline ----------------------
 
 @pytest.fixture(scope="module")
