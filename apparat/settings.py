@@ -43,7 +43,10 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("store_query_url", "", "A remote store's query endpoint, where it is not derived from `store`."),
     Setting("store_graph_url", "", "A remote store's Graph Store endpoint, where it is not derived from `store`."),
     Setting("store_timeout", 0.0, "Most seconds one call to a remote store may take (0: the query's deadline)."),
-    Setting("store_batch", 50_000, "Triples per request when `apparat build --store` uploads a graph."),
+    Setting("store_batch", 0, "Triples per request when `apparat build --store` uploads a graph (0: one "
+                              "streamed request per graph to an Oxigraph server, 50,000 to other stores)."),
+    Setting("store_bulk", True, "Upload through an Oxigraph server's bulk loader (`no_transaction`) "
+                                "when the store is one."),
     Setting("executor_store", "disk", "disk: executors share the build's on-disk store; memory: each copies it."),
     Setting("client_queries", 2, "Queries one client address may run at once; more wait their turn."),
     Setting("query_queue", 64, "Requests that may wait for an executor; more get 503 with Retry-After."),
