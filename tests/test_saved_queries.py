@@ -86,6 +86,19 @@ def test_politburo_in_year(dataset, saved):
         "ordzhonikidze", "rudzutak", "stalin", "voroshilov"}
 
 
+def test_a_start_somewhere_in_a_window_is_no_stated_year(dataset, saved):
+    # 3497: Bukharin, Rykov and Tomsky entered the Politburo "between 1922 and 1924"; Bukharin's own note
+    # (6867) has him a candidate 1919-1924 and a full member from 2 June 1924: not a stated member in 1922-23
+    for year in (1922, 1923):
+        found = rows(dataset, saved, "politburo-in-year", year=year)
+        assert "bukharin" not in persons(found)
+        assert not any(r["source"].endswith("/lines/3497-3497") for r in found)
+    possibly = rows(dataset, saved, "politburo-in-year", year=1923, mode="possibly")
+    assert {(r["person"], r["answer"]) for r in possibly if r["source"].endswith("/lines/3497-3497")} == {
+        ("id/person/bukharin", "possibly"), ("id/person/rykov", "possibly"), ("id/person/tomsky", "possibly")}
+    assert "bukharin" in persons(rows(dataset, saved, "politburo-in-year", year=1923, role="candidate"))
+
+
 @pytest.mark.parametrize(("organ", "year", "role", "expected"), [
     # 6863 Bubnov 1924-1934, 6985 A. P. Smirnov 1924-1930, 7013 Uglanov 1924-1929, 7041 Yevdokimov 1926,
     # 910 Stalin from 1919 on
