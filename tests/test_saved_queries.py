@@ -99,6 +99,21 @@ def test_a_start_somewhere_in_a_window_is_no_stated_year(dataset, saved):
     assert "bukharin" in persons(rows(dataset, saved, "politburo-in-year", year=1923, role="candidate"))
 
 
+def test_a_glossary_head_holds_what_the_entry_states(dataset, saved):
+    # 6707: Narkomnats 1917-1924 "headed by Stalin": the body's lifetime, not his tenure (910: relieved after
+    # becoming General Secretary): possibly its head in 1924, never stated
+    def chairmen(organ, year, mode="stated"):
+        return {(r["person"].removeprefix("id/person/"), r["answer"])
+                for r in rows(dataset, saved, "organ-members-in-year", organ=organ, year=year, role="chairman",
+                              mode=mode)}
+    assert chairmen("narkomnats", 1924) == set()
+    assert ("stalin", "possibly") in chairmen("narkomnats", 1924, "possibly")
+    # 6677: Piatakov became chairman of Glavkontsesskom on 8 March 1923, Trotsky on 26 May 1925: starts only
+    assert chairmen("glavkontsesskom", 1925) == {("trotsky", "stated")}
+    assert chairmen("glavkontsesskom", 1935) == set()
+    assert chairmen("glavkontsesskom", 1924) == set()
+
+
 @pytest.mark.parametrize(("organ", "year", "role", "expected"), [
     # 6863 Bubnov 1924-1934, 6985 A. P. Smirnov 1924-1930, 7013 Uglanov 1924-1929, 7041 Yevdokimov 1926,
     # 910 Stalin from 1919 on
