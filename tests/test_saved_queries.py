@@ -114,6 +114,16 @@ def test_a_glossary_head_holds_what_the_entry_states(dataset, saved):
     assert chairmen("glavkontsesskom", 1924) == set()
 
 
+def test_reelected_and_member_rows_at_a_meeting_answer_like_elected_ones(dataset, saved):
+    # 3479: the CC plenum after the Thirteenth Congress (23-31 May 1924, 6796) elected Molotov (for the fourth
+    # time), Andreev, Kaganovich and Zelensky to the Secretariat along with Stalin
+    found = rows(dataset, saved, "organ-members-in-year", organ="secretariat", year=1924)
+    at_plenum = {(r["person"].removeprefix("id/person/"), r["answer"]) for r in found
+                 if r["source"].endswith("/lines/3479-3479")}
+    assert at_plenum == {(p, "stated") for p in ("andreev", "kaganovich", "molotov", "stalin", "zelensky")}
+    assert "molotov" not in persons(rows(dataset, saved, "organ-members-in-year", organ="secretariat", year=1925))
+
+
 @pytest.mark.parametrize(("organ", "year", "role", "expected"), [
     # 6863 Bubnov 1924-1934, 6985 A. P. Smirnov 1924-1930, 7013 Uglanov 1924-1929, 7041 Yevdokimov 1926,
     # 910 Stalin from 1919 on

@@ -94,6 +94,17 @@ def tenure(time: StatedTime, mode: str, meeting: bool = False) -> Tenure:
     s, e, k = time.start, time.end, time.kind
     if k == "undated":
         return Tenure(AP.Undated)
+    if k == "window" and meeting and not (mode == "stated" and s and e):
+        w = point_window(time)
+        if w.earliest:
+            # at a meeting: held during its days; at one placed only "after X", from then
+            # to the end of that year, for an election, a re-election and a member alike
+            hi = w.latest or dt.date(w.earliest.year, 12, 31)
+            if mode == "start":
+                return Tenure(AP.StartOnly, held=Window(w.earliest, hi), bounds=Window(w.earliest, None))
+            if mode == "end":
+                return Tenure(AP.EndOnly, held=Window(w.earliest, hi), bounds=Window(None, hi))
+            return Tenure(AP.AtTime, held=Window(w.earliest, hi))
     if k == "range" or (k == "window" and meeting and mode == "stated" and s and e):
         # "between 1920 and 1929" is a window, never a range (the ledger guide); the days
         # of a meeting a member sat at are the span he held the seat
