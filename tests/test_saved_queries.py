@@ -720,8 +720,13 @@ def test_secretariat_after_congress(dataset, saved):
         ("election or appointment at Eleventh Congress of the RKP(b)", "four-attempts-blog/lines/5-5"),
         ("election or appointment at CC plenum of 3 April 1922", "four-attempts-blog/lines/7-9")}
     # 1573 (the Twelfth Congress's Secretariat) states no date, so it is not placed after a congress; 3479's
-    # elections of Andreev, Kaganovich and Zelensky also start their tenures there (three "start only" rows)
-    assert len(found) == 50
+    # elections of Andreev, Kaganovich and Zelensky also start their tenures there (three "start only" rows),
+    # and Molotov's re-election, Stalin's seat as a secretary (3479) and as General Secretary (3477) are held
+    # there like them (three "at a time" rows)
+    assert len(found) == 53
+    assert {("molotov", "at a time"), ("stalin", "at a time")} <= {
+        (r["person"].removeprefix("id/person/"), r["statement"]) for r in found
+        if r["congress"] == "id/event/party-congress-13" and r["source"].endswith("/lines/3479-3479")}
     assert persons(rows(dataset, saved, "secretariat-after-congress", role="general-secretary")) == {"stalin"}
     assert persons(rows(dataset, saved, "secretariat-after-congress", role="secretary")) == {
         "andreev", "kaganovich", "molotov", "postyshev", "preobrazhensky", "smirnov-aleksandr", "stalin", "uglanov",
