@@ -145,9 +145,12 @@ def test_heads_with_intervals(sample):
     assert bounds(g, kuibyshev) == (datetime.date(1922, 1, 1), datetime.date(1925, 12, 31))
     tomsky = membership("tomsky", "vtssps", "chairman", "1919-00-00")
     assert g.value(tomsky, AP.dateAsStated) == Literal("for most of 1919–1928")
-    # "headed by" without dates: the body's own interval
-    narkomnats = membership("stalin", "narkomnats", "chairman", "1918-00-00")
+    # "headed by" without dates: somewhere in the body's existence, held in no stated year
+    narkomnats = membership("stalin", "narkomnats", "chairman", "while-the-body-existed-no-dates-stated")
+    assert g.value(narkomnats, AP.timeStatement) == AP.Window
     assert bounds(g, narkomnats) == (datetime.date(1918, 1, 1), datetime.date(1923, 12, 31))
+    assert g.value(narkomnats, AP.heldFrom) is None and g.value(narkomnats, AP.heldUntil) is None
+    assert g.value(narkomnats, AP.dateAsStated) is not None
     assert bounds(g, membership("yaroslavsky", "istpart", "chairman")) == (None, None)
 
 
@@ -155,8 +158,12 @@ def test_successive_chairmen_and_members(sample):
     g = sample
     body = organ("glavkontsesskom")
     assert bounds(g, body) == (datetime.date(1924, 1, 1), datetime.date(1936, 12, 31))
+    # "became chairman on D": a start only; the next chairman's start does not state its end
     alpha = membership("alpha", "glavkontsesskom", "chairman", "1924-05-01")
-    assert bounds(g, alpha) == (datetime.date(1924, 5, 1), datetime.date(1926, 6, 2))
+    assert g.value(alpha, AP.timeStatement) == AP.StartOnly
+    assert bounds(g, alpha) == (datetime.date(1924, 5, 1), None)
+    assert (g.value(alpha, AP.heldFrom), g.value(alpha, AP.heldUntil)) == (
+        Literal(datetime.date(1924, 5, 1)), Literal(datetime.date(1924, 5, 1)))
     beta = membership("beta", "glavkontsesskom", "chairman", "1926-06-02")
     assert bounds(g, beta) == (datetime.date(1926, 6, 2), None)
     members = {m for m in g.subjects(ORG.organization, body)
@@ -282,10 +289,13 @@ def test_real_counts(real):
     ("kuibyshev", "rabkrin", "1923-00-00", (1923, 1, 1), (1926, 12, 31), 6739),
     ("ordzhonikidze", "rabkrin", "1926-00-00", (1926, 1, 1), (1930, 12, 31), 6739),
     ("trotsky", "revvoensovet", "1918-09-06", (1918, 9, 6), (1925, 1, 26), 6749),
-    ("piatakov", "glavkontsesskom", "1923-03-08", (1923, 3, 8), (1925, 5, 26), 6677),
+    # 6677: each "became chairman on D" is a start only: Piatakov's end, Trotsky's end are not stated
+    ("piatakov", "glavkontsesskom", "1923-03-08", (1923, 3, 8), None, 6677),
     ("trotsky", "glavkontsesskom", "1925-05-26", (1925, 5, 26), None, 6677),
     ("tomsky", "vtssps", "1918-00-00", (1918, 1, 1), (1930, 12, 31), 6783),
-    ("stalin", "narkomnats", "1917-00-00", (1917, 1, 1), (1924, 12, 31), 6707),
+    # 6707: "headed by Stalin" with no dates; 1917–1924 is the commissariat's lifetime (910: he was relieved
+    # of it after becoming General Secretary): a window, not a tenure
+    ("stalin", "narkomnats", "while-the-body-existed-no-dates-stated", (1917, 1, 1), (1924, 12, 31), 6707),
 ])
 def test_real_chairmen(real, who, body, start_key, start, end, line):
     *_, g = real
@@ -293,6 +303,12 @@ def test_real_chairmen(real, who, body, start_key, start, end, line):
     assert (node, ORG.member, person(who)) in g
     assert bounds(g, node) == (datetime.date(*start), datetime.date(*end) if end else None)
     assert g.value(node, PROV.wasDerivedFrom) == ids.source_location(SOURCE, line, line)
+    kind = g.value(node, AP.timeStatement)
+    assert kind == {"glavkontsesskom": AP.StartOnly, "narkomnats": AP.Window}.get(body, AP.Range)
+    if kind == AP.StartOnly:  # held on the day it began, and stated for nothing later
+        assert g.value(node, AP.heldUntil) == Literal(datetime.date(*start))
+    if kind == AP.Window:
+        assert g.value(node, AP.heldFrom) is None
 
 
 @pytest.mark.parametrize("slug, start, end, line_span", [

@@ -168,6 +168,34 @@ def test_each_time_statement_has_its_own_held_span(tmp_path, gazetteer, date, ki
     assert rows == [(f"https://w3id.org/apparat/ontology#{kind}", held_from, held_until)]
 
 
+@pytest.mark.parametrize(("row", "kind", "held", "earliest", "latest"), [
+    # 3497: the "young" members entered the Politburo between 1922 and 1924: no year of it is stated
+    ("3497,joined,bukharin,,politburo,between 1922 and 1924", "StartOnly", None, "1922-01-01", None),
+    # a start whose window lies in one year states that year
+    ("3497,joined,bukharin,,politburo,February or March 1923", "StartOnly", ("1923-02-01", "1923-03-31"),
+     "1923-02-01", None),
+    # 5627/6569: removed two or three years after the expulsion: neither year is stated
+    ("6569,removed,bukharin,,politburo,1929 or 1930", "EndOnly", None, None, "1930-12-31"),
+    # 291: editors "in the 1920s": a point somewhere in the decade, not a tenure over all of it
+    ("291,member,bukharin,editor,prozhektor,between 1920 and 1929", "Window", None, "1920-01-01", "1929-12-31"),
+    ("291,member,bukharin,editor,prozhektor,1929 or 1930", "Window", None, "1929-01-01", "1930-12-31"),
+])
+def test_a_window_holds_only_what_it_states(tmp_path, gazetteer, row, kind, held, earliest, latest):
+    g = _compile(tmp_path, gazetteer, row)
+    rows = _one(g, """SELECT ?kind ?from ?until ?earliest ?latest WHERE { ?m a org:Membership ;
+                      ap:timeStatement ?kind . OPTIONAL { ?m ap:heldFrom ?from } OPTIONAL { ?m ap:heldUntil ?until }
+                      OPTIONAL { ?m ap:earliestStart ?earliest } OPTIONAL { ?m ap:latestEnd ?latest } }""")
+    assert rows == [(f"https://w3id.org/apparat/ontology#{kind}", *(held or (None, None)), earliest, latest)]
+
+
+def test_a_member_at_a_meeting_holds_the_seat_during_it(tmp_path, gazetteer):
+    g = _compile(tmp_path, gazetteer, "4590,member,stalin,,politburo,,party-congress-14",
+                 "6798-6799,meeting,party-congress-14,,,18–31 December 1925")
+    rows = _one(g, """SELECT ?kind ?from ?until WHERE { ?m a org:Membership ; ap:timeStatement ?kind ;
+                      ap:heldFrom ?from ; ap:heldUntil ?until }""")
+    assert rows == [("https://w3id.org/apparat/ontology#Range", "1925-12-18", "1925-12-31")]
+
+
 def test_an_undated_statement_holds_no_span(tmp_path, gazetteer):
     g = _compile(tmp_path, gazetteer, "573,member,lenin,,politburo,")
     assert _one(g, "SELECT ?k ?f WHERE { ?m ap:timeStatement ?k . OPTIONAL { ?m ap:heldFrom ?f } }") == [

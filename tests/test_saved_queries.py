@@ -86,6 +86,44 @@ def test_politburo_in_year(dataset, saved):
         "ordzhonikidze", "rudzutak", "stalin", "voroshilov"}
 
 
+def test_a_start_somewhere_in_a_window_is_no_stated_year(dataset, saved):
+    # 3497: Bukharin, Rykov and Tomsky entered the Politburo "between 1922 and 1924"; Bukharin's own note
+    # (6867) has him a candidate 1919-1924 and a full member from 2 June 1924: not a stated member in 1922-23
+    for year in (1922, 1923):
+        found = rows(dataset, saved, "politburo-in-year", year=year)
+        assert "bukharin" not in persons(found)
+        assert not any(r["source"].endswith("/lines/3497-3497") for r in found)
+    possibly = rows(dataset, saved, "politburo-in-year", year=1923, mode="possibly")
+    assert {(r["person"], r["answer"]) for r in possibly if r["source"].endswith("/lines/3497-3497")} == {
+        ("id/person/bukharin", "possibly"), ("id/person/rykov", "possibly"), ("id/person/tomsky", "possibly")}
+    assert "bukharin" in persons(rows(dataset, saved, "politburo-in-year", year=1923, role="candidate"))
+
+
+def test_a_glossary_head_holds_what_the_entry_states(dataset, saved):
+    # 6707: Narkomnats 1917-1924 "headed by Stalin": the body's lifetime, not his tenure (910: relieved after
+    # becoming General Secretary): possibly its head in 1924, never stated
+    def chairmen(organ, year, mode="stated"):
+        return {(r["person"].removeprefix("id/person/"), r["answer"])
+                for r in rows(dataset, saved, "organ-members-in-year", organ=organ, year=year, role="chairman",
+                              mode=mode)}
+    assert chairmen("narkomnats", 1924) == set()
+    assert ("stalin", "possibly") in chairmen("narkomnats", 1924, "possibly")
+    # 6677: Piatakov became chairman of Glavkontsesskom on 8 March 1923, Trotsky on 26 May 1925: starts only
+    assert chairmen("glavkontsesskom", 1925) == {("trotsky", "stated")}
+    assert chairmen("glavkontsesskom", 1935) == set()
+    assert chairmen("glavkontsesskom", 1924) == set()
+
+
+def test_reelected_and_member_rows_at_a_meeting_answer_like_elected_ones(dataset, saved):
+    # 3479: the CC plenum after the Thirteenth Congress (23-31 May 1924, 6796) elected Molotov (for the fourth
+    # time), Andreev, Kaganovich and Zelensky to the Secretariat along with Stalin
+    found = rows(dataset, saved, "organ-members-in-year", organ="secretariat", year=1924)
+    at_plenum = {(r["person"].removeprefix("id/person/"), r["answer"]) for r in found
+                 if r["source"].endswith("/lines/3479-3479")}
+    assert at_plenum == {(p, "stated") for p in ("andreev", "kaganovich", "molotov", "stalin", "zelensky")}
+    assert "molotov" not in persons(rows(dataset, saved, "organ-members-in-year", organ="secretariat", year=1925))
+
+
 @pytest.mark.parametrize(("organ", "year", "role", "expected"), [
     # 6863 Bubnov 1924-1934, 6985 A. P. Smirnov 1924-1930, 7013 Uglanov 1924-1929, 7041 Yevdokimov 1926,
     # 910 Stalin from 1919 on
@@ -685,8 +723,13 @@ def test_secretariat_after_congress(dataset, saved):
         ("election or appointment at Eleventh Congress of the RKP(b)", "four-attempts-blog/lines/5-5"),
         ("election or appointment at CC plenum of 3 April 1922", "four-attempts-blog/lines/7-9")}
     # 1573 (the Twelfth Congress's Secretariat) states no date, so it is not placed after a congress; 3479's
-    # elections of Andreev, Kaganovich and Zelensky also start their tenures there (three "start only" rows)
-    assert len(found) == 50
+    # elections of Andreev, Kaganovich and Zelensky also start their tenures there (three "start only" rows),
+    # and Molotov's re-election, Stalin's seat as a secretary (3479) and as General Secretary (3477) are held
+    # there like them (three "at a time" rows)
+    assert len(found) == 53
+    assert {("molotov", "at a time"), ("stalin", "at a time")} <= {
+        (r["person"].removeprefix("id/person/"), r["statement"]) for r in found
+        if r["congress"] == "id/event/party-congress-13" and r["source"].endswith("/lines/3479-3479")}
     assert persons(rows(dataset, saved, "secretariat-after-congress", role="general-secretary")) == {"stalin"}
     assert persons(rows(dataset, saved, "secretariat-after-congress", role="secretary")) == {
         "andreev", "kaganovich", "molotov", "postyshev", "preobrazhensky", "smirnov-aleksandr", "stalin", "uglanov",

@@ -28,11 +28,12 @@ Dates and people read from a body's text
     Existence: ``from 1917–1922`` (also ``1922–34``), a ``YYYY–YYYY`` range in the
     first sentence or in the bracket, ``set up|founded in YYYY`` (start),
     ``Dissolved in YYYY`` / ``In YYYY, it was merged`` (end).
-    Heads (``org:Membership``, role chairman): ``Headed by A, D–D; B, D–D``,
+    Heads (``org:Membership``, role chairman): ``Headed by A, D–D; B, D–D`` (a range),
     ``Headed by A for most of D–D`` (the phrase kept as ``ap:dateAsStated``),
-    ``headed by A`` without dates (the body's existence interval),
-    ``A became [first] chairman on D`` (start; closed by the next chairman's start),
-    ``under A's leadership`` (undated). Members (role full member, undated):
+    ``headed by A`` without dates (a window: somewhere in the body's existence, held in
+    no stated year), ``A became [first] chairman on D`` (a start only; the next
+    chairman's start is not read as its end), ``under A's leadership`` (undated).
+    A glossary range for a body is its lifetime, never its head's tenure. Members (role full member, undated):
     ``Other members included A, B and C`` and ``faction of A, B, and C``.
     A successor: ``from YYYY, the ABBR [English name]`` mints that body (start date)
     and ``dct:isReplacedBy`` links it; ``Replaced by the ABBR`` links a named one.
@@ -251,21 +252,36 @@ def _range(text: str):
 
 
 def _heads(entry: GlossaryEntry):
-    """``(person slug, start, end, as stated)`` per head the text names, in order."""
+    """``(person slug, claim kind, time)`` per head the text names, in order.
+
+    A head's tenure is what the entry states of it, never the body's lifetime:
+    ``Headed by A, D–D`` a range; ``headed by A`` with no dates a point somewhere in the
+    body's existence (a window: "possibly" in each of its years, stated in none);
+    ``A became chairman on D`` a start with no stated end (a ``joined`` claim: the next
+    chairman's start does not say when A's tenure ended).
+    """
     out = []
     headed = re.search(r"\b[Hh]eaded by\s+([^.]+)", entry.text)
     for part in headed[1].split(";") if headed else []:
         m = re.fullmatch(rf"\s*({_NAME})(?:,\s*|\s+for most of\s+)?(.*?)\s*", part)
-        if m:
-            start, end = _range(m[2]) if m[2] else _existence(entry)
-            stated = f"for most of {m[2]}" if "for most of" in part else None
-            out.append((_person_slug(m[1]), start, end, stated))
-    chairs = re.findall(rf"\b({_NAME}) became (?:first )?chairman on ({_DATE})", entry.text)
-    for i, (name, date) in enumerate(chairs):
-        following = parse_range(chairs[i + 1][1])[0] if i + 1 < len(chairs) else None
-        out.append((_person_slug(name), parse_range(date)[0], following, None))
+        if not m:
+            continue
+        if m[2]:
+            start, end = _range(m[2])
+            if "for most of" in part:  # "for most of D–D" keeps its words, its dates marked approximate
+                start, end = (replace(d, approximate=True) if d else d for d in (start, end))
+                time = replace(_time(start, end), text=f"for most of {m[2]}")
+            else:
+                time = _time(start, end)
+        else:
+            start, end = _existence(entry)
+            time = (StatedTime("window", start, end, text="while the body existed; no dates stated")
+                    if start is not None and end is not None else StatedTime("undated"))
+        out.append((_person_slug(m[1]), "member", time))
+    for name, date in re.findall(rf"\b({_NAME}) became (?:first )?chairman on ({_DATE})", entry.text):
+        out.append((_person_slug(name), "joined", StatedTime("at", parse_range(date)[0], text=f"on {date}")))
     for name in re.findall(r"\bunder ([A-Z][a-z]+)[’']s leadership", entry.text):
-        out.append((_person_slug(name), None, None, None))
+        out.append((_person_slug(name), "member", StatedTime("undated")))
     return out
 
 
@@ -382,20 +398,17 @@ def _entity(entry: GlossaryEntry, spec: Spec, by_abbrev: dict, source_id: str) -
         if abbrev in by_abbrev:
             extra.append(("replaced-by", f"organ/{by_abbrev[abbrev].slug}"))
     out.insert(0, _claim(entry, source_id, "entity", subject, role=role, time=time, extra=tuple(extra)))
-    for person, p_start, p_end, stated in _heads(entry):
-        out.append(_membership(person, spec.slug, "chairman", p_start, p_end, stated, entry, source_id))
+    for person, kind, time in _heads(entry):
+        out.append(_membership(person, spec.slug, "chairman", kind, time, entry, source_id))
     for person in _members(entry):
-        out.append(_membership(person, spec.slug, "full-member", None, None, None, entry, source_id))
+        out.append(_membership(person, spec.slug, "full-member", "member", StatedTime("undated"), entry, source_id))
     return out
 
 
-def _membership(person_slug: str, organ_slug: str, role: str, start, end, stated,
+def _membership(person_slug: str, organ_slug: str, role: str, kind: str, time: StatedTime,
                 entry: GlossaryEntry, source_id: str) -> Claim:
-    """A head or member; "for most of D–D" keeps its words, its dates marked approximate."""
-    if stated:
-        start, end = (replace(d, approximate=True) if d else d for d in (start, end))
-    time = replace(_time(start, end), text=stated or "")
-    return _claim(entry, source_id, "member", f"person/{person_slug}", role=role,
+    """A head (``member`` as the time says, or ``joined``: a start) or an undated member."""
+    return _claim(entry, source_id, kind, f"person/{person_slug}", role=role,
                   objects=(f"organ/{organ_slug}",), time=time)
 
 

@@ -80,8 +80,12 @@ class Tenure:
     bounds: Window = Window(None, None)
 
 
-def tenure(time: StatedTime, mode: str) -> Tenure:
+def tenure(time: StatedTime, mode: str, meeting: bool = False) -> Tenure:
     """The membership a statement makes (``mode``: stated, start, end or point).
+
+    ``meeting``: the time is the span of the meeting the statement was made at (a
+    congress's days), not a window the text leaves open: a member there held the seat
+    during it.
 
     >>> t = tenure(StatedTime("at", StatedDate(1914)), "start")
     >>> t.kind.split("#")[1], t.held, t.bounds.latest
@@ -90,7 +94,20 @@ def tenure(time: StatedTime, mode: str) -> Tenure:
     s, e, k = time.start, time.end, time.kind
     if k == "undated":
         return Tenure(AP.Undated)
-    if k == "range" or (k == "window" and mode == "stated" and s and e and not time.strict):
+    if k == "window" and meeting and not (mode == "stated" and s and e):
+        w = point_window(time)
+        if w.earliest:
+            # at a meeting: held during its days; at one placed only "after X", from then
+            # to the end of that year, for an election, a re-election and a member alike
+            hi = w.latest or dt.date(w.earliest.year, 12, 31)
+            if mode == "start":
+                return Tenure(AP.StartOnly, held=Window(w.earliest, hi), bounds=Window(w.earliest, None))
+            if mode == "end":
+                return Tenure(AP.EndOnly, held=Window(w.earliest, hi), bounds=Window(None, hi))
+            return Tenure(AP.AtTime, held=Window(w.earliest, hi))
+    if k == "range" or (k == "window" and meeting and mode == "stated" and s and e):
+        # "between 1920 and 1929" is a window, never a range (the ledger guide); the days
+        # of a meeting a member sat at are the span he held the seat
         return Tenure(AP.Range, s, e, held=Window(s.earliest(), e.latest()),
                       bounds=Window(s.earliest(), e.latest()))
     if k == "from":
@@ -105,11 +122,16 @@ def tenure(time: StatedTime, mode: str) -> Tenure:
     if k == "window":
         w = point_window(time)
         if mode == "start" and w.earliest:
+            # a start somewhere in a window: held only where the window lies in one year
+            # ("February or March 1923"); "between 1922 and 1924" states no year (a start in
+            # it, "possibly" from its first day); "after X" (no upper bound) holds X's year
             hi = w.latest or dt.date(w.earliest.year, 12, 31)
-            return Tenure(AP.StartOnly, held=Window(w.earliest, hi), bounds=Window(w.earliest, None))
+            held = Window(w.earliest, hi) if hi.year == w.earliest.year else Window(None, None)
+            return Tenure(AP.StartOnly, held=held, bounds=Window(w.earliest, None))
         if mode == "end" and w.latest:
             lo = w.earliest or dt.date(w.latest.year, 1, 1)
-            return Tenure(AP.EndOnly, held=Window(lo, w.latest), bounds=Window(None, w.latest))
+            held = Window(lo, w.latest) if lo.year == w.latest.year else Window(None, None)
+            return Tenure(AP.EndOnly, held=held, bounds=Window(None, w.latest))
         if mode == "stated" and w.earliest and not w.latest:  # "after the congress, a member"
             return Tenure(AP.OpenEnded, held=Window(w.earliest, None), bounds=Window(w.earliest, None))
         return Tenure(AP.Window, bounds=w)

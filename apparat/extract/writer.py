@@ -278,8 +278,10 @@ class Writer:
         organ_ref = claim.objects[0]
         person, organ = self.iri(claim.subject), self.iri(organ_ref)
         role = claim.role or "full-member"
-        # held at one meeting, placed only "after X": a point after X, not a tenure from X on
-        t = tenure(time, "point" if self._relative_at and kind.membership == "stated" else kind.membership)
+        # at a meeting (its days, or "after X" for one placed only after X): an election, a
+        # re-election and a member there are held then alike, not a tenure from X on
+        meeting = bool(claim.at and claim.time.kind == "undated" or claim.time.kind == "at" and claim.time.refs)
+        t = tenure(time, kind.membership, meeting=meeting)
         if negated:
             return None, [(person, ORG.memberOf, organ, None, "member-of")]
         key = f"{claim.subject.split('/', 1)[1]}/{organ_ref.split('/', 1)[1]}/{role}/"
