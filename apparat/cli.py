@@ -146,12 +146,17 @@ def extract(corpus, coverage):
     "--corpus", type=click.Path(file_okay=False, path_type=Path, resolve_path=True),
     help="Folder of the source texts and sources.tsv (default: ../shared/corpus); spans are checked against it.",
 )
-def check_ledger(files, corpus):
+@click.option("--source", help="The source id of FILES outside triples/claims/ (default: from their place there).")
+def check_ledger(files, corpus, source):
     """Check claims-ledger files (default: all of triples/claims/): every row, with file:row errors."""
-    from .extract.run import check_ledgers
+    from .extract.run import LedgerPathError, check_ledgers
 
     settings = load_settings({"corpus_dir": corpus})
-    counts = check_ledgers(settings["triples_dir"], settings["corpus_dir"], list(files) or None)
+    try:
+        counts = check_ledgers(settings["triples_dir"], settings["corpus_dir"], list(files) or None, source)
+    except LedgerPathError as err:  # a usage error: one line, exit code 2
+        click.echo(f"error: {err}", err=True)
+        sys.exit(2)
     for path, n in counts.items():
         click.echo(f"{n:>5} claims  {path}")
 

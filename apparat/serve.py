@@ -5,6 +5,11 @@ production"): granian is a Rust server (hyper, tokio) whose connections are
 cheap async tasks, so slow or silent sockets hold no Python thread; its
 header-read timeout closes slow-header clients, and our WSGI app refuses an
 over-long body from its headers alone (413) before a byte of it is read.
+By default (``http_interface = wsgi``) granian serves the WSGI app on its own
+threads, with no body timeout; ``http_interface = asgi`` serves our ASGI front
+(``apparat.web.front``), which awaits the body on the event loop with a
+deadline (``body_timeout``, else 408) and then runs the WSGI app in a thread
+pool, at some cost in throughput (README "Limits").
 
 Before the server starts, the build is pinned (``apparat.query.store.pin_build``):
 every worker and every executor serves that build, whatever happens to
@@ -141,14 +146,18 @@ def _granian(settings: dict, port: int, on_reload=None) -> None:
     from granian.constants import Interfaces
     from granian.http import HTTP1Settings
 
+    if settings["http_interface"] == "wsgi":  # granian's own threads run the app; no body timeout
+        target, interface, threads = "apparat.web:create_app", Interfaces.WSGI, settings["threads"]
+    else:  # the body is awaited on the event loop (body_timeout), then `threads` run the app
+        target, interface, threads = "apparat.web.front:create_asgi", Interfaces.ASGINL, 1
     server = _granian_server()(
-        "apparat.web:create_app",
+        target,
         factory=True,
         address=settings["host"],
         port=port,
-        interface=Interfaces.WSGI,
+        interface=interface,
         workers=settings["workers"],
-        blocking_threads=settings["threads"],
+        blocking_threads=threads,
         # Slow-header clients are cut off; waiting for a header costs no thread.
         http1_settings=HTTP1Settings(header_read_timeout=int(settings["header_timeout"] * 1000),
                                      max_buffer_size=max(8192, settings["max_header_bytes"])),

@@ -117,8 +117,10 @@ def _limits(g: Graph, service: URIRef, settings: dict) -> None:
                         (AP.maxConcurrentQueriesPerClient, settings["client_queries"]),
                         (AP.maxQueriesInFlightPerClient, in_flight)):
         g.add((service, term, Literal(value)))
+    body_time = (f"; a request body must arrive whole within {settings['body_timeout']:g} s (else 408)"
+                 if settings["http_server"] == "granian" and settings["http_interface"] == "asgi" else "")
     g.add((service, RDFS.comment, Literal(
-        f"Limits: request bodies up to {settings['max_request_bytes']} bytes (else 413); query text up to "
+        f"Limits: request bodies up to {settings['max_request_bytes']} bytes (else 413){body_time}; query text up to "
         f"{settings['max_query_length']} characters (else 414 for GET, 413 for POST); at most "
         f"{settings['max_form_fields']} form fields or URL parameters (else 413 for a form POST, 400 for GET); "
         f"request line and headers up to {settings['max_header_bytes']} bytes and 100 header fields (else 431); "

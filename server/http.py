@@ -10,7 +10,8 @@
   requests get 304.
 - gzip when the client accepts it and the body is worth compressing.
 - Bodies over ``max_request_bytes`` are refused with 413 from the request
-  line and headers alone, before a byte of the body is read.
+  line and headers alone, before a byte of the body is read; a body that did
+  not arrive within ``body_timeout`` (the ASGI front, ``server.front``) is 408.
 - A repeated ``GET /sparql`` is answered from the response cache before Flask
   sees it (:class:`_FrontCache`): the same request line, Host, Accept and
   gzip wish get the same bytes, the build being immutable.
@@ -49,7 +50,7 @@ def page_version(root: Path | None = None) -> tuple[str, datetime]:
 def init_app(app: Flask) -> None:
     app.config["APPARAT_PAGE_VERSION"] = page_version()
     front = _FrontCache(app.wsgi_app, app.extensions["apparat"].cache)
-    app.wsgi_app = _BodyCap(front, app.config["MAX_CONTENT_LENGTH"])
+    app.wsgi_app = _BodyCap(front, app.config["MAX_CONTENT_LENGTH"], app.config["APPARAT"]["body_timeout"])
 
     @app.before_request
     def _preflight():
@@ -79,20 +80,30 @@ def _cors(response):
 
 
 class _BodyCap:
-    """WSGI middleware: a declared body over ``limit`` bytes gets 413 before anything reads it."""
+    """WSGI middleware: a declared body over ``limit`` bytes gets 413 before anything reads it,
+    and one the ASGI front gave up waiting for (``environ["apparat.body"]``) gets 408."""
 
-    def __init__(self, wsgi_app, limit: int):
-        self.wsgi_app, self.limit = wsgi_app, limit
+    def __init__(self, wsgi_app, limit: int, body_timeout: float):
+        self.wsgi_app, self.limit, self.body_timeout = wsgi_app, limit, body_timeout
 
     def __call__(self, environ, start_response):
+        if environ.get("apparat.body") == "timeout":
+            seconds = self.body_timeout
+            return _refuse(start_response, "408 Request Timeout", "body_timeout",
+                           f"Request timeout: the request body did not arrive within {seconds:g} s "
+                           "(its Content-Length announced more than was sent)\n")
         length = environ.get("CONTENT_LENGTH") or "0"
         if not length.isdigit() or int(length) > self.limit:
-            body = f"Payload too large: request bodies are limited to {self.limit} bytes\n".encode()
-            start_response("413 Payload Too Large", [("Content-Type", "text/plain"), ("Connection", "close"),
-                                                     ("Content-Length", str(len(body))),
-                                                     ("X-Apparat-Reason", "body_too_large")])
-            return [body]
+            return _refuse(start_response, "413 Payload Too Large", "body_too_large",
+                           f"Payload too large: request bodies are limited to {self.limit} bytes\n")
         return self.wsgi_app(environ, start_response)
+
+
+def _refuse(start_response, status: str, reason: str, message: str) -> list[bytes]:
+    body = message.encode()
+    start_response(status, [("Content-Type", "text/plain"), ("Connection", "close"),
+                            ("Content-Length", str(len(body))), ("X-Apparat-Reason", reason)])
+    return [body]
 
 
 class _FrontCache:

@@ -68,10 +68,13 @@ def build_served(manifest: dict) -> None:
     BUILD_TIME.set(_timestamp(manifest["built_at"]))
 
 
-def occupancy(pool) -> None:
-    """Record the pool's occupancy (called as requests start and end, and at each scrape)."""
-    now = pool.occupancy()
-    EXECUTORS.labels("alive").set(now["alive"])
+def occupancy(pool, *, alive: bool = True) -> None:
+    """Record the pool's occupancy: busy and waiting as requests start and end (``alive=False``:
+    no liveness check there, it costs a ``waitpid`` per executor), all of it at executor events
+    and at each scrape."""
+    now = pool.occupancy(alive=alive)
+    if alive:
+        EXECUTORS.labels("alive").set(now["alive"])
     EXECUTORS.labels("busy").set(now["busy"])
     WAITING.set(now["waiting"])
 

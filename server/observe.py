@@ -87,11 +87,13 @@ class Observer:
         self.wsgi_app, self.pool, self.logger = wsgi_app, pool, logger
 
     def __call__(self, environ, start_response):
-        record = {"started": time.monotonic(), "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
+        # The ASGI front read the body before this; its wait counts (``server.front``).
+        started = environ.get("apparat.arrived") or time.monotonic()
+        record = {"started": started, "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
                   "client": environ.get("REMOTE_ADDR", ""), "method": environ.get("REQUEST_METHOD", ""),
                   "path": environ.get("PATH_INFO", "")}
         environ[_KEY] = record
-        metrics.occupancy(self.pool)
+        metrics.occupancy(self.pool, alive=False)
 
         def observed(status, headers, exc_info=None):
             record["status"] = int(status.split(" ", 1)[0])
@@ -121,7 +123,7 @@ class Observer:
         if "route" not in record:
             record["route"] = _FRONT_ROUTES.get(record["path"], "unmatched")
         try:
-            metrics.occupancy(self.pool)
+            metrics.occupancy(self.pool, alive=False)
             metrics.request_done(record)
             logs.request_done(self.logger, record)
         except Exception:  # observing must never break serving

@@ -33,7 +33,10 @@ SAMPLE = """\
 
 
 def gazetteer(*rows: tuple[str, str]) -> Gazetteer:
-    return Gazetteer({f"document/{slug}": Entity("document", slug, slug, pattern=pattern) for slug, pattern in rows})
+    """The real gazetteer's persons (those footnotes resolve) and these documents only."""
+    persons = {e.key: e for e in load_gazetteer(ROOT / "triples" / "gazetteer").of_kind("person")}
+    documents = {f"document/{slug}": Entity("document", slug, slug, pattern=pattern) for slug, pattern in rows}
+    return Gazetteer({**persons, **documents})
 
 
 def claims(g: Gazetteer, lines: list[str] | None = None):
@@ -78,7 +81,7 @@ def test_a_pattern_on_one_title_of_a_letter_claims_all_its_citations():
 
 
 def test_without_patterns_nothing_is_claimed():
-    cited = lines_of(claims(Gazetteer()), "cited")
+    cited = lines_of(claims(gazetteer()), "cited")
     assert set(cited) == {"to-a-i-rykov-1931-06-02", "to-a-i-rykov-1931-06-08", "an-imagined-essay-ii-1931-07-03",
                           "an-imagined-essay-ii-1931-07-04", "letter-from-l-d-trotsky-to-members-of-the-ccc"}
 

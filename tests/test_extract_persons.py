@@ -19,7 +19,7 @@ from apparat.extract.gazetteer import load_gazetteer
 from apparat.extract.lexicon import default_lexicon
 from apparat.extract.persons import ROLE_ALIASES, ROLES, persons_claims
 from apparat.extract.posts import Grammar
-from apparat.extract.run import MONOGRAPH, extract_monograph
+from apparat.extract.run import extract_monograph
 from apparat.extract.writer import compile_claims
 from apparat.namespaces import AP, ORG
 
@@ -29,6 +29,7 @@ MONOGRAPH_FILE = CORPUS / "004_154d022a6a9a2c16.txt"
 GAZETTEER = load_gazetteer(ROOT / "triples" / "gazetteer")
 
 SOURCE = "test-source"
+MONOGRAPH = "rogovin-1992"  # the reference source (triples/profiles.toml)
 PERSON = ids.entity("person", "zaitsev")
 
 
@@ -162,7 +163,7 @@ def monograph() -> Graph:
         pytest.skip(f"corpus file not found: {MONOGRAPH_FILE} (the shared corpus is absent)")
     lines = MONOGRAPH_FILE.read_text(encoding="utf-8").splitlines()
     _, claims, _, _ = extract_monograph(lines, MONOGRAPH, GAZETTEER)
-    return compile_claims(claims, GAZETTEER)[MONOGRAPH]
+    return compile_claims(claims, GAZETTEER, reference=MONOGRAPH)[MONOGRAPH]
 
 
 @pytest.mark.corpus

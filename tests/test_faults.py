@@ -246,13 +246,17 @@ def test_a_rebuild_is_reloaded_under_load_with_no_error_and_no_mixed_answer(tmp_
             etags["newer"] = publish(tmp_path, "newer")
             os.kill(server.process.pid, signal.SIGHUP)
             assert wait_for(lambda: all(value_now(server.base_url) == "newer" for _ in range(6)), 60)
-            (tmp_path / "build" / "build.json").write_text("not a manifest")  # a broken build
+            started = executors_started(server)
+            (tmp_path / "build" / "build.json").write_text("not a manifest")  # a broken build, written in place
             os.kill(server.process.pid, signal.SIGHUP)
             # granian runs this reload (and its hook, which refuses the broken build) only once the
             # one to "newer" has replaced every worker, which on a loaded machine takes a while.
             assert wait_for(lambda: any('"event": "reload_failed"' in line for line in server.log), 120), \
                 [line for line in server.log if '"event"' in line][-12:]
+            # Its workers were replaced all the same, and they start from the last good build.
+            assert wait_for(lambda: executors_started(server) >= started + 2, 60)
             time.sleep(1)
+            assert not [line for line in server.log if "Traceback" in line or "Unexpected exit" in line]
         finally:
             stop.set()
             for client in clients:
@@ -272,6 +276,10 @@ def test_a_rebuild_is_reloaded_under_load_with_no_error_and_no_mixed_answer(tmp_
         assert finished.status_code == 200 and finished.headers["ETag"] == etags["old"]
         assert finished.json()["results"]["bindings"][0]["n"]["value"] == str(1000 * 1000 * 12)
     assert not list(tmp_path.glob(".build.serving-*"))  # every pinned copy is removed on exit
+
+
+def executors_started(server) -> int:
+    return sum('"event": "executor_started"' in line for line in server.log)
 
 
 def value_now(base: str) -> str | None:

@@ -63,6 +63,57 @@ def test_an_unknown_parent_or_level_fails(tmp_path):
         load_gazetteer(folder)
 
 
+def test_matched_as_names_its_parser_and_a_wrong_parser_fails(tmp_path):
+    folder = tmp_path / "g"
+    header = "slug,label,names,variants,wikidata,note,matched_as"
+    _write(folder, "persons.csv", header, "lenin,Lenin,,,,,footnotes: Lenin; Ленин")
+    g = load_gazetteer(folder)
+    assert g.resolve("lenin").matched_by("footnotes") == ("Lenin", "Ленин")
+    assert g.matched_names("person", "footnotes") == {"Lenin": "lenin", "Ленин": "lenin"}
+    path = _write(folder, "persons.csv", header, "lenin,Lenin,,,,,", "zetkin,Zetkin,,,,,letters: Zetkin")
+    with pytest.raises(GazetteerError, match=rf"{re.escape(str(path))}:3: matched_as: no parser 'letters'"):
+        load_gazetteer(folder)
+    _write(folder, "persons.csv", header, "zetkin,Zetkin,,,,,Zetkin")
+    with pytest.raises(GazetteerError, match="must start with the parser's name"):
+        load_gazetteer(folder)
+
+
+def test_a_new_footnote_author_and_a_new_expulsion_organ_are_one_line_each_no_python(tmp_path):
+    # An invented footnote and note (made-up person, body and letter): before the lines are
+    # added to a copy of the gazetteer, the footnote parser resolves no writer and the life-event
+    # parser no expulsion from the body; after, both.
+    import shutil
+
+    from apparat.extract.biographies import parse_biographies
+    from apparat.extract.footnotes import footnote_claims
+    from apparat.extract.lexicon import Lexicon
+    from apparat.extract.life_events import parse_entries
+
+    footnote = ["1. Архив, Ф. 1 [“Zaitsev to Lenin,” 3 May 1921, p. 4]."]
+    note = ["ZAITSEV, Ivan Petrovich (3 March 1890–1 May 1937). Born in Tula. Expelled from Glavsol in 1927."]
+
+    def found(folder: Path):
+        gazetteer = load_gazetteer(folder)
+        letters = {(c.extra, c.objects) for c in footnote_claims(footnote, 1, "test", gazetteer)
+                   if c.kind == "document"}
+        lexicon = Lexicon.from_gazetteer(gazetteer)
+        entries = parse_entries(parse_biographies(note, 1, lexicon), note, 1, lexicon)
+        return letters, {(e.cls, e.organ) for _slug, entry in entries for e in entry.events}
+
+    copy = tmp_path / "gazetteer"
+    shutil.copytree(GAZETTEER, copy)
+    letters, events = found(copy)
+    assert letters == set() and ("Expulsion", "glavsol") not in events
+    with (copy / "persons.csv").open("a", encoding="utf-8") as f:
+        f.write("zaitsev,Ivan Petrovich Zaitsev,,,,,footnotes: Zaitsev\n")
+    with (copy / "organs.csv").open("a", encoding="utf-8") as f:
+        f.write("glavsol,ap:StateBody,Main Salt Administration,Glavsol,,,,,national,,,,,expulsions: Glavsol\n")
+    letters, events = found(copy)
+    [(extra, objects)] = letters
+    assert ("by", "person/zaitsev") in extra and objects == ("person/lenin",)
+    assert ("Expulsion", "glavsol") in events
+
+
 def test_an_additions_row_with_no_label_extends_an_entity_defined_elsewhere(tmp_path):
     folder = tmp_path / "g"
     _write(folder, "persons-b.csv", "slug,label,names,variants", "tomsky,,,Tomsy")

@@ -244,3 +244,21 @@ def test_a_row_reusing_a_persons_death_under_another_subject_is_refused(tmp_path
         "x.csv:3: id 'frunze-death' is the person/frunze event; "
         "a row about it under 'person/stalin' wants an id of its own and concerns=frunze-death"]
     assert shared_id_errors([died]) == []
+
+
+def test_check_ledger_on_a_file_outside_the_claims_folder_says_so_in_one_line(tmp_path):
+    from click.testing import CliRunner
+
+    from apparat.cli import main
+
+    draft = tmp_path / "draft.csv"
+    shutil.copy(TRIPLES / "claims" / "four-attempts-blog.csv", draft)
+    result = CliRunner().invoke(main, ["check-ledger", str(draft)])
+    assert result.exit_code == 2, result.output
+    assert isinstance(result.exception, SystemExit)  # no traceback: a usage error
+    [line] = result.stderr.splitlines()
+    assert line.startswith(f"error: {draft}: not under ") and "--source ID" in line
+    # Named by --source, the draft is that source's ledger.
+    result = CliRunner().invoke(main, ["check-ledger", "--source", "four-attempts-blog", str(draft)])
+    assert result.exit_code == 0, result.output
+    assert re.fullmatch(rf"\s*\d+ claims  {re.escape(str(draft))}\n", result.stdout)

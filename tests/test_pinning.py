@@ -4,6 +4,7 @@ checked by checksum), until the server is restarted."""
 
 from __future__ import annotations
 
+import json
 import os
 import signal
 import time
@@ -13,6 +14,7 @@ import requests
 from harness import ServerProcess
 
 from apparat.build import BuildInputs, build
+from apparat.query.store import pin_build, read_build, unpin
 
 
 def publish(folder, value: str) -> None:
@@ -54,3 +56,20 @@ def test_a_rebuild_under_a_running_server_never_mixes_answers(tmp_path):
     with ServerProcess(tmp_path / "build", "--workers", "1") as restarted:
         assert says(restarted.base_url)[0] == "new"
     assert not list(tmp_path.glob(".build.serving-*"))  # the pinned copies are removed on exit
+
+
+def test_a_file_rewritten_in_place_does_not_change_the_pinned_build(tmp_path):
+    """The manifest is copied, not linked: writing ``build/build.json`` in place (as an editor or
+    a careless tool does, instead of a rebuild's rename) leaves the pinned copy as it was, so
+    workers that start later still read the build that was pinned."""
+    publish(tmp_path, "old")
+    manifest = (tmp_path / "build" / "build.json").read_text()
+    pinned = pin_build(tmp_path / "build")
+    try:
+        (tmp_path / "build" / "build.json").write_text("not a manifest")
+        assert (pinned / "build.json").read_text() == manifest
+        assert read_build(pinned).etag == json.loads(manifest)["etag"]
+        big = [path for path in pinned.rglob("*") if path.is_file() and path.stat().st_size > (1 << 20)]
+        assert all(path.stat().st_nlink == 2 for path in big)  # the store's large files are shared
+    finally:
+        unpin(pinned)

@@ -156,13 +156,19 @@ def _count(store_url: str, query: str, **fields) -> int:
     return int(next(iter(answer))["n"].value)
 
 
-def test_upload_is_idempotent_and_resumes_where_it_stopped(tiny_build, tmp_path):
+@pytest.mark.parametrize("batch, bulk", [(0, True), (1, True), (0, False)],
+                         ids=["streamed-bulk", "batched-bulk", "streamed-transactional"])
+def test_upload_is_idempotent_and_resumes_where_it_stopped(tiny_build, tmp_path, batch, bulk):
+    """Each way of sending: one chunked PUT per graph (batch 0), or PUT then POSTs of ``batch``
+    triples; through Oxigraph's bulk loader (``no_transaction``, detected) or its transactions."""
     with OxigraphServer(tmp_path / "ox") as store:
-        settings = load_settings({"store": store.url, "store_batch": 1})
+        settings = load_settings({"store": store.url, "store_batch": batch, "store_bulk": bulk})
         with pytest.raises(BuildError):
             upload(tiny_build, settings, stop_after=2)  # an interruption after two graphs
         assert RemoteStore(store_endpoints(store.url).query, max_rows=10).read_manifest() is None
-        resumed = upload(tiny_build, settings)
+        lines = []
+        resumed = upload(tiny_build, settings, log=lines.append)
+        assert any("bulk loader" in line for line in lines) is bulk
         assert len(resumed.resumed) == 2 and resumed.sent
         again = upload(tiny_build, settings)
         assert again.unchanged
@@ -174,6 +180,18 @@ def test_upload_is_idempotent_and_resumes_where_it_stopped(tiny_build, tmp_path)
         assert _count(store.url, everything) == 2 + 2 + 1 + 4 + 4 + 1
         assert _count(store.url, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **{"default-graph-uri": UNION}) == 4
         assert not list(tiny_build.glob(".upload-*"))
+
+
+def test_a_streamed_put_the_store_refuses_stops_the_upload_with_its_answer(tiny_build, tmp_path):
+    """An Oxigraph server's 404 for a Graph Store path it lacks: the streamed PUT's answer is read
+    and named, and the marker claims no graph."""
+    with OxigraphServer(tmp_path / "ox") as store:
+        settings = load_settings({"store": store.url, "store_graph_url": store.url + "/no-such-path"})
+        with pytest.raises(BuildError, match=r"answered PUT <.*> with 404: .*not supported"):
+            upload(tiny_build, settings)
+        marker = json.loads(next(tiny_build.glob(".upload-*")).read_text())
+        assert marker["done"] == {}
+        next(tiny_build.glob(".upload-*")).unlink()
 
 
 # --- the store fails: 502 when down, 504 when slow, within the deadline ----------------------

@@ -266,9 +266,11 @@ def test_source_conflicts(dataset, saved):
 
 def test_general_secretaries(dataset, saved):
     found = rows(dataset, saved, "general-secretaries")
-    # of the CC (Stalin), of the Ukrainian CC (3965: Kviring, March 1925), of the ECCI (5599: Kolarov, 1924)
+    # of the CC (Stalin), of the Ukrainian CC (3965: Kviring, March 1925), of the ECCI (5599: Kolarov, 1924),
+    # of the Krestintern (6985: A. P. Smirnov, 1923-1928, a ledger row)
     assert {(r["person"].removeprefix("id/person/"), r["organ"].removeprefix("id/organ/")) for r in found} == {
-        ("stalin", "secretariat"), ("kviring", "central-committee-cpbu"), ("kolarov", "ecci")}
+        ("stalin", "secretariat"), ("kviring", "central-committee-cpbu"), ("kolarov", "ecci"),
+        ("smirnov-aleksandr", "krestintern")}
     # the statements with a stated start: 001 (line 5): April 1922, (7-9) 3 April 1922; 002 (line 7): April 1922;
     # 5599: elected 1924; and the meetings of 004 that kept him in the post (3017-3019 the Thirteenth Conference,
     # 3977 the January 1925 plenum, 4582-4584 the Fourteenth Congress), with their dates
@@ -279,11 +281,12 @@ def test_general_secretaries(dataset, saved):
         ("stalin", "1922-04-03", None, "four-attempts-blog/lines/7-7"),
         ("stalin", "1922-04-03", None, "four-attempts-blog/lines/7-9"),
         ("kolarov", "1924", None, "rogovin-1992/lines/5599-5599"),
+        ("smirnov-aleksandr", "1923", "1928", "rogovin-1992/lines/6985-6985"),
         ("stalin", "1924-01-16", "1924-01-18", "rogovin-1992/lines/3017-3019"),
         ("stalin", "1925-01-17", "1925-01-20", "rogovin-1992/lines/3977-3977"),
         ("stalin", "1925-12-18", "1925-12-31", "rogovin-1992/lines/4582-4584"),
     }
-    assert len(found) == 22
+    assert len(found) == 23
 
 
 FORTY_SIX = {"antonov-ovseenko", "boguslavsky", "bubnov", "kosior", "muralov", "osinsky", "piatakov",

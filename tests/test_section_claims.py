@@ -18,13 +18,15 @@ from rdflib.namespace import DCTERMS, ORG, PROV, RDF, SKOS
 from apparat import ids
 from apparat.extract import footnotes, glossary, mentions
 from apparat.extract.dates import find_dates
-from apparat.extract.gazetteer import load_gazetteer
+from apparat.extract.gazetteer import Gazetteer, load_gazetteer
 from apparat.extract.profiles import read_sections
 from apparat.extract.records import Claim, Span
 from apparat.extract.writer import compile_claims
 from apparat.namespaces import AP
 
 ROOT = Path(__file__).resolve().parents[1]
+#: The gazetteer's persons only: footnotes resolve their writers by them (``matched_as``).
+PERSONS = Gazetteer({e.key: e for e in load_gazetteer(ROOT / "triples" / "gazetteer").of_kind("person")})
 MONOGRAPH = ROOT.parent / "shared" / "corpus" / "004_154d022a6a9a2c16.txt"
 SOURCE = "invented-source"
 
@@ -83,7 +85,7 @@ def test_glossary_states_claim_records_with_their_entry_lines():
 
 def test_footnotes_state_a_document_claim_and_a_citation_per_footnote():
     lines = FOOTNOTES.splitlines()
-    claims = footnotes.footnote_claims(lines, 1, SOURCE)
+    claims = footnotes.footnote_claims(lines, 1, SOURCE, PERSONS)
     _spans_inside(claims, lines)
     cited = [(c.subject, c.first_line) for c in claims if c.kind == "cited"]
     assert cited == [("document/on-invented-things", 3), ("document/on-invented-things", 4),
@@ -111,7 +113,7 @@ def test_the_one_writer_gives_every_section_claim_its_claim_node():
     """A statement of a section is an ap:Claim like any other: what it is about, its kind, its lines."""
     lines = FOOTNOTES.splitlines()
     gazetteer = load_gazetteer(ROOT / "triples" / "gazetteer")
-    g = compile_claims(footnotes.footnote_claims(lines, 1, SOURCE), gazetteer)[SOURCE]
+    g = compile_claims(footnotes.footnote_claims(lines, 1, SOURCE, PERSONS), gazetteer)[SOURCE]
     work = ids.entity("document", "on-invented-things")
     nodes = set(g.subjects(AP.about, work))
     assert {str(g.value(n, AP.statementKind)) for n in nodes} == {"document", "cited"}

@@ -27,7 +27,6 @@ WDQS = {
 }
 #: Rows of known-ids.tsv that name nothing of our graph, and why (checked below by label).
 NOT_OURS = {
-    "Olga Kameneva": "no source of ours names her",
     "Member of the Politburo of the CPSU Central Committee":
         "our Politburo members are org:Memberships of the organ, not holders of a post entity",
     "Secretary of the Communist Party of the Soviet Union":
@@ -98,7 +97,7 @@ def test_every_known_id_whose_entity_is_in_the_graph_carries_its_link(dataset):
     # the General Secretary post among them, and no link that known-ids.tsv does not list
     assert linked["Q1048744"] == "https://w3id.org/apparat/id/role/general-secretary"
     assert set(linked) <= {row["wikidata"] for row in rows}
-    assert len(linked) == len(rows) - len(NOT_OURS) == 18
+    assert len(linked) == len(rows) - len(NOT_OURS) == 19  # Olga Kameneva: rogovin-1992:6881
 
 
 WDQS_PORTED = """

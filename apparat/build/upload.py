@@ -7,10 +7,14 @@ unions the queries use as their default graph (``remote.UNION``,
 ``remote.METADATA`` graph holding the build's manifest, so ``apparat serve
 --store`` knows which build it serves (its ETag, ``/health``).
 
-- **Streamed, in batches**: each graph is read from the build's on-disk store
-  (``build/store``, in the order it keeps) ``batch`` triples at a time; the
-  first batch is a ``PUT`` (which replaces the graph: re-running never
-  duplicates), the rest ``POST``s (which add). Memory holds one batch.
+- **Streamed**: each graph is written by the build's on-disk store itself
+  (``Store.dump``, N-Triples) straight into the request body. To an Oxigraph
+  server (its ``Server`` header) that is one ``PUT`` per graph with a chunked
+  body, through its bulk loader (``no_transaction``; setting ``store_bulk``);
+  to other stores, or with ``store_batch`` N, a request per N triples (50,000
+  where ``store_batch`` is 0), the first a ``PUT`` (which replaces the graph:
+  re-running never duplicates), the rest ``POST``s (which add). Memory holds
+  one 1 MiB chunk, or one batch.
 - **Resumable**: a marker beside the build (``.upload-<hash of the URL>.json``)
   records each graph done with its triples and the SHA-256 of what was sent;
   an interrupted upload of the same build goes on from the first graph not
@@ -38,6 +42,8 @@ import pyoxigraph as ox
 from ..errors import BuildError
 from ..query.remote import MANIFEST, METADATA, UNION, RemoteStore, store_endpoints
 from ..query.store import ASSERTED_UNION, open_store, read_build
+
+DEFAULT_BATCH = 50_000  # triples per request on a store other than Oxigraph server, where store_batch is 0
 
 
 @dataclass
@@ -81,10 +87,18 @@ def upload(build_dir: Path, settings: dict, *, log: Callable[[str], None] = lamb
         return report
     marker_path = Path(build_dir) / f".upload-{hashlib.sha256(endpoints.graph_store.encode()).hexdigest()[:12]}.json"
     marker = _read_marker(marker_path)
+    sender = _Sender(endpoints.graph_store, batch=settings["store_batch"], bulk=False)
+    if _is_oxigraph(sender):
+        sender.bulk = settings["store_bulk"]
+        log(f"upload: {endpoints.graph_store} is an Oxigraph server: "
+            f"{'one streamed request' if not sender.batch else f'{sender.batch} triples'} per graph"
+            f"{', its bulk loader (no_transaction)' if sender.bulk else ', transactional'}")
+    elif not sender.batch:
+        sender.batch = DEFAULT_BATCH  # Virtuoso 7.2.5 resets streamed (chunked) uploads part-way
     if marker.get("etag") != info.etag:
         stale = sorted(set((held or {}).get("graphs", {})) - set(info.manifest["graphs"]) - {"default"})
         marker = {"etag": info.etag, "store": endpoints.graph_store, "done": {}, "stale": stale}
-        _graph_request(endpoints.graph_store, "DELETE", METADATA, b"", missing_ok=True)
+        sender.request("DELETE", METADATA, b"", missing_ok=True)
         _write_marker(marker_path, marker)
     store = open_store(info.build_dir, info.etag)
     graphs = [*info.graph_names, ASSERTED_UNION, UNION]
@@ -97,17 +111,16 @@ def upload(build_dir: Path, settings: dict, *, log: Callable[[str], None] = lamb
             raise BuildError(f"upload stopped after {stop_after} graphs (as asked)")
         source = ox.DefaultGraph() if graph == UNION else ox.NamedNode(graph)
         total = info.manifest["graphs"].get(graph)
-        count, digest = _upload_graph(endpoints.graph_store, graph, store.quads_for_pattern(None, None, None, source),
-                                      settings["store_batch"], total, log, progress)
+        count, digest = _upload_graph(sender, graph, store, source, total, log, progress)
         marker["done"][graph] = {"triples": count, "sha256": digest}
         _write_marker(marker_path, marker)
         report.sent[graph] = count
     for graph in marker.get("stale", []):
-        _graph_request(endpoints.graph_store, "DELETE", graph, b"", missing_ok=True)
+        sender.request("DELETE", graph, b"", missing_ok=True)
         report.removed.append(graph)
     manifest = {**info.manifest, "union_triples": marker["done"][UNION]["triples"], "uploaded": marker["done"]}
     triple = ox.Triple(ox.NamedNode(METADATA), ox.NamedNode(MANIFEST), ox.Literal(json.dumps(manifest, sort_keys=True)))
-    _graph_request(endpoints.graph_store, "PUT", METADATA, ox.serialize([triple], format=ox.RdfFormat.N_TRIPLES))
+    sender.request("PUT", METADATA, ox.serialize([triple], format=ox.RdfFormat.N_TRIPLES))
     marker_path.unlink(missing_ok=True)
     report.seconds = time.monotonic() - started
     log(f"upload: build {info.etag} in {endpoints.query}, {sum(report.sent.values())} triples sent "
@@ -115,58 +128,170 @@ def upload(build_dir: Path, settings: dict, *, log: Callable[[str], None] = lamb
     return report
 
 
-def _upload_graph(graph_store: str, graph: str, quads, batch: int, total, log, progress) -> tuple[int, str]:
-    """Send one graph: a PUT of the first batch, POSTs of the rest; return (triples, SHA-256 of what was sent)."""
-    digest, count, method = hashlib.sha256(), 0, "PUT"
+def _upload_graph(sender: _Sender, graph: str, store: ox.Store, source, total, log, progress) -> tuple[int, str]:
+    """Send one graph, written by the store itself (``Store.dump``, N-Triples) straight into the
+    request body(s); return (triples, SHA-256 of what was sent)."""
     task = progress.task(graph.rsplit("/", 1)[-1][:9], total=total) if progress else None
     advance = task.__enter__() if task else (lambda *_a, **_k: None)
+    body = _GraphBody(sender, graph, total, log, advance)
     try:
-        pending: list[ox.Triple] = []
-        for quad in quads:
-            pending.append(quad.triple)
-            if len(pending) >= batch:
-                count += _send(graph_store, method, graph, pending, digest)
-                method = "POST"
-                advance(len(pending))
-                log(f"upload: {graph} {count}{f'/{total}' if total else ''} triples")
-                pending = []
-        if pending or method == "PUT":  # an empty graph is still PUT: it replaces an old one
-            count += _send(graph_store, method, graph, pending, digest)
-            advance(len(pending))
-            log(f"upload: {graph} {count}{f'/{total}' if total else ''} triples")
+        store.dump(body, format=ox.RdfFormat.N_TRIPLES, from_graph=source)
+        body.finish()
     finally:
+        body.abort()
         if task:
             task.__exit__(None, None, None)
-    return count, digest.hexdigest()
+    return body.count, body.digest.hexdigest()
 
 
-def _send(graph_store: str, method: str, graph: str, triples: list, digest) -> int:
-    body = ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) if triples else b""
-    digest.update(body)
-    _graph_request(graph_store, method, graph, body)
-    return len(triples)
+class _Sender:
+    """Graph Store protocol requests to one endpoint: ``bulk`` adds Oxigraph's ``no_transaction``
+    to the PUTs and POSTs (its bulk loader), ``batch`` is triples per request (0: one streamed
+    request per graph, chunked transfer)."""
+
+    def __init__(self, graph_store: str, *, batch: int, bulk: bool):
+        self.url, self.batch, self.bulk = graph_store, batch, bulk
+        self.parts = urlsplit(graph_store)
+
+    def path(self, graph: str, *, load: bool = False) -> str:
+        query = "&".join(filter(None, [self.parts.query, f"graph={quote(graph, safe='')}",
+                                       "no_transaction" if load and self.bulk else ""]))
+        return f"{self.parts.path or '/'}?{query}"
+
+    def connect(self) -> http.client.HTTPConnection:
+        kind = http.client.HTTPSConnection if self.parts.scheme == "https" else http.client.HTTPConnection
+        return kind(self.parts.hostname, self.parts.port, timeout=600)
+
+    def check(self, conn, method: str, graph: str, *, missing_ok: bool = False) -> None:
+        """Read the answer to the request sent on ``conn``; close it."""
+        try:
+            response = conn.getresponse()
+            text = response.read(2000).decode("utf-8", "replace")
+        except (OSError, http.client.HTTPException) as err:
+            raise BuildError(f"the SPARQL store at {self.url} cannot be reached: {err}") from None
+        finally:
+            conn.close()
+        if response.status == 404 and missing_ok:
+            return
+        if response.status not in (200, 201, 204):
+            raise BuildError(f"the SPARQL store at {self.url} answered {method} <{graph}> with "
+                             f"{response.status}: {text.strip()[:500]}")
+
+    def request(self, method: str, graph: str, body: bytes, *, missing_ok: bool = False) -> None:
+        """One whole request on the graph ``graph`` (its IRI in ``?graph=``)."""
+        conn = self.connect()
+        try:
+            conn.request(method, self.path(graph, load=method in ("PUT", "POST")), body=body,
+                         headers={"Content-Type": "application/n-triples"})
+        except (OSError, http.client.HTTPException) as err:
+            conn.close()
+            raise BuildError(f"the SPARQL store at {self.url} cannot be reached: {err}") from None
+        self.check(conn, method, graph, missing_ok=missing_ok)
 
 
-def _graph_request(graph_store: str, method: str, graph: str, body: bytes, *, missing_ok: bool = False) -> None:
-    """One Graph Store protocol request on the graph ``graph`` (its IRI in ``?graph=``)."""
-    parts = urlsplit(graph_store)
-    kind = http.client.HTTPSConnection if parts.scheme == "https" else http.client.HTTPConnection
-    conn = kind(parts.hostname, parts.port, timeout=600)
-    separator = "&" if parts.query else "?"
-    path = f"{parts.path or '/'}{'?' + parts.query if parts.query else ''}{separator}graph={quote(graph, safe='')}"
+class _GraphBody:
+    """The file ``Store.dump`` writes one graph into: the bytes go to the store as they come.
+
+    Streamed (``batch`` 0): one ``PUT`` with a chunked body, a chunk per ~1 MiB. Batched: a
+    request per ``batch`` triples or more, cut at a line's end (N-Triples: one triple a line),
+    the first a ``PUT``, the rest ``POST``s. Memory holds one chunk, or one batch.
+    """
+
+    CHUNK = 1 << 20
+
+    def __init__(self, sender: _Sender, graph: str, total, log, advance):
+        self.sender, self.graph, self.total, self.log, self.advance = sender, graph, total, log, advance
+        self.digest, self.count, self.logged = hashlib.sha256(), 0, 0
+        self.pending, self.pending_lines = bytearray(), 0
+        self.method, self.conn = "PUT", None
+
+    def write(self, data) -> int:
+        data = bytes(data)
+        self.digest.update(data)
+        lines = data.count(b"\n")
+        self.count += lines
+        self.advance(lines)
+        self.pending += data
+        self.pending_lines += lines
+        if self.sender.batch:
+            if self.pending_lines >= self.sender.batch:
+                cut = self.pending.rindex(b"\n") + 1
+                self._whole(bytes(self.pending[:cut]))
+                self.pending, self.pending_lines = self.pending[cut:], 0
+        elif len(self.pending) >= self.CHUNK and lines:
+            cut = self.pending.rindex(b"\n") + 1
+            self._chunk(bytes(self.pending[:cut]))
+            self.pending = self.pending[cut:]
+        if self.count - self.logged >= 100_000:
+            self.logged = self.count
+            self.log(f"upload: {self.graph} {self.count}{f'/{self.total}' if self.total else ''} triples")
+        return len(data)
+
+    def flush(self) -> None:
+        pass
+
+    def finish(self) -> None:
+        """The graph is written: send what is left and check the store's answer."""
+        if self.sender.batch:
+            if self.pending or self.method == "PUT":  # an empty graph is still PUT: it replaces an old one
+                self._whole(bytes(self.pending))
+        else:
+            if self.pending:
+                self._chunk(bytes(self.pending))
+            if self.conn is None:
+                self._open()
+            self._send(b"0\r\n\r\n")
+            conn, self.conn = self.conn, None
+            self.sender.check(conn, "PUT", self.graph)
+        self.pending = bytearray()
+        self.log(f"upload: {self.graph} {self.count}{f'/{self.total}' if self.total else ''} triples")
+
+    def abort(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+            self.conn = None
+
+    def _whole(self, body: bytes) -> None:
+        self.sender.request(self.method, self.graph, body)
+        self.method = "POST"
+
+    def _open(self) -> None:
+        self.conn = self.sender.connect()
+        try:
+            self.conn.putrequest("PUT", self.sender.path(self.graph, load=True), skip_accept_encoding=True)
+            self.conn.putheader("Content-Type", "application/n-triples")
+            self.conn.putheader("Transfer-Encoding", "chunked")
+            self.conn.endheaders()
+        except (OSError, http.client.HTTPException) as err:
+            raise BuildError(f"the SPARQL store at {self.sender.url} cannot be reached: {err}") from None
+
+    def _chunk(self, data: bytes) -> None:
+        if self.conn is None:
+            self._open()
+        self._send(b"%x\r\n" % len(data) + data + b"\r\n")
+
+    def _send(self, data: bytes) -> None:
+        try:
+            self.conn.send(data)
+        except OSError as err:  # the store stopped reading: its answer says why, if it sent one
+            conn, self.conn = self.conn, None
+            self.sender.check(conn, "PUT", self.graph)
+            raise BuildError(f"the SPARQL store at {self.sender.url} cannot be reached: {err}") from None
+
+
+def _is_oxigraph(sender: _Sender) -> bool:
+    """Whether the Graph Store endpoint is an Oxigraph server (its ``Server`` header), whose
+    ``no_transaction`` parameter loads through its bulk loader."""
+    conn = sender.connect()
     try:
-        conn.request(method, path, body=body, headers={"Content-Type": "application/n-triples"})
+        conn.request("HEAD", sender.path(METADATA))
         response = conn.getresponse()
-        text = response.read(2000).decode("utf-8", "replace")
+        response.read()
     except (OSError, http.client.HTTPException) as err:
-        raise BuildError(f"the SPARQL store at {graph_store} cannot be reached: {err}") from None
+        raise BuildError(f"the SPARQL store at {sender.url} cannot be reached: {err}") from None
     finally:
         conn.close()
-    if response.status == 404 and missing_ok:
-        return
-    if response.status not in (200, 201, 204):
-        raise BuildError(f"the SPARQL store at {graph_store} answered {method} <{graph}> with "
-                         f"{response.status}: {text.strip()[:500]}")
+    return (response.getheader("Server") or "").startswith("Oxigraph/")
 
 
 def _held_manifest(query_url: str) -> dict | None:

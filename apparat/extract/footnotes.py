@@ -70,18 +70,8 @@ from .gazetteer import Gazetteer
 from .records import Claim, Span
 from .writer import compile_claims
 
-__all__ = ["PERSONS", "Citation", "documents_graph", "footnote_claims", "parse_citations", "parse_footnotes"]
-
-#: Persons who write or receive cited documents (the gazetteer describes them). Only these
-#: are resolved from names.
-PERSONS = frozenset({
-    "lenin", "stalin", "trotsky", "molotov", "zetkin", "volodicheva", "gliasser", "zalomov", "kviring",
-    "armand", "kalmykova", "makharadze", "bukharin", "kamenev", "zinoviev", "krupskaya", "ulyanova",
-    "ordzhonikidze", "voroshilov", "yaroslavsky", "uglanov", "tsintsadze", "kavtaradze", "mdivani", "muralov",
-})
-_RUSSIAN_AUTHORS = {"Ленин": "lenin", "Сталин": "stalin", "Троцкий": "trotsky", "Крупская": "krupskaya",
-                    "Ярославский": "yaroslavsky", "Зиновьев": "zinoviev", "Бухарин": "bukharin",
-                    "Каменев": "kamenev"}
+__all__ = ["Citation", "FootnoteNames", "documents_graph", "footnote_claims", "parse_citations",
+           "parse_footnotes"]
 
 _FOOTNOTE_RE = re.compile(r"^\s*(?:-\s+)?(?:\[(\d+)\.\]\(#\)|(\d+)\.)\s+(\S.*)$")
 _MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
@@ -98,6 +88,22 @@ _COLLECTED_RE = re.compile(
     r"(?:\s*\(PSS\))?,\s+Volume\s+(?P<vol>\d+)")
 _BULLETIN_RE = re.compile(r"Известия ЦК КПСС\*?,\s*(\d{4}),\s*№\s*(\d+)")
 _EDITIONS = {"CW": "Collected Works", "PSS": "PSS", "Complete Collected Works": "PSS", "Works": "Works"}
+
+
+@dataclass(frozen=True)
+class FootnoteNames:
+    """The persons footnotes name as writers or addressees: surname -> person slug, from the
+    gazetteer's ``matched_as`` ``footnotes:`` names (Latin surnames, and the Cyrillic ones
+    a Russian reference opens with). Only these are resolved from names."""
+
+    latin: dict[str, str] = field(default_factory=dict)
+    cyrillic: dict[str, str] = field(default_factory=dict)
+
+    @classmethod
+    def from_gazetteer(cls, gazetteer: Gazetteer | None) -> FootnoteNames:
+        names = (gazetteer or Gazetteer()).matched_names("person", "footnotes")
+        cyrillic = {n: slug for n, slug in names.items() if re.search("[А-Яа-яЁё]", n)}
+        return cls({n: slug for n, slug in names.items() if n not in cyrillic}, cyrillic)
 
 
 @dataclass(frozen=True)
@@ -138,21 +144,20 @@ def parse_footnotes(lines: list[str], first_line_no: int = 1) -> list[Footnote]:
     return out
 
 
-def _person(name: str) -> str | None:
+def _person(name: str, known: FootnoteNames) -> str | None:
     m = re.fullmatch(rf"\s*{_NAME}\s*", name)
-    slug = ids.slugify(m["surname"]) if m else None
-    return slug if slug in PERSONS else None
+    return known.latin.get(m["surname"]) if m else None
 
 
-def _names(text: str) -> tuple[str, ...] | None:
+def _names(text: str, known: FootnoteNames) -> tuple[str, ...] | None:
     """Slugs of ``A, B and C`` if every part is a known person, else None."""
     parts = [p for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", text) if p.strip()]
-    slugs = [_person(p) for p in parts]
+    slugs = [_person(p, known) for p in parts]
     return tuple(slugs) if slugs and all(slugs) else None
 
 
-def _addressees(text: str) -> tuple[str, ...]:
-    people = [_person(p) for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", text)]
+def _addressees(text: str, known: FootnoteNames) -> tuple[str, ...]:
+    people = [_person(p, known) for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", text)]
     out = [f"person/{p}" for p in people if p]
     organs = [slug for word, slug in (("Politburo", "politburo"), ("Secretariat", "secretariat"),
                                       ("CCC", "central-control-commission")) if word in text]
@@ -162,19 +167,19 @@ def _addressees(text: str) -> tuple[str, ...]:
     return tuple(out + [f"organ/{s}" for s in organs])
 
 
-def _classify(title: str, italic: bool) -> tuple[URIRef, tuple[str, ...] | None, tuple]:
+def _classify(title: str, italic: bool, known: FootnoteNames) -> tuple[URIRef, tuple[str, ...] | None, tuple]:
     """``(class, creators named by the title or None, addressees)``."""
     m = (re.match(r"^(?P<w>[A-Z][a-z]+)[’']s\s+Letter\s+to\s+(?P<to>.+)$", title)
          or re.match(r"^(?:(?:Secret\s+)?Letter\s+(?:of|from)\s+)?(?P<w>.+?)\s+to\s+(?P<to>.+)$", title))
-    writers = _names(m["w"]) if m else None
+    writers = _names(m["w"], known) if m else None
     if writers or re.match(r"^(?:To|Letter|Secret Letter|Telegram)\b", title) or "’s Letter" in title:
         to = m["to"] if m else re.sub(r"^(?:To|Telegram to)\s+", "", title)
-        return AP.Letter, writers, _addressees(to) if (writers or title.startswith(("To", "Tele"))) else ()
+        return AP.Letter, writers, _addressees(to, known) if (writers or title.startswith(("To", "Tele"))) else ()
     on = re.match(r"^(?P<w>.+?)\s+on\s+", title)
-    writers = _names(on["w"]) if on else None
+    writers = _names(on["w"], known) if on else None
     if title.startswith("Declaration"):
         to = re.search(r"\s+to\s+(.+)$", title)
-        return AP.Declaration, writers, _addressees(to[1]) if to else ()
+        return AP.Declaration, writers, _addressees(to[1], known) if to else ()
     if "Speech" in title or title.startswith(("Report", "Reply to the Discussion")):
         return AP.Speech, writers, ()
     return (AP.Book if italic else AP.Document), writers, ()
@@ -195,7 +200,7 @@ def _date_after(text: str) -> tuple:
     return None, start, end, stated
 
 
-def _context(note: Footnote, previous: dict | None) -> dict | None:
+def _context(note: Footnote, previous: dict | None, known: FootnoteNames) -> dict | None:
     english = note.english.strip()
     m = _COLLECTED_RE.match(english)
     if m:
@@ -210,7 +215,7 @@ def _context(note: Footnote, previous: dict | None) -> dict | None:
                 "volume": f"Lenin, PSS, vol. {r[1]}" if r else None}
     if b := _BULLETIN_RE.search(note.russian):
         return {"kind": "bulletin", "author": None, "volume": f"Izvestiia TsK KPSS, {b[1]}, no. {b[2]}"}
-    author = next((slug for word, slug in _RUSSIAN_AUTHORS.items()
+    author = next((slug for word, slug in known.cyrillic.items()
                    if re.match(rf"^(?:[А-Я]\.\s*)*{word}\b", note.russian)), None)
     return {"kind": "author", "author": author, "volume": None} if author else None
 
@@ -238,8 +243,10 @@ def _clean(title: str) -> str:
     return re.sub(r"\s+", " ", title).strip().rstrip(",.").strip()
 
 
-def parse_citations(lines: list[str], first_line_no: int = 1) -> list[Citation]:
-    """Every document citation of the footnotes, in order (see the module docstring)."""
+def parse_citations(lines: list[str], first_line_no: int = 1, gazetteer: Gazetteer | None = None) -> list[Citation]:
+    """Every document citation of the footnotes, in order (see the module docstring); the
+    persons they name are those of :class:`FootnoteNames` (none without ``gazetteer``)."""
+    known = FootnoteNames.from_gazetteer(gazetteer)
     citations: list[Citation] = []
     previous: tuple[Footnote, dict | None, list[int]] | None = None
     block: list[int] = []
@@ -247,22 +254,22 @@ def parse_citations(lines: list[str], first_line_no: int = 1) -> list[Citation]:
         if note.number == 1:
             block = []
         follows = previous is not None and previous[0].number == note.number - 1
-        context = _context(note, previous[1] if follows else None)
-        mine = _citations_of(note, context, previous if follows else None, block, citations)
+        context = _context(note, previous[1] if follows else None, known)
+        mine = _citations_of(note, context, previous if follows else None, block, citations, known)
         block += mine
         previous = (note, context, mine)
     return citations
 
 
 def _citations_of(note: Footnote, context: dict | None, previous: tuple | None, block: list[int],
-                  citations: list[Citation]) -> list[int]:
+                  citations: list[Citation], known: FootnoteNames) -> list[int]:
     """Append the footnote's citations (or its Ibid. repeat) and return their indexes."""
     english = note.english
     found = []
     for raw, italic, after, before in _titles(english, context):
         title = _clean(raw)
-        cls, writers, to = _classify(title, italic)
-        creators = writers or _creators(title, before, context)
+        cls, writers, to = _classify(title, italic, known)
+        creators = writers or _creators(title, before, context, known)
         date = _date_after(after)
         if not (creators or date[1] or date[2] or (context and context["kind"] == "works")):
             continue
@@ -286,11 +293,11 @@ def _citations_of(note: Footnote, context: dict | None, previous: tuple | None, 
     return [target]
 
 
-def _creators(title: str, before: str, context: dict | None) -> tuple[str, ...]:
+def _creators(title: str, before: str, context: dict | None, known: FootnoteNames) -> tuple[str, ...]:
     """A known name right before the title, else the context's author (but a title in
     Lenin's works that names Lenin is by someone else)."""
     prefix = re.search(rf"{_NAME},\s*$", before)
-    named = _person(prefix[0].rstrip(", ")) if prefix else None
+    named = _person(prefix[0].rstrip(", "), known) if prefix else None
     if named:
         return (named,)
     if not context or not context["author"] or (context["kind"] == "works" and "Lenin" in title):
@@ -330,7 +337,7 @@ def footnote_claims(lines: list[str], first_line_no: int, source_id: str,
         gazetteer: its documents with a ``pattern`` are the documents of the titles the
             pattern matches (the gazetteer, not the footnote, then labels them).
     """
-    citations = parse_citations(lines, first_line_no)
+    citations = parse_citations(lines, first_line_no, gazetteer)
     known = [(e.pattern, f"document/{e.slug}") for e in (gazetteer or Gazetteer()).of_kind("document") if e.pattern]
     iris = _assign_iris(citations, known)
     out: list[Claim] = []
@@ -355,9 +362,11 @@ def footnote_claims(lines: list[str], first_line_no: int, source_id: str,
     return out
 
 
-def documents_graph(lines: list[str], first_line_no: int, source_id: str) -> Graph:
+def documents_graph(lines: list[str], first_line_no: int, source_id: str,
+                    gazetteer: Gazetteer | None = None) -> Graph:
     """:func:`footnote_claims` as the one writer renders them (one graph)."""
-    return compile_claims(footnote_claims(lines, first_line_no, source_id), Gazetteer()).get(source_id, Graph())
+    claims = footnote_claims(lines, first_line_no, source_id, gazetteer)
+    return compile_claims(claims, Gazetteer()).get(source_id, Graph())
 
 
 def _assign_iris(citations: list[Citation], patterns: list[tuple[str, str]] = ()) -> dict[int, str]:

@@ -8,9 +8,9 @@ separated by ``;``; empty cells are allowed everywhere but ``slug`` and ``label`
 ============== =================================================================================
 file           columns
 ============== =================================================================================
-persons.csv    slug, label, names, variants, wikidata, note
+persons.csv    slug, label, names, variants, wikidata, note, matched_as
 organs.csv     slug, class, label, names, variants, abbreviation, russian, parent, level, field,
-               pattern, wikidata, note
+               pattern, wikidata, note, matched_as
 roles.csv      slug, label, pref_label, implies, pattern, wikidata, note
 events.csv     slug, class, label, names, ordinal, variants, pattern, note
 documents.csv  slug, class, label, names, variants, wikidata, note, pattern
@@ -36,6 +36,14 @@ places.csv     slug, class, label, names, note
   People's Commissariat, what it is "of" (``Foreign Affairs``), as a regex.
 - ``implies`` (roles): the roles a holder of this role also holds on the same organ
   (a General Secretary is a secretary, a secretary a full member of the Secretariat).
+- ``matched_as``: the names one section parser (of :data:`PARSERS`) resolves to this
+  entity, written ``parser: name; name`` (a later ``parser:`` starts another parser's
+  names). ``footnotes``: a surname by which the footnotes name a writer or an addressee
+  of a cited document (Latin: ``Zetkin``; Cyrillic, for the author of a Russian
+  reference: ``Ленин``); only persons with one are resolved from footnote names.
+  ``expulsions``: a word of the biographical notes for the organ one is expelled or
+  removed from (``expelled from CC``). Parser names, not facts: nothing of this
+  column goes into the graph. Trailing empty cells of a row may be left out.
 - ``wikidata``: a Q-id, only where ``../shared/wikidata/known-ids.tsv`` lists it.
 
 Besides ``<kind>s.csv``, a folder may hold additions files ``<kind>s-<name>.csv`` (one
@@ -57,13 +65,13 @@ from pathlib import Path
 
 from ..errors import KgError
 
-__all__ = ["Entity", "Gazetteer", "GazetteerError", "KINDS", "LEVELS", "load_gazetteer"]
+__all__ = ["Entity", "Gazetteer", "GazetteerError", "KINDS", "LEVELS", "PARSERS", "load_gazetteer"]
 
 #: File stem -> entity kind, and the columns each file has.
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
-    "persons": ("person", ("slug", "label", "names", "variants", "wikidata", "note")),
+    "persons": ("person", ("slug", "label", "names", "variants", "wikidata", "note", "matched_as")),
     "organs": ("organ", ("slug", "class", "label", "names", "variants", "abbreviation", "russian",
-                         "parent", "level", "field", "pattern", "wikidata", "note")),
+                         "parent", "level", "field", "pattern", "wikidata", "note", "matched_as")),
     "roles": ("role", ("slug", "label", "pref_label", "implies", "pattern", "wikidata", "note")),
     "events": ("event", ("slug", "class", "label", "names", "ordinal", "variants", "pattern", "note")),
     "documents": ("document", ("slug", "class", "label", "names", "variants", "wikidata", "note", "pattern")),
@@ -71,6 +79,8 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
 }
 LEVELS = ("national", "republic", "army", "front", "city", "province", "foreign-party",
           "trade-union", "comintern")
+#: The section parsers that read names from a ``matched_as`` cell (see the module docstring).
+PARSERS = ("footnotes", "expulsions")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CLASS = re.compile(r"(?:ap|org|schema|skos|foaf|prov):[A-Za-z]+")
 _QID = re.compile(r"Q[1-9][0-9]*")
@@ -101,6 +111,7 @@ class Entity:
     ordinal: int | None = None
     wikidata: str | None = None
     note: str | None = None
+    matched_as: tuple[tuple[str, str], ...] = ()  # (parser, name)
     origin: str = field(default="", compare=False)  # "file:row"
 
     @property
@@ -111,6 +122,10 @@ class Entity:
     def forms(self) -> tuple[str, ...]:
         """Every name the sources may use for it: label, names, variants, abbreviations."""
         return tuple(dict.fromkeys((self.label, *self.names, *self.variants, *self.abbreviations)))
+
+    def matched_by(self, parser: str) -> tuple[str, ...]:
+        """The names of its ``matched_as`` cell that ``parser`` resolves to it."""
+        return tuple(name for p, name in self.matched_as if p == parser)
 
 
 @dataclass
@@ -159,6 +174,15 @@ class Gazetteer:
                            f"write kind/{ref}")
         return found[0]
 
+    def matched_names(self, kind: str, parser: str) -> dict[str, str]:
+        """Name -> slug of every ``kind`` entity whose ``matched_as`` names it for ``parser``.
+
+        >>> lenin = Entity("person", "lenin", "Vladimir Lenin", matched_as=(("footnotes", "Lenin"),))
+        >>> Gazetteer({"person/lenin": lenin}).matched_names("person", "footnotes")
+        {'Lenin': 'lenin'}
+        """
+        return {name: e.slug for e in self.of_kind(kind) for name in e.matched_by(parser)}
+
     def implied_roles(self, role: str) -> list[str]:
         """Every role a holder of ``role`` also holds (transitively), nearest first."""
         out: list[str] = []
@@ -173,6 +197,22 @@ class Gazetteer:
 
 def _split(cell: str | None) -> tuple[str, ...]:
     return tuple(p.strip() for p in (cell or "").split(";") if p.strip())
+
+
+def _matched_as(cell: str | None, fail) -> tuple[tuple[str, str], ...]:
+    """``parser: name; name; parser: name`` as ``(parser, name)`` pairs."""
+    out, parser = [], None
+    for item in _split(cell):
+        head, colon, rest = item.partition(":")
+        if colon and head.strip() in PARSERS:
+            parser, item = head.strip(), rest.strip()
+        elif colon and re.fullmatch(r"[a-z]+", head.strip()):
+            raise fail(f"matched_as: no parser {head.strip()!r} (parsers: {', '.join(PARSERS)})")
+        if parser is None:
+            raise fail(f"matched_as {cell!r} must start with the parser's name, such as 'footnotes: Lenin'")
+        if item:
+            out.append((parser, item))
+    return tuple(out)
 
 
 def _entity(kind: str, row: dict[str, str], origin: str) -> Entity:
@@ -211,7 +251,8 @@ def _entity(kind: str, row: dict[str, str], origin: str) -> Entity:
         parents=_split(row.get("parent")), level=level, field_=field_, pattern=pattern,
         implies=_split(row.get("implies")), pref_label=(row.get("pref_label") or "").strip() or None,
         ordinal=int(ordinal) if ordinal else None, wikidata=wikidata,
-        note=(row.get("note") or "").strip() or None, origin=origin)
+        note=(row.get("note") or "").strip() or None, matched_as=_matched_as(row.get("matched_as"), fail),
+        origin=origin)
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -258,13 +299,16 @@ def load_gazetteer(folder: Path) -> Gazetteer:
                 raise GazetteerError(f"{entity.origin}: {entity.key} is already defined at {first}")
             gazetteer.entities[entity.key] = entity
     for kind, slug, row, origin in additions:
+        def fail(message: str, origin: str = origin) -> GazetteerError:
+            return GazetteerError(f"{origin}: {message}")
         old = gazetteer.entities.get(f"{kind}/{slug}")
         if old is None:
             raise GazetteerError(f"{origin}: {kind} {slug!r} has no label, and no other file defines it")
         gazetteer.entities[old.key] = replace(
             old, names=old.names + _split(row.get("names")), variants=old.variants + _split(row.get("variants")),
             abbreviations=old.abbreviations + _split(row.get("abbreviation")),
-            russian=old.russian + _split(row.get("russian")))
+            russian=old.russian + _split(row.get("russian")),
+            matched_as=old.matched_as + _matched_as(row.get("matched_as"), fail))
     for entity in gazetteer:
         for parent in entity.parents:
             if f"organ/{parent}" not in gazetteer.entities:

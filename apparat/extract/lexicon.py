@@ -44,6 +44,7 @@ class Lexicon:
     rsfsr: dict[str, str] = field(default_factory=dict)             # slug -> its RSFSR body's slug
     factions: dict[str, tuple[str, str]] = field(default_factory=dict)  # slug -> (label, pattern)
     labels: dict[str, str] = field(default_factory=dict)            # organ slug -> label
+    expulsions: dict[str, str] = field(default_factory=dict)        # name -> organ one is expelled from
 
     @classmethod
     def from_gazetteer(cls, gazetteer: Gazetteer) -> Lexicon:
@@ -74,7 +75,8 @@ class Lexicon:
         rsfsr = {slug[: -len("-rsfsr")]: slug for slug in organs
                  if slug.endswith("-rsfsr") and slug[: -len("-rsfsr")] in organs}
         labels = {e.slug: e.label for e in gazetteer.of_kind("organ")}
-        return cls(tuple(kinds), periodicals, commissariats, state_bodies, rsfsr, factions, labels)
+        expulsions = gazetteer.matched_names("organ", "expulsions")
+        return cls(tuple(kinds), periodicals, commissariats, state_bodies, rsfsr, factions, labels, expulsions)
 
 
 @cache

@@ -16,7 +16,8 @@ Triggers and their dates
     Bolsheviks as written, none for a plain ``party``; the start
     of a range ``1919-1932`` is the joining). ``expelled [from|by|as ORGAN]`` and
     ``removed from|as ORGAN`` (further ``and/then/, from ORGAN`` or ``ORGAN and
-    ORGAN`` add one expulsion each) -> ``ap:Expulsion``; a bare ``expelled`` is from
+    ORGAN`` add one expulsion each; ORGAN is a name of the gazetteer's ``matched_as``
+    ``expulsions:`` cells) -> ``ap:Expulsion``; a bare ``expelled`` is from
     the party unless the sentence or the one before speaks of studies; ``from
     seminary`` and the like are no expulsions. ``reinstated|readmitted|restored to
     party`` -> ``ap:Reinstatement``. ``[re]arrested`` -> ``ap:Arrest`` (``many
@@ -99,11 +100,6 @@ __all__ = ["DOCUMENT_CLASSES", "Entry", "Event", "Membership", "faction_pattern"
 _CLOSABLE = {"left-opposition", "united-opposition", "new-opposition"}
 #: Document kind word -> class.
 DOCUMENT_CLASSES = {"Declaration": AP.Declaration, "Letter": AP.Letter, "Treaty": AP.Document}
-_ORGANS = {"party": "party", "CC": "central-committee", "Central Committee": "central-committee",
-           "CCC": "central-control-commission", "Central Control Commission":
-           "central-control-commission", "Politburo": "politburo", "Orgburo": "orgburo",
-           "ECCI": "ecci", "Ispolkom of the Comintern": "ecci"}
-_ORG = "|".join(sorted(_ORGANS, key=len, reverse=True))
 
 # ------------------------------------------------------------------------------ patterns
 
@@ -125,9 +121,9 @@ _TRIGGERS = [  # (kind, pattern); earlier kinds win where matches overlap
              r"|\b(?:[Jj]oined|[Ee]ntered)\s+(?:the\s+)?(?P<p3>RSDRP\(b\)|RSDRP|Bolsheviks|party)(?!\w)"
              r"|\b(?:[Bb]ecame\s+)?(?P<p4>Bolshevik)\s+(?=(?:from|in)\s)"
              r"|\band\s+(?P<p5>Bolsheviks)\s+(?=in\s)"),
-    ("expel", rf"\b(?:[Ee]xpelled|[Rr]emoved)\b(?:\s+(?P<prep>from|by|as)\s+(?:the\s+)?"
-              rf"(?:(?:candidate-|full\s+)?member\s+of\s+)?(?:(?P<org>{_ORG})\b"
-              rf"(?:\s+and\s+(?P<org2>{_ORG})\b)?|(?P<other>[\w*]+)))?"),
+    ("expel", r"\b(?:[Ee]xpelled|[Rr]emoved)\b(?:\s+(?P<prep>from|by|as)\s+(?:the\s+)?"
+              r"(?:(?:candidate-|full\s+)?member\s+of\s+)?(?:(?P<org>{org})\b"
+              r"(?:\s+and\s+(?P<org2>{org})\b)?|(?P<other>[\w*]+)))?"),
     ("reinstate", r"\b(?:[Rr]einstated|[Rr]eadmitted|restored\s+to\s+party)\b"),
     ("arrest", r"\b(?:[Aa]rrested|[Rr]earrested)\b"),
     ("defendant", r"\b(?:[Dd]efendant|[Tt]ried)\s+(?:at|for)\b"
@@ -141,13 +137,30 @@ _TRIGGERS = [  # (kind, pattern); earlier kinds win where matches overlap
     ("break", r"\b(?:(?:[Bb]roke|breaking|[Dd]eparted|departure|departing)\s+(?:with|from)\s+"
               r"(?:the\s+)?|[Ll]eft\s+the\s+)(?:(?P<f>Left|United|New|Right)\s+)?Opposition\b"),
 ]
-_TRIGGER_RE = re.compile("|".join(f"(?P<{k}>{p})" for k, p in _TRIGGERS))
-_FROM_ORG_RE = re.compile(rf"\bfrom\s+(?:the\s+)?(?P<org>{_ORG})\b")
 
 
 def faction_pattern(lexicon: Lexicon) -> re.Pattern:
     """One regex naming each faction of the gazetteer in a group of its own (``left_opposition``)."""
     return re.compile("|".join(f"(?P<{slug.replace('-', '_')}>{p})" for slug, (_, p) in lexicon.factions.items()))
+
+
+@dataclass(frozen=True)
+class _Grammar:
+    """The patterns compiled from the gazetteer: factions, and the organs of an expulsion
+    (``organs``: name -> organ slug, the gazetteer's ``matched_as`` ``expulsions:`` names)."""
+
+    factions: re.Pattern
+    triggers: re.Pattern
+    from_organ: re.Pattern
+    organs: dict[str, str]
+
+    @classmethod
+    def of(cls, lexicon: Lexicon) -> _Grammar:
+        # Longest name first, so "Central Control Commission" wins over "Central Committee".
+        org = "|".join(re.escape(n) for n in sorted(lexicon.expulsions, key=len, reverse=True)) or "(?!)"
+        triggers = re.compile("|".join(f"(?P<{k}>{p.replace('{org}', org)})" for k, p in _TRIGGERS))
+        from_organ = re.compile(rf"\bfrom\s+(?:the\s+)?(?P<org>{org})\b")
+        return cls(faction_pattern(lexicon), triggers, from_organ, dict(lexicon.expulsions))
 _NEGATIVE_RE = re.compile(r"\b(?:against|[Oo]pponent|[Oo]pposed|[Dd]istanced|accused|for|fight"
                           r"|expelled)\b")
 _IMMEDIATE_RE = re.compile(r"[\s”\"’,)]*(?:(?!and\b)[A-Za-z.]+[\s,]+){0,2}?"
@@ -296,10 +309,10 @@ def _clauses(s: str) -> list[tuple[int, int]]:
 # ------------------------------------------------------------------------------ triggers
 
 
-def _triggers(s: str, previous: str) -> tuple[list[_Trigger], bool]:
+def _triggers(s: str, previous: str, grammar: _Grammar) -> tuple[list[_Trigger], bool]:
     """The triggers of a sentence and whether it held a construct deliberately ignored."""
     out, ignored = [], bool(re.search(r"\b[Aa]rrests\b|\b[Aa]rrest\s+and\s+exile\b", s))
-    for m in _TRIGGER_RE.finditer(s):
+    for m in grammar.triggers.finditer(s):
         t = _Trigger(m.lastgroup, m.start(), m.end(), m)
         before, after = s[max(0, m.start() - 12):m.start()], s[m.end():m.end() + 30]
         if t.kind == "arrest" and (re.search(r"(?:[Rr]epeatedly|million)\s+$", before)
@@ -318,33 +331,33 @@ def _triggers(s: str, previous: str) -> tuple[list[_Trigger], bool]:
         elif t.kind == "rehab" and before.endswith("Not "):
             t.kind = "no-rehab"
         if t.kind == "expel":
-            t.organ = _expel_organ(m, s, previous)
+            t.organ = _expel_organ(m, s, previous, grammar.organs)
             if t.organ is None:
                 ignored = ignored or m.group().startswith(("Ex", "ex"))
                 continue
             if m["org2"]:
-                out.append(_Trigger("expel", m.start("org2"), m.end(), m, _ORGANS[m["org2"]]))
+                out.append(_Trigger("expel", m.start("org2"), m.end(), m, grammar.organs[m["org2"]]))
         out.append(t)
-    out += _continuations(s, out)
+    out += _continuations(s, out, grammar)
     return sorted(out, key=lambda t: t.start), ignored
 
 
-def _expel_organ(m: re.Match, s: str, previous: str) -> str | None:
+def _expel_organ(m: re.Match, s: str, previous: str, organs: dict[str, str]) -> str | None:
     if m["org"]:
-        return "party" if m["prep"] == "by" else _ORGANS[m["org"]]
+        return "party" if m["prep"] == "by" else organs[m["org"]]
     if m.group().lower().startswith("removed") or m["prep"] == "from":
         return None  # removed from all posts, expelled from seminary
     return None if _STUDY_RE.search(s) or _STUDY_RE.search(previous) else "party"
 
 
-def _continuations(s: str, triggers: list[_Trigger]) -> list[_Trigger]:
+def _continuations(s: str, triggers: list[_Trigger], grammar: _Grammar) -> list[_Trigger]:
     """``..., then from party`` after an expulsion: one more expulsion per organ."""
     out = []
-    for m in _FROM_ORG_RE.finditer(s):
+    for m in grammar.from_organ.finditer(s):
         before = [t for t in triggers if t.start < m.start()]
         if (before and before[-1].kind == "expel" and before[-1].end <= m.start()
                 and not _CLAUSE_RE.search(s, before[-1].end, m.start())):
-            out.append(_Trigger("expel", m.start(), m.end(), m, _ORGANS[m["org"]]))
+            out.append(_Trigger("expel", m.start(), m.end(), m, grammar.organs[m["org"]]))
     return out
 
 
@@ -499,12 +512,12 @@ def _close(entry: Entry, faction: str | None, date: StatedDate, lines) -> bool:
 # ------------------------------------------------------------------------------ entries
 
 
-def _parse_entry(record, lines: list[str], first_line_no: int, faction_re) -> Entry:
+def _parse_entry(record, lines: list[str], first_line_no: int, grammar: _Grammar) -> Entry:
     entry, previous, tail = Entry(), "", False
     for s, span in _sentences(record, lines, first_line_no):
         tail = tail or bool(_RELATIVE_RE.match(s))
         if not tail and not _PARENT_RE.match(s):
-            _parse_sentence(entry, s, span, previous, faction_re)
+            _parse_sentence(entry, s, span, previous, grammar)
         previous = s
     _merge_trials(entry)
     undated = [e for e in entry.events if e.cls in ("Execution", "Suicide", "Death") and not e.date]
@@ -514,9 +527,9 @@ def _parse_entry(record, lines: list[str], first_line_no: int, faction_re) -> En
     return entry
 
 
-def _parse_sentence(entry: Entry, s: str, span: tuple[int, int], previous: str, faction_re) -> None:
+def _parse_sentence(entry: Entry, s: str, span: tuple[int, int], previous: str, grammar: _Grammar) -> None:
     groups = _groups(s)
-    triggers, handled = _triggers(s, previous)
+    triggers, handled = _triggers(s, previous, grammar)
     state = {"anchor": None}
 
     def anchor(date=None):
@@ -531,7 +544,7 @@ def _parse_sentence(entry: Entry, s: str, span: tuple[int, int], previous: str, 
     for clause in _clauses(s):
         trigs = [t for t in triggers if clause[0] <= t.start < clause[1]]
         _assign_dates(s, clause, trigs, groups, resolve, anchor)
-        claims, skipped = _faction_claims(s, clause, groups, resolve, faction_re)
+        claims, skipped = _faction_claims(s, clause, groups, resolve, grammar.factions)
         for faction, start, end in claims:
             entry.memberships.append(Membership(faction, start, end, [span]))
             yielded = True
@@ -578,5 +591,5 @@ def parse_entries(records, lines: list[str], first_line_no: int,
     """``(slug, entry)`` for every record: its events, faction memberships, trial dates and
     the sentences that named an event but yielded nothing (:mod:`apparat.extract.life_claims`
     turns them into claims)."""
-    faction_re = faction_pattern(lexicon or default_lexicon())
-    return [(r.slug, _parse_entry(r, lines, first_line_no, faction_re)) for r in records]
+    grammar = _Grammar.of(lexicon or default_lexicon())
+    return [(r.slug, _parse_entry(r, lines, first_line_no, grammar)) for r in records]

@@ -6,6 +6,15 @@ in order::
 
     [rogovin-1992]
     sections = ["biographical-notes", "congress-dates", "glossary", "footnotes", "chapters"]
+    reference = true
+
+``reference = true`` (for one source at most) makes it the reference source: the
+graph's default dates come from it. A meeting or event that a source names without
+dating it takes that source's own dating if it has one, else the reference source's
+(the monograph's table of congresses), else any source's. And a ``died`` statement
+of the reference source dates the death event only (its persons' ``schema:deathDate``
+comes from their notes' life dates), while another source's ``died`` also states
+the person's ``schema:deathDate``, so that a disagreement is a conflict of dates.
 
 A source without a profile has no parsed section: its claims come from its
 ledger only (``triples/claims/<id>.csv`` or ``triples/claims/<id>/*.csv``),
@@ -37,11 +46,20 @@ from .lexicon import Lexicon
 from .persons import persons_claims
 from .records import Claim
 
-__all__ = ["SECTIONS", "ProfileError", "Sections", "load_profiles", "person_names", "read_sections"]
+__all__ = ["SECTIONS", "Profile", "ProfileError", "Sections", "load_profiles", "person_names", "read_sections",
+           "reference_source"]
 
 
 class ProfileError(KgError):
     """``profiles.toml`` names an unknown section parser or is not TOML (the message says where)."""
+
+
+@dataclass(frozen=True)
+class Profile:
+    """One source's table of ``profiles.toml``: its parsed sections, whether it is the reference."""
+
+    sections: tuple[str, ...] = ()
+    reference: bool = False
 
 
 @dataclass
@@ -112,11 +130,13 @@ SECTIONS: dict[str, Callable[[list[str], str, Gazetteer, Sections], None]] = {
 }
 
 
-def load_profiles(path: Path) -> dict[str, list[str]]:
-    """Source id -> the sections its parsers read (``{}`` when the file is absent).
+def load_profiles(path: Path) -> dict[str, Profile]:
+    """Source id -> its profile: the sections its parsers read, and whether it is the
+    reference source (``{}`` when the file is absent).
 
     Raises:
-        ProfileError: the file is not TOML, or names a section no parser reads.
+        ProfileError: the file is not TOML, names a section no parser reads, or makes
+            ``reference`` anything but ``true``/``false`` or two sources the reference.
     """
     if not Path(path).exists():
         return {}
@@ -133,8 +153,20 @@ def load_profiles(path: Path) -> dict[str, list[str]]:
         if unknown:
             raise ProfileError(f"{path}: [{source_id}]: no parser reads section {unknown[0]!r} "
                                f"(known: {', '.join(SECTIONS)})")
-        out[source_id] = sections
+        reference = table.get("reference", False)
+        if not isinstance(reference, bool):
+            raise ProfileError(f"{path}: [{source_id}]: reference must be true or false")
+        out[source_id] = Profile(tuple(sections), reference)
+    references = [source_id for source_id, profile in out.items() if profile.reference]
+    if len(references) > 1:
+        raise ProfileError(f"{path}: [{references[1]}]: reference = true, but [{references[0]}] is "
+                           f"the reference source already (one source at most)")
     return out
+
+
+def reference_source(profiles: dict[str, Profile]) -> str | None:
+    """The source id whose profile says ``reference = true``, or None."""
+    return next((source_id for source_id, p in profiles.items() if p.reference), None)
 
 
 def read_sections(lines: list[str], source_id: str, gazetteer: Gazetteer,

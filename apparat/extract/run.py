@@ -18,13 +18,12 @@ from ..errors import KgError
 from ..triples_io import canonical_ntriples, write_if_changed
 from .gazetteer import Gazetteer, load_gazetteer
 from .ledger import LedgerError, ledger_files, read_ledger
-from .profiles import load_profiles, person_names, read_sections
+from .profiles import load_profiles, person_names, read_sections, reference_source
 from .records import Claim
 from .sources import parse_sources, sources_graph
 from .text import load_sources
 from .writer import compile_claims, gazetteer_graph
 
-MONOGRAPH = "rogovin-1992"
 #: Which sections of which source the parsers read (see :mod:`apparat.extract.profiles`).
 PROFILES_FILE = "profiles.toml"
 __all__ = ["ExtractReport", "check_ledgers", "extract", "extract_monograph", "person_names", "read_ledgers"]
@@ -140,10 +139,10 @@ def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = Non
 
     profiles = load_profiles(data_dir / PROFILES_FILE)
     parsed, chapters = [], {}
-    for source_id, sections in profiles.items():
+    for source_id, profile in profiles.items():
         if source_id not in sources:
             raise KgError(f"{data_dir / PROFILES_FILE}: [{source_id}] is no source of {corpus_dir}/sources.tsv")
-        found = read_sections(list(sources[source_id].lines), source_id, gazetteer, sections)
+        found = read_sections(list(sources[source_id].lines), source_id, gazetteer, list(profile.sections))
         outputs[source_id] = found.graph
         parsed += found.claims
         chapters[source_id] = found.chapters
@@ -156,7 +155,8 @@ def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = Non
     for source_id, found_chapters in chapters.items():  # a chapter nothing was read from still gets its row
         for chapter in found_chapters:
             report.coverage[(source_id, f"ch. {chapter.number}. {chapter.title}", "member")] += 0
-    for graph_name, graph in compile_claims(parsed + claims, gazetteer).items():
+    reference = reference_source(profiles)
+    for graph_name, graph in compile_claims(parsed + claims, gazetteer, reference=reference).items():
         outputs[graph_name] = outputs.get(graph_name, Graph()) + graph
     for source_id in sorted({c.source for c in claims}):
         report.counts[f"claims ledger: {source_id}"] = Counter(c.kind for c in claims if c.source == source_id)
@@ -198,9 +198,22 @@ def read_ledgers(claims_dir: Path, gazetteer, sources) -> list:
     return claims
 
 
+class LedgerPathError(KgError):
+    """A file to check that is not under ``triples/claims/``, so its source is unknown."""
+
+
 def _ledger_source_id(path: Path, claims_dir: Path) -> str:
-    """``triples/claims/<id>.csv`` or ``triples/claims/<id>/<part>.csv`` -> ``<id>``."""
-    relative = path.resolve().relative_to(claims_dir.resolve())
+    """``triples/claims/<id>.csv`` or ``triples/claims/<id>/<part>.csv`` -> ``<id>``.
+
+    Raises:
+        LedgerPathError: ``path`` is not under ``claims_dir``.
+    """
+    try:
+        relative = Path(path).resolve().relative_to(Path(claims_dir).resolve())
+    except ValueError:
+        raise LedgerPathError(
+            f"{path}: not under {claims_dir}, so its source is unknown: a ledger is "
+            f"claims/<source-id>.csv or claims/<source-id>/<part>.csv (or give --source ID)") from None
     return relative.parts[0] if len(relative.parts) > 1 else path.stem
 
 
@@ -224,13 +237,17 @@ def shared_id_errors(claims) -> list[str]:
             for c in claims if c.id in owners and c.subject not in owners[c.id]]
 
 
-def check_ledgers(triples_dir: Path, corpus_dir: Path | None, files: list[Path] | None = None) -> dict[str, int]:
+def check_ledgers(triples_dir: Path, corpus_dir: Path | None, files: list[Path] | None = None,
+                  source: str | None = None) -> dict[str, int]:
     """Check ledger files (default: every one under ``triples/claims/``); return claims per file.
 
-    With the corpus present, every span is checked against its source text.
+    With the corpus present, every span is checked against its source text. A file's
+    source is named by its place under ``triples/claims/``, or by ``source`` (for
+    every file given: a draft kept elsewhere).
 
     Raises:
         GazetteerError: the gazetteer does not load.
+        LedgerPathError: a file outside ``triples/claims/`` and no ``source``.
         LedgerError: every problem of every file, each as ``file:row: message``.
     """
     claims_dir = Path(triples_dir) / "claims"
@@ -239,9 +256,10 @@ def check_ledgers(triples_dir: Path, corpus_dir: Path | None, files: list[Path] 
     if files is None:
         files = [p for paths in ledger_files(claims_dir).values() for p in paths]
     counts, errors, read = {}, [], []
+    source_ids = {path: source or _ledger_source_id(path, claims_dir) for path in files}  # before any row is read
     for path in files:
         try:
-            claims = read_ledger(path, _ledger_source_id(path, claims_dir), gazetteer, sources)
+            claims = read_ledger(path, source_ids[path], gazetteer, sources)
         except LedgerError as err:
             errors += err.messages
             continue

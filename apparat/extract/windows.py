@@ -126,11 +126,12 @@ class EventDates:
     """When each meeting or event met, as the sources state it: what ``at`` resolves to.
 
     ``add`` records a statement; ``lookup(slug, source)`` prefers the source's own
-    dating of the event, else the reference source's (the monograph's table), else
-    any source's, and returns ``(time, source, spans)`` or None.
+    dating of the event, else the ``reference`` source's (the profile saying
+    ``reference = true``: the monograph's table), else any source's, and returns
+    ``(time, source, spans)`` or None.
     """
 
-    reference: str = "rogovin-1992"
+    reference: str | None = None
     stated: dict[str, list[tuple[str, StatedTime, tuple[Span, ...]]]] = field(default_factory=dict)
 
     #: Events dated only by another ("the plenum after the congress"), as stated.

@@ -183,7 +183,8 @@ class Writer:
             compared = self._life_date(g, claim, time, SCHEMA.deathDate, AP.deathDateOldStyle, negated)
         if claim.kind in ("died", "shot", "suicide"):  # the event dates the person's death too
             compared += self._life_date(g, claim, time, SCHEMA.deathDate, AP.deathDateOldStyle, negated,
-                                        event_has_date=claim.kind != "died" or claim.source == "rogovin-1992")
+                                        event_has_date=claim.kind != "died"
+                                        or claim.source == self.event_dates.reference)
         if claim.kind in ("count", "attribute"):
             main = subject
             compared = self._attribute(g, claim, negated)
@@ -560,10 +561,12 @@ def _vague(date) -> bool:
 
 
 def compile_claims(claims: Iterable[Claim], gazetteer: Gazetteer,
-                   event_dates: EventDates | None = None) -> dict[str, Graph]:
-    """Write ``claims`` (meetings first, so that ``at`` finds their dates); graphs by source."""
+                   event_dates: EventDates | None = None, reference: str | None = None) -> dict[str, Graph]:
+    """Write ``claims`` (meetings first, so that ``at`` finds their dates); graphs by source.
+    ``reference``: the reference source's id (:mod:`apparat.extract.profiles`), unless
+    ``event_dates`` is given."""
     claims = list(claims)
-    dates = event_dates or EventDates()
+    dates = event_dates or EventDates(reference=reference)
     for c in claims:
         if c.kind == "meeting":
             dates.add(c.subject.split("/", 1)[1], c.source, c.time, c.spans)

@@ -365,14 +365,19 @@ class ExecutorPool:
         with self._lock:
             return [e.pid for e in self._all if e.pid]
 
-    def occupancy(self) -> dict[str, int]:
-        """Executors ``alive`` and ``busy`` now, and requests ``waiting`` for one (for /health, /metrics)."""
+    def occupancy(self, *, alive: bool = True) -> dict[str, int]:
+        """Executors ``alive`` and ``busy`` now, and requests ``waiting`` for one (for /health, /metrics).
+
+        ``alive=False`` leaves out the liveness check (a ``waitpid`` per executor), for the
+        per-request gauges: liveness changes only with an executor event, which updates it.
+        """
         with self._lock:
             executors = list(self._all)
             waiting = self._waiting
-        alive = sum(1 for e in executors if e.process.is_alive())
-        return {"size": self.size, "alive": alive, "busy": max(0, len(executors) - self._idle.qsize()),
-                "waiting": waiting}
+        now = {"size": self.size, "busy": max(0, len(executors) - self._idle.qsize()), "waiting": waiting}
+        if alive:
+            now["alive"] = sum(1 for e in executors if e.process.is_alive())
+        return now
 
     # running
 

@@ -46,6 +46,8 @@ ASSERTED_UNION = "urn:x-apparat:asserted-union"
 #: The graph of the OWL 2 RL closure (``apparat.namespaces.INFERRED_GRAPH``).
 INFERRED = "https://w3id.org/apparat/graph/inferred"
 _PIN_PREFIX = ".serving-"
+#: Files up to this size are copied into a pinned build, larger ones hard-linked (see pin_build).
+_PIN_COPY_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -212,13 +214,17 @@ def open_store(build_dir: Path, etag: str) -> ox.Store:
 
 
 def pin_build(build_dir: Path) -> Path:
-    """Pin the build ``build_dir`` holds now: hard links to its files in a sibling folder.
+    """Pin the build ``build_dir`` holds now: its files, in a sibling folder.
 
     A rebuild replaces ``build_dir`` by renaming; the pinned folder keeps the
-    old files alive (RocksDB's files are never rewritten in place), so a
-    server and all its executors go on answering from the one build they
-    started with. A build without a store (or with a stale one) gets one
-    written into the pinned folder. Remove the folder with :func:`unpin`.
+    old files alive, so a server and all its executors go on answering from
+    the one build they started with. Large files are hard links (RocksDB's
+    files are never rewritten in place); small ones (the manifest, RocksDB's
+    CURRENT and OPTIONS) are copied, so that a file rewritten in place in
+    ``build_dir`` (an editor, a tool, a test writing a broken manifest) cannot
+    change the pinned build under workers that start later. A build without a
+    store (or with a stale one) gets one written into the pinned folder.
+    Remove the folder with :func:`unpin`.
 
     Returns:
         The pinned folder, to serve from.
@@ -231,6 +237,9 @@ def pin_build(build_dir: Path) -> Path:
         target = pinned / source.relative_to(build_dir)
         if source.is_dir():
             target.mkdir(exist_ok=True)
+            continue
+        if source.stat().st_size <= _PIN_COPY_BYTES:
+            shutil.copy2(source, target)
             continue
         try:
             os.link(source, target)
