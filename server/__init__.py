@@ -22,6 +22,7 @@ from apparat.serve import announce_ready
 from apparat.settings import load_settings
 
 from .state import EXTENSION, AppState
+from .warmup import warm_up
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -65,6 +66,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         health,
         http,
         limits,
+        logs,
         metrics,
         observe,
         pages,
@@ -93,5 +95,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     errors.init_app(app)
     observe.init_app(app)  # outermost: sees every request (README "Operating it")
     pool.start()  # in the process that serves: executors belong to the process that uses them
+    # The caches every page shares, filled before the worker says it is ready (server/warmup.py).
+    logs.worker_event("worker_warm", seconds=warm_up(app))
     announce_ready()  # a reload may now stop the worker this one replaces
     return app

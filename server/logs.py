@@ -1,4 +1,5 @@
-"""Structured logs: one JSON line per request, one per executor life-cycle event.
+"""Structured logs: one JSON line per request, one per executor life-cycle event, one when a
+worker has warmed up (``worker_warm``, with the seconds each step took).
 
 Where they go is the ``access_log`` setting: ``-`` (standard error, the
 default), a file path (appended to; each worker opens it in append mode, so
@@ -82,4 +83,13 @@ def executor_event(event: str, pid, *, query: str | None = None, **details) -> N
 
         line["query_hash"] = hashlib.sha256(query.encode("utf-8", "surrogatepass")).hexdigest()[:16]
         line["query"] = query[:QUERY_HEAD]
+    _EXECUTORS.info(json.dumps(line, ensure_ascii=False, default=str))
+
+
+def worker_event(event: str, **details) -> None:
+    """One event of this web worker's life (``worker_warm`` …), in the executors' log stream."""
+    if _EXECUTORS.disabled or not _EXECUTORS.handlers:
+        return
+    line = {"time": datetime.now(UTC).isoformat(timespec="milliseconds"), "event": event, "worker": os.getpid(),
+            **details}
     _EXECUTORS.info(json.dumps(line, ensure_ascii=False, default=str))

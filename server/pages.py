@@ -39,9 +39,16 @@ def _quads(*patterns) -> list[list[ox.Quad]]:
     def term(t):
         return None if t is None else t if isinstance(t, str) else str(t)
 
-    answer = state().pool.run(QuadsRequest(tuple(tuple(term(t) for t in p) for p in patterns), limit=2000),
-                              client=request.remote_addr or "", started=g.get("started"))
-    return [list(ox.parse(chunk, format=ox.RdfFormat.N_QUADS)) for chunk in answer.chunks]
+    st = state()
+    asked = tuple(tuple(term(t) for t in p) for p in patterns)
+    key = ("web-quads", st.build.etag, asked)  # the build is immutable: kept like a page's SELECTs
+    chunks = st.cache.get(key)
+    if chunks is None:
+        answer = st.pool.run(QuadsRequest(asked, limit=2000), client=request.remote_addr or "",
+                             started=g.get("started"))
+        chunks = list(answer.chunks)
+        st.cache.put(key, chunks, sum(map(len, chunks)) + 256)
+    return [list(ox.parse(chunk, format=ox.RdfFormat.N_QUADS)) for chunk in chunks]
 
 
 @bp.get("/")

@@ -49,10 +49,9 @@ def _wants_html() -> bool:
 @bp.get("/queries")
 @bp.get("/queries/")
 def index():
-    listing = [_describe(q) for q in _saved().values()]
-    if _wants_html():
+    if _wants_html():  # the page lists no parameter values: it reads none (the JSON reads every query's)
         return render_template("queries.html", queries=_saved().values())
-    return jsonify({"queries": listing})
+    return jsonify({"queries": [_describe(q) for q in _saved().values()]})
 
 
 @bp.get("/queries/openapi.json")

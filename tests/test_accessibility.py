@@ -2,13 +2,15 @@
 node_modules, never from a CDN) injected by selenium into the pages a reader
 meets — the home page, search results, a person page with its timeline, an
 organ page with its chart, a source's line page, a saved query's page, and the
-query editor before and after a run — finds no violation of impact "serious"
-or "critical". Each page's screenshot goes to the artefacts folder, as in
+query editor before and after a run, with its table and with each of its own
+views (Timeline, Chart: server/static/yasr-views.js) showing a result — finds
+no violation of impact "serious" or "critical". Each page's screenshot goes to the artefacts folder, as in
 test_web_browser.py."""
 
 from __future__ import annotations
 
 from pathlib import Path
+from urllib.parse import quote
 
 import pytest
 from test_browser import CHROMEDRIVER, CHROMIUM, browser, wait_for  # noqa: F401 (the fixture)
@@ -76,3 +78,37 @@ def test_the_query_editor_has_no_serious_accessibility_violation(browser, live_s
     WebDriverWait(browser, 30).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")) > 5)
     assert blocking(axe_violations(browser)) == []
     _shoot(browser, artefacts, "axe_sparql_after_a_run")
+
+
+#: (a view of our own, the SVG it draws, a query whose rows it draws)
+VIEWS = [
+    ("timeline", "svg.yasr-timeline",
+     "SELECT ?organ ?from ?until WHERE { ?m org:member apid:person\\/bukharin ; org:organization ?organ ; "
+     "ap:heldFrom ?from . OPTIONAL { ?m ap:heldUntil ?until } }"),
+    ("chart", "svg.yasr-chart",
+     "SELECT ?organ (COUNT(DISTINCT ?p) AS ?members) WHERE { ?m org:organization ?organ ; org:member ?p } "
+     "GROUP BY ?organ ORDER BY DESC(?members) ?organ LIMIT 12"),
+]
+
+
+@needs_editor
+@pytest.mark.parametrize(("view", "drawn", "query"), VIEWS, ids=[v[0] for v in VIEWS])
+def test_the_editor_s_own_views_have_no_serious_accessibility_violation(browser, live_server, artefacts,  # noqa: F811
+                                                                       view, drawn, query):
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    browser.set_window_size(1000, 900)
+    browser.get(live_server + "/sparql?query=" + quote(query))
+    wait_for(browser, ".yasqe .CodeMirror")
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    WebDriverWait(browser, 30).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr"))
+    browser.find_element(By.CSS_SELECTOR, f".yasr .select_{view}").click()
+    wait_for(browser, drawn + " g.bar")
+    assert browser.find_elements(By.CSS_SELECTOR, f".yasr .select_{view}.selected")  # that view is the one shown
+    violations = axe_violations(browser)
+    _shoot(browser, artefacts, f"axe_sparql_{view}")
+    assert blocking(violations) == []
+    # nor any lesser finding inside the drawing or its note (the bundle's own parts may keep minor ones)
+    assert [v["id"] for v in violations for n in v["nodes"] if any("yasr-" in t or "view-note" in t
+                                                                   for t in map(str, n["target"]))] == []

@@ -1,0 +1,73 @@
+"""Warm-up: the work a process's first pages would pay, done once as the worker starts.
+
+A fresh web process answered its first pages in 0.3–0.9 s where warm ones take
+tens of milliseconds. The first request paid for what every later one reuses:
+compiling the Jinja templates (0.03–0.13 s a page), reading the search index
+(one SELECT of every name, ~0.12 s, and folding them, ~0.15 s: the home page
+and every search), the conflicts (three SELECTs, ~0.1 s: every entity page),
+the ontology's predicate labels and the home page's counts. :func:`warm_up`
+does all of that in :func:`server.create_app`, after the executors start and
+before the worker says it is ready (``announce_ready``), so a reload still waits
+for a worker that answers at full speed.
+
+None of it is a request: no WSGI call is made, so nothing shows in the access
+log or in ``/metrics``; the SELECTs go through the executor pool like a page's
+and land in the same caches (the response cache, the app's extensions).
+
+What is left to a first request is its own: its page's SELECTs (an entity's
+memberships, a source's spans, a saved query's answer) and, on a saved query's
+page, the values of its ``#+ enumerate:`` parameters (rdflib's parser builds
+each enumeration query, 0.1–0.2 s: reading all seven here would add over a
+second to every start).
+"""
+
+from __future__ import annotations
+
+import time
+from concurrent.futures import ThreadPoolExecutor
+
+from flask import Flask
+
+
+def warm_up(app: Flask) -> dict[str, float]:
+    """Fill the caches every page shares; return the seconds each step took (for the log).
+
+    The steps that wait for executors run in threads beside the template
+    compilation (the executors are other processes), so the warm-up takes about
+    as long as its longest step. A step that fails (a remote store that is
+    down …) is left to the first request that needs it, which reports the
+    error as it always did.
+    """
+    from . import entity_view, search
+
+    queries = {
+        "search index": search.index,
+        "home counts": search.way_in,  # after the index, which it uses
+        "conflicts": entity_view.all_conflicts,
+        "predicate labels": entity_view.predicate_labels,
+    }
+    took: dict[str, float] = {}
+    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="apparat-warm-up") as threads:
+        chains = [("search index", "home counts"), ("conflicts",), ("predicate labels",)]
+        running = [threads.submit(_run, app, [(name, queries[name]) for name in chain], took) for chain in chains]
+        _run(app, [("templates", lambda: _compile_templates(app)), ("routes", app.url_map.update)], took)
+        for future in running:
+            future.result()
+    return took
+
+
+def _run(app: Flask, steps, took: dict[str, float]) -> None:
+    with app.app_context():
+        for name, step in steps:
+            started = time.monotonic()
+            try:
+                step()
+            except Exception as err:  # noqa: BLE001 — the first request meets it again and reports it
+                app.logger.warning("warm-up step %s failed: %s", name, err)
+            took[name] = round(time.monotonic() - started, 3)
+
+
+def _compile_templates(app: Flask) -> None:
+    env = app.jinja_env
+    for name in env.list_templates(extensions=("html",)):
+        env.get_template(name)
