@@ -26,7 +26,10 @@ pytestmark = pytest.mark.skipif(virtuoso_missing() is not None, reason=virtuoso_
 
 #: Saved queries Virtuoso 7.2.5 does not answer as the embedded store does (measured), and how.
 VIRTUOSO_DIFFERS = {
-    "secretariat-after-congress": 502,  # "Aggregate function not allowed in context"
+    # 2 of its 53 rows: Virtuoso's reading of the OPTIONAL aggregate sub-select (each person's
+    # earliest death bound; before that rewrite it refused the query, "Aggregate function not
+    # allowed in context"); oxigraph serve gives the embedded rows (test_remote_store.py)
+    "secretariat-after-congress": 200,
     "wikidata-statements": 502,
     "resignation-attempts": 400,        # refused by Virtuoso's SPARQL compiler
     "person-documents": 200, "sources": 200,  # other rows: Virtuoso's handling of literals
@@ -86,6 +89,6 @@ def test_the_dataset_is_the_embedded_one_on_virtuoso(embedded_server, virtuoso_s
 def test_virtuoso_errors_are_ours_to_tell(virtuoso_server):
     bad = requests.get(virtuoso_server + "/sparql", params={"query": "SELECT * { ?s ?p"}, timeout=30)
     assert bad.status_code == 400 and "line 1, column" in bad.text  # parsed here: never sent
-    failed = requests.get(virtuoso_server + "/queries/secretariat-after-congress", timeout=60,
-                          headers={"Accept": "application/json"})
-    assert failed.status_code == 502 and "Virtuoso" in failed.json()["message"]
+    failed = requests.get(virtuoso_server + "/queries/wikidata-statements", timeout=60,
+                          headers={"Accept": "application/n-triples"})
+    assert failed.status_code == 502 and "answered 500: Virtuoso" in failed.text, failed.text[:300]
