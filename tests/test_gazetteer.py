@@ -19,10 +19,26 @@ CORPUS = ROOT.parent / "shared" / "corpus"
 def test_the_repository_gazetteer_loads_with_every_kind():
     g = load_gazetteer(GAZETTEER)
     kinds = {e.kind for e in g}
-    assert kinds == {"person", "organ", "role", "event", "document", "place"}
+    assert kinds == {"person", "organ", "role", "event", "document", "place", "post"}
+    post = g.resolve("post/politburo-member")
+    assert (post.role, post.organ, post.wikidata) == ("full-member", "politburo", "Q108495011")
     assert g.resolve("stalin").label == "Joseph Stalin"
     assert g.resolve("politburo").parents == ("central-committee",)
     assert g.implied_roles("general-secretary") == ["secretary", "full-member"]
+
+
+def test_a_post_names_a_role_and_an_organ_of_the_gazetteer(tmp_path):
+    folder = tmp_path / "gazetteer"
+    _write(folder, "roles.csv", "slug,label", "secretary,secretary")
+    _write(folder, "organs.csv", "slug,label", "orgburo,Orgburo")
+    _write(folder, "posts.csv", "slug,label,role,organ", "orgburo-secretary,Secretary of the Orgburo,secretary,orgburo")
+    assert load_gazetteer(folder).resolve("post/orgburo-secretary").organ == "orgburo"
+    _write(folder, "posts.csv", "slug,label,role,organ", "x,X,secretary,politburo")
+    with pytest.raises(GazetteerError, match=r"posts\.csv:2: organ 'politburo' is not in the gazetteer"):
+        load_gazetteer(folder)
+    _write(folder, "posts.csv", "slug,label,role,organ", "x,X,secretary,")
+    with pytest.raises(GazetteerError, match=r"posts\.csv:2: post 'x' needs a role and an organ"):
+        load_gazetteer(folder)
 
 
 def _write(folder: Path, name: str, header: str, *rows: str) -> Path:

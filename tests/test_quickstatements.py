@@ -7,12 +7,13 @@ from __future__ import annotations
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 from conftest import SHARED
 
 from apparat.query.local import run_query
-from apparat.query.quickstatements import POSITIONS, known_qids
+from apparat.query.quickstatements import known_qids, positions
 
 KNOWN_IDS = SHARED / "wikidata" / "known-ids.tsv"
 ITEM = re.compile(r"Q[1-9]\d*")
@@ -72,11 +73,18 @@ def exported(build_dir) -> str:
     return done.stdout
 
 
-def test_the_export_parses_as_quickstatements(exported):
+def test_the_posts_of_the_gazetteer_are_the_positions(dataset):
+    # triples/gazetteer/posts.csv: a role in one organ that a Wikidata position item stands for
+    assert positions(dataset) == {("full-member", "politburo"): "Q108495011",
+                                  ("general-secretary", "secretariat"): "Q1048744",
+                                  ("secretary", "secretariat"): "Q115147301"}
+
+
+def test_the_export_parses_as_quickstatements(exported, dataset):
     statements = parse_quickstatements(exported)
     assert len(statements) >= 40
     assert {s["property"] for s in statements} == {"P39"}
-    assert {s["value"] for s in statements} <= set(POSITIONS.values()) <= known_qids(KNOWN_IDS)
+    assert {s["value"] for s in statements} <= set(positions(dataset).values()) <= known_qids(KNOWN_IDS)
     assert all(set(s["sources"]) == {"S854"} for s in statements)
     # Stalin, General Secretary from 3 April 1922 (four-attempts-blog 7-9), to the day
     assert {"item": "Q855", "property": "P39", "value": "Q1048744",
@@ -98,10 +106,10 @@ def test_every_exported_statement_is_one_of_our_sourced_claims(exported, dataset
         ?m a org:Membership ; org:member ?p ; org:organization ?organ ; org:role ?role ; prov:wasDerivedFrom ?span .
         GRAPH <https://w3id.org/apparat/graph/links> { ?p skos:exactMatch ?item }
         OPTIONAL { ?m ap:startDate ?start } OPTIONAL { ?m ap:endDate ?end } }""", max_rows=1_000_000).rows
-    ours = set()
+    ours, by_post = set(), positions(dataset)
     for row in claims:
         role, organ = (row[k].value.rsplit("/", 1)[1] for k in ("role", "organ"))
-        for position in {POSITIONS.get((role, organ)), POSITIONS.get((role, None))} - {None}:
+        for position in {by_post.get((role, organ))} - {None}:
             qualifiers = tuple((p, _as_stated(row[k])) for p, k in (("P580", "start"), ("P582", "end")) if k in row)
             ours.add((row["item"].value.rsplit("/", 1)[1], position, qualifiers, f'"{row["span"].value}"'))
     statements = parse_quickstatements(exported)
@@ -117,4 +125,16 @@ def test_an_id_known_ids_does_not_list_is_refused(build_dir, tmp_path):
     done = subprocess.run([sys.executable, "-m", "apparat", "export", "quickstatements", "--build-dir",
                            str(build_dir), "--known-ids", str(short)], capture_output=True, text=True, timeout=300)
     assert done.returncode == 1
-    assert "does not list Q1048744, Q108495011: no Wikidata id is guessed" in done.stderr
+    assert "does not list Q1048744, Q108495011, Q115147301: no Wikidata id is guessed" in done.stderr
+
+
+def test_the_comparison_query_maps_the_same_posts(dataset):
+    # wikidata-positions-compared.rq names its position items as constants (Wikidata's service is
+    # sent the SERVICE block alone, without our bindings): they must be the gazetteer's posts.
+    text = (Path(__file__).parents[1] / "queries" / "wikidata-positions-compared.rq").read_text(encoding="utf-8")
+    mapped = set(re.findall(r"\(organ:([a-z-]+) role:([a-z-]+) wd:(Q\d+)\)", text))
+    posts = {(organ, role, qid) for (role, organ), qid in positions(dataset).items()}
+    organs_by_item = mapped - posts  # the rest: organs with no position item, by pq:P642
+    assert posts <= mapped
+    assert {(organ, role) for organ, role, _ in organs_by_item} == {("orgburo", "full-member"),
+                                                                    ("central-committee", "full-member")}

@@ -26,12 +26,9 @@ WDQS = {
     "wikibase": "http://wikiba.se/ontology#",
 }
 #: Rows of known-ids.tsv that name nothing of our graph, and why (checked below by label).
-NOT_OURS = {
-    "Member of the Politburo of the CPSU Central Committee":
-        "our Politburo members are org:Memberships of the organ, not holders of a post entity",
-    "Secretary of the Communist Party of the Soviet Union":
-        "our role 'secretary' is a secretary of any organ, not this post of the CC",
-}
+#: (None now: the two positions that stand for a role in one organ are posts of the gazetteer's
+#: posts.csv, org:Post, since 2026-12-02.)
+NOT_OURS: dict[str, str] = {}
 
 
 def test_a_wikidata_users_first_query_parses_and_runs_over_http(live_server):
@@ -92,12 +89,14 @@ def test_every_known_id_whose_entity_is_in_the_graph_carries_its_link(dataset):
         assert qid in linked, f"{label} ({qid}) has no link"
         # the linked entity carries the row's label, or one of ours names it (our labels are shorter)
         kind = {"person": "person", "organ": "organ", "organization": "organ", "faction": "organ",
-                "position": "role"}[row["type"]]
+                "position": "post"}[row["type"]]
         assert f"/id/{kind}/" in linked[qid], (label, linked[qid])
-    # the General Secretary post among them, and no link that known-ids.tsv does not list
-    assert linked["Q1048744"] == "https://w3id.org/apparat/id/role/general-secretary"
+    # the posts among them (a role in one organ), and no link that known-ids.tsv does not list
+    assert linked["Q1048744"] == "https://w3id.org/apparat/id/post/general-secretary"
+    assert linked["Q108495011"] == "https://w3id.org/apparat/id/post/politburo-member"
+    assert linked["Q115147301"] == "https://w3id.org/apparat/id/post/cc-secretary"
     assert set(linked) <= {row["wikidata"] for row in rows}
-    assert len(linked) == len(rows) - len(NOT_OURS) == 19  # Olga Kameneva: rogovin-1992:6881
+    assert len(linked) == len(rows) - len(NOT_OURS) == 21  # Olga Kameneva: rogovin-1992:6881
 
 
 WDQS_PORTED = """

@@ -15,10 +15,11 @@ roles.csv      slug, label, pref_label, implies, pattern, wikidata, note
 events.csv     slug, class, label, names, ordinal, variants, pattern, note
 documents.csv  slug, class, label, names, variants, wikidata, note, pattern
 places.csv     slug, class, label, names, note
+posts.csv      slug, label, role, organ, wikidata, note
 ============== =================================================================================
 
 - ``slug`` makes the IRI ``…/id/<kind>/<slug>`` (kind: person, organ, role, event,
-  document, place); ``label`` is the English name as the sources print it (a
+  document, place, post); ``label`` is the English name as the sources print it (a
   person's given name only if a source prints it: an initial stays an initial).
 - ``names``: other and historical names (``skos:altLabel``); ``variants``: spellings
   the sources use besides the label (``Kamanev``, ``Pyatakov``: ``skos:hiddenLabel``,
@@ -45,6 +46,11 @@ places.csv     slug, class, label, names, note
   removed from (``expelled from CC``). Parser names, not facts: nothing of this
   column goes into the graph. Trailing empty cells of a row may be left out.
 - ``wikidata``: a Q-id, only where ``../shared/wikidata/known-ids.tsv`` lists it.
+- ``posts.csv``: a post is a role in one organ (``org:Post``: ``org:role``, ``org:postIn``),
+  kept where an item of Wikidata stands for that pair rather than for the organ or the
+  role alone (Wikidata's "member of the Politburo" is a position of its own): its Q-id is
+  the post's ``skos:exactMatch``, which the Wikidata exports and comparisons read.
+  ``role`` and ``organ`` are slugs of ``roles.csv`` and ``organs.csv``.
 
 Besides ``<kind>s.csv``, a folder may hold additions files ``<kind>s-<name>.csv`` (one
 reader's new entities). A row there with an empty ``label`` and the slug of an
@@ -76,6 +82,7 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "events": ("event", ("slug", "class", "label", "names", "ordinal", "variants", "pattern", "note")),
     "documents": ("document", ("slug", "class", "label", "names", "variants", "wikidata", "note", "pattern")),
     "places": ("place", ("slug", "class", "label", "names", "note")),
+    "posts": ("post", ("slug", "label", "role", "organ", "wikidata", "note")),
 }
 LEVELS = ("national", "republic", "army", "front", "city", "province", "foreign-party",
           "trade-union", "comintern")
@@ -112,6 +119,8 @@ class Entity:
     wikidata: str | None = None
     note: str | None = None
     matched_as: tuple[tuple[str, str], ...] = ()  # (parser, name)
+    role: str | None = None  # a post's role
+    organ: str | None = None  # the organ a post is in
     origin: str = field(default="", compare=False)  # "file:row"
 
     @property
@@ -245,6 +254,9 @@ def _entity(kind: str, row: dict[str, str], origin: str) -> Entity:
     ordinal = (row.get("ordinal") or "").strip()
     if ordinal and not ordinal.isdigit():
         raise fail(f"ordinal {ordinal!r} is not a number")
+    role, organ = (row.get("role") or "").strip() or None, (row.get("organ") or "").strip() or None
+    if kind == "post" and not (role and organ):
+        raise fail(f"post {slug!r} needs a role and an organ")
     return Entity(
         kind, slug, label, cls=classes, names=_split(row.get("names")), variants=_split(row.get("variants")),
         abbreviations=_split(row.get("abbreviation")), russian=_split(row.get("russian")),
@@ -252,7 +264,7 @@ def _entity(kind: str, row: dict[str, str], origin: str) -> Entity:
         implies=_split(row.get("implies")), pref_label=(row.get("pref_label") or "").strip() or None,
         ordinal=int(ordinal) if ordinal else None, wikidata=wikidata,
         note=(row.get("note") or "").strip() or None, matched_as=_matched_as(row.get("matched_as"), fail),
-        origin=origin)
+        role=role, organ=organ, origin=origin)
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -316,4 +328,8 @@ def load_gazetteer(folder: Path) -> Gazetteer:
         for role in entity.implies:
             if f"role/{role}" not in gazetteer.entities:
                 raise GazetteerError(f"{entity.origin}: implied role {role!r} is not in the gazetteer")
+        if entity.kind == "post" and f"role/{entity.role}" not in gazetteer.entities:
+            raise GazetteerError(f"{entity.origin}: role {entity.role!r} is not in the gazetteer")
+        if entity.kind == "post" and f"organ/{entity.organ}" not in gazetteer.entities:
+            raise GazetteerError(f"{entity.origin}: organ {entity.organ!r} is not in the gazetteer")
     return gazetteer

@@ -1,4 +1,4 @@
-"""The gazetteer as RDF: its entities (types, labels, names, parents, levels) and their
+"""The gazetteer as RDF: its entities (types, labels, names, parents, levels, posts) and their
 Wikidata links (only Q-ids ``known-ids.tsv`` confirms)."""
 
 from __future__ import annotations
@@ -36,6 +36,8 @@ def gazetteer_graph(gazetteer: Gazetteer, known_qids: set[str] | None = None,
             if e.key not in keep:
                 keep.add(e.key)
                 todo += [gazetteer.entities[f"organ/{p}"] for p in e.parents]
+        # a post, where the data names its organ
+        keep |= {e.key for e in gazetteer if e.kind == "post" and f"organ/{e.organ}" in keep}
     for e in sorted(gazetteer, key=lambda e: e.key):
         if keep is not None and e.key not in keep:
             continue
@@ -58,6 +60,9 @@ def gazetteer_graph(gazetteer: Gazetteer, known_qids: set[str] | None = None,
             g.add((node, AP.level, AP[_LEVEL_NAMES[e.level]]))
         for implied in e.implies:
             g.add((node, AP.impliesRole, ids.entity("role", implied)))
+        if e.kind == "post":
+            g.add((node, ORG.role, ids.entity("role", e.role)))
+            g.add((node, ORG.postIn, ids.entity("organ", e.organ)))
         if e.ordinal is not None:
             g.add((node, AP.ordinal, Literal(e.ordinal, datatype=XSD.integer)))
         if e.wikidata:
@@ -75,4 +80,5 @@ _LEVEL_NAMES = {"national": "NationalLevel", "republic": "RepublicLevel", "army"
 
 def _default_class(e: Entity) -> tuple[str, ...]:
     return {"person": ("ap:Person",), "role": ("ap:Role",), "organ": ("org:Organization",),
-            "event": ("ap:Event",), "document": ("ap:Document",), "place": ("schema:Place",)}[e.kind]
+            "event": ("ap:Event",), "document": ("ap:Document",), "place": ("schema:Place",),
+            "post": ("org:Post",)}[e.kind]

@@ -4,9 +4,11 @@ editors to review and load by hand: never uploaded by us.
 One line per claim and line span: ``<person Q> P39 <position Q>``, the qualifiers
 ``P580``/``P582`` (start/end time) at the precision the source states (``/9`` year, ``/10``
 month, ``/11`` day), and the source as ``S854`` (reference URL): the line span it rests on.
-Only persons with a Wikidata link, and only positions with a Wikidata item (see
-:data:`POSITIONS`; each Q-id must be in ``known-ids.tsv``): other memberships are counted,
-not written. QuickStatements merges lines of the same person and position into one
+Only persons with a Wikidata link, and only memberships whose role and organ are a post
+with a Wikidata item (the gazetteer's ``posts.csv``: an ``org:Post`` with ``org:role``,
+``org:postIn`` and ``skos:exactMatch``, read from the graph by :func:`positions`; each Q-id
+must be in ``known-ids.tsv``): other memberships are counted, not written.
+QuickStatements merges lines of the same person and position into one
 statement: a reviewer sees the qualifiers of each line side by side.
 """
 
@@ -23,12 +25,15 @@ ID = "https://w3id.org/apparat/id/"
 WD = "http://www.wikidata.org/entity/"
 _XSD = "http://www.w3.org/2001/XMLSchema#"
 
-#: (role, organ or None for any) -> the Wikidata position item, from known-ids.tsv (an
-#: editorial mapping: the post of General Secretary; a full member of the CC's Politburo).
-POSITIONS: dict[tuple[str, str | None], str] = {
-    ("general-secretary", None): "Q1048744",
-    ("full-member", "politburo"): "Q108495011",
-}
+_POSTS = """
+PREFIX ap: <https://w3id.org/apparat/ontology#> PREFIX org: <http://www.w3.org/ns/org#>
+PREFIX skos: <http://www.w3.org/2004/02/skos/core#>
+SELECT ?role ?organ ?item WHERE {
+  ?post a org:Post ; org:role ?role ; org:postIn ?organ .
+  GRAPH <https://w3id.org/apparat/graph/links> { ?post skos:exactMatch ?item }
+  # its own role, not the roles reasoning adds from it (a General Secretary is a secretary)
+  FILTER NOT EXISTS { ?post org:role ?narrower . ?narrower ap:impliesRole ?role FILTER(?narrower != ?role) }
+} ORDER BY ?item"""
 
 _CLAIMS = """
 PREFIX ap: <https://w3id.org/apparat/ontology#> PREFIX org: <http://www.w3.org/ns/org#>
@@ -55,6 +60,14 @@ class Export:
     @property
     def text(self) -> str:
         return "".join(line + "\n" for line in self.lines)
+
+
+def positions(dataset) -> dict[tuple[str, str], str]:
+    """(role slug, organ slug) -> the Q-id of the Wikidata position that post is, from the graph."""
+    from .local import run_query
+
+    return {(row["role"].value.removeprefix(ID + "role/"), row["organ"].value.removeprefix(ID + "organ/")):
+            row["item"].value.removeprefix(WD) for row in run_query(dataset, _POSTS, max_rows=10_000).rows}
 
 
 def known_qids(known_ids: Path) -> set[str]:
@@ -88,14 +101,15 @@ def export_quickstatements(dataset, known_ids: Path) -> Export:
     from .local import run_query
 
     known = known_qids(known_ids)
-    missing = sorted(set(POSITIONS.values()) - known)
+    by_post = positions(dataset)
+    missing = sorted(set(by_post.values()) - known)
     if missing:
         raise KgError(f"{known_ids}: does not list {', '.join(missing)}: no Wikidata id is guessed")
     lines, skipped = [], 0
     for row in run_query(dataset, _CLAIMS, max_rows=1_000_000).rows:
         role = row["role"].value.removeprefix(ID + "role/")
         organ = row["organ"].value.removeprefix(ID + "organ/")
-        position = POSITIONS.get((role, organ)) or POSITIONS.get((role, None))
+        position = by_post.get((role, organ))
         if position is None:
             skipped += 1
             continue
