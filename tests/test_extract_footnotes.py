@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -26,9 +27,10 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 MONOGRAPH = CORPUS / "004_154d022a6a9a2c16.txt"
 SOURCE = "rogovin-1992"
-#: The persons footnotes resolve are the gazetteer's (``matched_as`` ``footnotes:``); its
-#: documents are left out here (their patterns would claim titles: test_extract_footnote_merges).
-GAZETTEER = Gazetteer({e.key: e for e in load_gazetteer(ROOT / "triples" / "gazetteer").of_kind("person")})
+#: The persons and organs footnotes resolve are the gazetteer's (``matched_as`` ``footnotes:``);
+#: its documents are left out here (their patterns would claim titles: test_extract_footnote_merges).
+GAZETTEER = Gazetteer({e.key: e for e in load_gazetteer(ROOT / "triples" / "gazetteer")
+                       if e.kind in ("person", "organ")})
 
 SAMPLE = """\
 A paragraph of chapter text that cites nothing in particular.
@@ -286,3 +288,21 @@ def test_real_graph_passes_shacl(real, tmp_path):
     data.write_text(canonical_ntriples(g), encoding="utf-8")
     build(BuildInputs(ontology=[ROOT / "ontology/apparat.ttl"], shapes=[ROOT / "ontology/shapes.ttl"],
                       data=[data]), tmp_path / "build")
+
+
+def test_addressed_organs_come_from_the_gazetteer_longest_name_first():
+    from apparat.extract.footnotes import _addressees
+
+    known = FootnoteNames.from_gazetteer(GAZETTEER)
+    # a qualified body is the addressee, not its parent; "of the CC" names no second addressee
+    assert _addressees("the Presidium of the CCC and the Politburo of the CC", known) == (
+        "organ/ccc-presidium", "organ/politburo")
+    assert _addressees("Members of the CC and CCC", known) == ("organ/central-control-commission",
+                                                                "organ/central-committee")
+    # a new organ word is one gazetteer cell (matched_as "footnotes: …"), no Python
+    orgburo = GAZETTEER.get("organ", "orgburo")
+    names = (("footnotes", "Orgburo of the CC"), ("footnotes", "Orgburo"))
+    more = Gazetteer({**GAZETTEER.entities, orgburo.key: replace(orgburo, matched_as=names)})
+    assert _addressees("the Orgburo of the CC", known) == ("organ/central-committee",)
+    assert _addressees("the Orgburo of the CC", FootnoteNames.from_gazetteer(more)) == ("organ/orgburo",)
+    assert _addressees("the Orgburo", FootnoteNames.from_gazetteer(more)) == ("organ/orgburo",)

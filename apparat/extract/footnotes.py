@@ -94,16 +94,22 @@ _EDITIONS = {"CW": "Collected Works", "PSS": "PSS", "Complete Collected Works": 
 class FootnoteNames:
     """The persons footnotes name as writers or addressees: surname -> person slug, from the
     gazetteer's ``matched_as`` ``footnotes:`` names (Latin surnames, and the Cyrillic ones
-    a Russian reference opens with). Only these are resolved from names."""
+    a Russian reference opens with). Only these are resolved from names. ``organs``: the
+    words of a title for an organ it is addressed to (``Politburo of the CC``, ``CCC``),
+    matched longest first, each part of the title once."""
 
     latin: dict[str, str] = field(default_factory=dict)
     cyrillic: dict[str, str] = field(default_factory=dict)
+    organs: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def from_gazetteer(cls, gazetteer: Gazetteer | None) -> FootnoteNames:
-        names = (gazetteer or Gazetteer()).matched_names("person", "footnotes")
+        gazetteer = gazetteer or Gazetteer()
+        names = gazetteer.matched_names("person", "footnotes")
         cyrillic = {n: slug for n, slug in names.items() if re.search("[А-Яа-яЁё]", n)}
-        return cls({n: slug for n, slug in names.items() if n not in cyrillic}, cyrillic)
+        organs = gazetteer.matched_names("organ", "footnotes")
+        return cls({n: slug for n, slug in names.items() if n not in cyrillic}, cyrillic,
+                   dict(sorted(organs.items(), key=lambda item: -len(item[0]))))
 
 
 @dataclass(frozen=True)
@@ -159,12 +165,13 @@ def _names(text: str, known: FootnoteNames) -> tuple[str, ...] | None:
 def _addressees(text: str, known: FootnoteNames) -> tuple[str, ...]:
     people = [_person(p, known) for p in re.split(r",\s*(?:and\s+)?|\s+and\s+", text)]
     out = [f"person/{p}" for p in people if p]
-    organs = [slug for word, slug in (("Politburo", "politburo"), ("Secretariat", "secretariat"),
-                                      ("CCC", "central-control-commission")) if word in text]
-    bare = re.sub(r"\b(?:Politburo|Secretariat|Presidium)\s+of\s+the\s+CC(?:C)?\b", "", text)
-    if re.search(r"\bCC\b", bare):
-        organs.append("central-committee")
-    return tuple(out + [f"organ/{s}" for s in organs])
+    organs, rest = [], text
+    for name, slug in known.organs.items():  # longest first: "Politburo of the CC" before "CC"
+        pattern = re.compile(rf"(?<!\w){re.escape(name)}(?!\w)")
+        if pattern.search(rest):
+            rest = pattern.sub(" ", rest)
+            organs.append(slug)
+    return tuple(dict.fromkeys(out + [f"organ/{s}" for s in organs]))
 
 
 def _classify(title: str, italic: bool, known: FootnoteNames) -> tuple[URIRef, tuple[str, ...] | None, tuple]:

@@ -41,7 +41,9 @@ posts.csv      slug, label, role, organ, wikidata, note
   entity, written ``parser: name; name`` (a later ``parser:`` starts another parser's
   names). ``footnotes``: a surname by which the footnotes name a writer or an addressee
   of a cited document (Latin: ``Zetkin``; Cyrillic, for the author of a Russian
-  reference: ``Ленин``); only persons with one are resolved from footnote names.
+  reference: ``Ленин``); only persons with one are resolved from footnote names. For an
+  organ: the words of a cited title for the body it is addressed to (``Politburo of the CC``;
+  matched longest first, so the qualified form keeps ``CC`` from also matching).
   ``expulsions``: a word of the biographical notes for the organ one is expelled or
   removed from (``expelled from CC``). Parser names, not facts: nothing of this
   column goes into the graph. Trailing empty cells of a row may be left out.
