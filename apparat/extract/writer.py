@@ -82,7 +82,6 @@ class Writer:
         self._claims: set[URIRef] = set()
         self._labelled: set[URIRef] = set()
         self._dated_by: list = []
-        self._relative_at = False
         self.errors: list[str] = []
 
     # ---------------------------------------------------------------- helpers
@@ -108,14 +107,12 @@ class Writer:
     def _resolve_time(self, claim: Claim) -> StatedTime:
         """The claim's time with meetings and events replaced by their dates."""
         time, used = claim.time, []
-        self._relative_at = False
         if time.kind == "undated" and claim.at and KINDS[claim.kind].subject != ("event",):
             slug = claim.at[0].split("/", 1)[1]
             time = StatedTime("at", EventRef(slug), text=f"at {slug}")
             relative = self.event_dates.lookup_relative(slug, claim.source)
             if relative is not None:  # at a meeting dated only as "after X": the claim is "after X" too
                 time, used = replace(relative[0], text=f"at {slug}"), [relative[1:]]
-                self._relative_at = True
         if not time.refs:
             return time
 
