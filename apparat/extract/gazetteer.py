@@ -54,10 +54,11 @@ posts.csv      slug, label, role, organ, wikidata, note
   ``by-name``
       the grammar matches it before every other organ and has rules of its own
       for it, written by slug in :mod:`~.posts` (the CC's secretaries sit on its
-      Secretariat; an undated Revvoensovet is a front's). Such kinds are tried
-      longest ``label`` first (ties by slug), so a name that extends another one,
-      ``Secretariat of the ECCI``, is tried before the name it extends,
-      ``Secretariat``. A ``by-name`` row needs a ``pattern``.
+      Secretariat; an undated Revvoensovet is a front's). A ``by-name`` row needs a
+      ``pattern``. Their order is derived (:func:`~.lexicon.by_name_order`): a kind
+      is tried before any whose pattern takes a shorter piece of one of its names
+      (``Secretariat`` begins ``Secretariat of the ECCI``, so secretariat-ecci goes
+      first), otherwise by slug; so its names must include what the notes print.
   ``party-roles``
       its role words read as a party organ's: a bare mention or ``member`` is
       full membership, ``deputy`` and ``editor`` are no post of it.

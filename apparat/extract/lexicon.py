@@ -10,18 +10,20 @@ class ``ap:Faction`` a faction of the life-event parser, and any other organ of 
 class one sits on (a state body, a party organ: not a party, an army or an
 institute) a state body; the party organs and councils whose roles the notes use in their own
 ways (trait ``by-name``, see :mod:`.gazetteer`) keep the rules written in :mod:`.posts`, and
-are tried first, longest label first. The other traits (``party-roles``, ``cpbu-twin``,
+are tried first, each before any whose pattern takes a shorter piece of its name
+(:func:`by_name_order`). The other traits (``party-roles``, ``cpbu-twin``,
 ``collegial``) become the sets of slugs the post grammar asks.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
 
-from .gazetteer import Entity, Gazetteer, load_gazetteer
+from .gazetteer import Entity, Gazetteer, GazetteerError, load_gazetteer
 
 __all__ = ["Lexicon", "by_name_order", "default_gazetteer", "default_lexicon"]
 
@@ -76,19 +78,48 @@ class Lexicon:
 
 
 def by_name_order(entities: Iterable[Entity]) -> list[Entity]:
-    """The ``by-name`` kinds in the order the post grammar tries them: longest label first.
+    """The ``by-name`` kinds in the order the post grammar tries them.
 
-    At one place in a sentence the first kind whose pattern matches wins, so a name
-    that extends another (``Secretariat of the ECCI``) must come before the name it
-    extends (``Secretariat``); a longer label first does that without a number to
-    keep. Equal lengths go by slug, so the order never depends on the rows' order.
+    At one place in a sentence the first kind whose pattern matches wins, so a kind
+    comes before every kind whose pattern would take a shorter piece of one of its
+    names (label, names, variants, abbreviations: those its own pattern matches
+    whole): ``Secretariat`` begins ``Secretariat of the ECCI``, so secretariat-ecci
+    is tried before secretariat. Apart from that the order is by slug, so it never
+    depends on the order of the rows, and no number has to be kept.
 
-    >>> kinds = [Entity("organ", s, label) for s, label in
-    ...          [("secretariat", "Secretariat"), ("secretariat-ecci", "Secretariat of the ECCI")]]
+    Raises:
+        GazetteerError: two kinds that each take a piece of the other's name
+            (no order reads both); the message names both rows.
+
+    >>> kinds = [Entity("organ", "secretariat", "Secretariat", pattern="Secretariat"),
+    ...          Entity("organ", "secretariat-ecci", "Secretariat of the ECCI", pattern="Secretariat of the ECCI")]
     >>> [e.slug for e in by_name_order(kinds)]
     ['secretariat-ecci', 'secretariat']
     """
-    return sorted(entities, key=lambda e: (-len(e.label), e.slug))
+    todo = sorted(entities, key=lambda e: e.slug)
+    compiled = {e.slug: re.compile(e.pattern or r"(?!)") for e in todo}
+    # before[b] = the kinds that must be tried before b: a, when b would take a piece of a's name
+    before: dict[str, set[str]] = {e.slug: set() for e in todo}
+    for a in todo:
+        for form in a.forms():
+            if not compiled[a.slug].fullmatch(form):
+                continue
+            for b in todo:
+                m = compiled[b.slug].match(form) if b is not a else None
+                if m and m.end() < len(form):
+                    before[b.slug].add(a.slug)
+    out: list[Entity] = []
+    while todo:
+        placed = {e.slug for e in out}
+        ready = next((e for e in todo if before[e.slug] <= placed), None)
+        if ready is None:
+            a = todo[0]
+            b = next(e for e in todo if e.slug in before[a.slug])
+            raise GazetteerError(f"{a.origin}: {a.slug!r} and {b.slug!r} ({b.origin}) each match the start of "
+                                 "the other's name; no order of the by-name kinds reads both")
+        out.append(ready)
+        todo.remove(ready)
+    return out
 
 
 @cache

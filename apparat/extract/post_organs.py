@@ -51,7 +51,7 @@ class Grammar:
     """The organ tables of the post grammar, compiled from a :class:`~.lexicon.Lexicon`.
 
     ``organs`` lists ``(kind, pattern)`` in matching order: the ``by-name`` kinds
-    (longest label first), the periodicals (as italic titles), the commissariats (by
+    (in :func:`~.lexicon.by_name_order`), the periodicals (as italic titles), the commissariats (by
     field and by name), the state bodies and the envoys' posts. The gazetteer's other
     traits are sets of slugs: ``party_kinds`` (trait ``party-roles``: kinds whose roles
     keep the party reading), ``party_organs`` (``cpbu-twin``: "Ukrainian X" is
