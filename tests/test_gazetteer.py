@@ -195,3 +195,103 @@ def test_a_new_organ_and_a_new_spelling_are_one_line_each_no_python(tmp_path):
     after_posts, after_mentions = found(copy)
     assert after_posts == {(("organ/glavsol",), "chairman")}
     assert "zaitsev" in after_mentions
+
+
+# An invented note (made-up person and bodies): how the post grammar reads "Glavsol" is
+# set by the traits cell of its row alone. "Glavsol Bureau" sorts after "Glavsol" by slug,
+# yet is tried first once both are by-name, since "Glavsol" matches the start of its label.
+_TRAITS_NOTE = ["ZAITSEV, Ivan Petrovich (3 March 1890–1 May 1937). Born in Tula. In Glavsol, 1921–1922. "
+                "Member of Glavsol of the Ukrainian party, 1923–1924. Chairman of Glavsol Bureau, 1925–1926. "
+                "Glavsol, 1929–1930. General secretary of Glavsol, 1931–1932."]
+_BUREAU_AS_GLAVSOL = ("glavsol", "chairman", 1925)  # a state body "Glavsol" takes "Glavsol Bureau"
+_BUREAU = ("glavsol-bureau", "chairman", 1925)
+_BARE = {("glavsol", "full-member", 1921), ("glavsol", "full-member", 1929)}  # "In Glavsol", "Glavsol"
+
+
+@pytest.mark.parametrize(("glavsol", "bureau", "expected"), [
+    ("", "", {_BUREAU_AS_GLAVSOL}),
+    ("collegial", "", {_BUREAU_AS_GLAVSOL, *_BARE}),
+    ("by-name; collegial", "by-name", {_BUREAU, *_BARE}),
+    ("by-name; collegial; cpbu-twin", "by-name", {_BUREAU, *_BARE, ("glavsol-cpbu", "full-member", 1923)}),
+    ("by-name; party-roles; cpbu-twin", "by-name",
+     {_BUREAU, *_BARE, ("glavsol-cpbu", "full-member", 1923), ("glavsol", "general-secretary", 1931)}),
+])
+def test_an_organs_traits_say_how_the_post_grammar_reads_it_no_python(tmp_path, glavsol, bureau, expected):
+    import shutil
+
+    from apparat.extract.biographies import parse_biographies
+    from apparat.extract.lexicon import Lexicon
+
+    copy = tmp_path / "gazetteer"
+    shutil.copytree(GAZETTEER, copy)
+    with (copy / "organs.csv").open("a", encoding="utf-8") as f:
+        f.write(f"glavsol,ap:StateBody,Main Salt Administration,Glavsol,,,,,national,,\\bGlavsol\\b,,,,{glavsol}\n")
+        f.write("glavsol-cpbu,ap:StateBody,Main Salt Administration of the CP(b)U,,,,,glavsol,republic\n")
+        f.write(f"glavsol-bureau,ap:StateBody,Glavsol Bureau,,,,,,national,,\\bGlavsol\\s+Bureau\\b,,,,{bureau}\n")
+    [record] = parse_biographies(_TRAITS_NOTE, 1, Lexicon.from_gazetteer(load_gazetteer(copy)))
+    assert {(m.organ, m.role, m.start.year) for m in record.memberships} == expected
+
+
+def test_the_by_name_kinds_come_from_the_traits_and_each_reads_its_own_names():
+    from apparat.extract.lexicon import default_gazetteer, default_lexicon
+    from apparat.extract.post_organs import Grammar
+
+    lexicon, gazetteer = default_lexicon(), default_gazetteer()
+    order = [slug for slug, _ in lexicon.kinds]
+    assert set(order) == {"secretariat-ecci", "ecci", "secretariat", "general-secretary", "politburo", "orgburo",
+                          "central-control-commission", "party-control-commission", "central-committee",
+                          "sovnarkom", "revvoensovet"}
+    assert order.index("secretariat-ecci") < order.index("secretariat")
+    assert lexicon.cpbu_twins == {"politburo", "orgburo", "secretariat", "central-committee",
+                                  "central-control-commission"}
+    assert lexicon.party_roles == lexicon.cpbu_twins | {"general-secretary", "party-control-commission"}
+    assert lexicon.collegial == {"sovnarkom", "revvoensovet", "ecci", "secretariat-ecci", "vtsik", "tsik", "sto"}
+    # Each by-name kind's names that its own pattern matches whole are read as that kind, by the
+    # grammar's one alternation (where the first kind matching at a place wins).
+    grammar, read = Grammar(lexicon), []
+    for slug in order:
+        entity = gazetteer.get("organ", slug) or gazetteer.get("role", slug)
+        for form in entity.forms():
+            if re.fullmatch(entity.pattern, form):
+                m = grammar.organ_re.match(form)
+                read.append((form, grammar.organs[int(m.lastgroup[1:])][0], m.group(0)))
+                assert read[-1] == (form, slug, form)
+    assert ("Secretariat of the ECCI", "secretariat-ecci", "Secretariat of the ECCI") in read
+
+
+def test_by_name_order_puts_a_kind_before_one_that_takes_a_piece_of_its_name_and_refuses_a_cycle():
+    from apparat.extract.gazetteer import Entity
+    from apparat.extract.lexicon import by_name_order
+
+    def organ(slug, label, pattern):
+        return Entity("organ", slug, label, pattern=pattern, origin=f"organs.csv:{slug}")
+
+    kinds = [organ("a-bureau", "Bureau", r"\bBureau\b"), organ("b-bureau", "Bureau of Salt", r"\bBureau\s+of\s+Salt\b"),
+             organ("c", "Council", r"\bCouncil\b")]
+    assert [e.slug for e in by_name_order(kinds)] == ["b-bureau", "a-bureau", "c"]
+    assert [e.slug for e in by_name_order(reversed(kinds))] == ["b-bureau", "a-bureau", "c"]
+    # each pattern takes "Salt" from the other's name: no order reads both names
+    both = [organ("x", "Salt Bureau", r"\bSalt(?:\s+Bureau)?"), organ("y", "Salt Office", r"\bSalt(?:\s+Office)?")]
+    with pytest.raises(GazetteerError, match=r"organs\.csv:x: 'x' and 'y' \(organs\.csv:y\) each match the start"):
+        by_name_order(both)
+
+
+@pytest.mark.parametrize(("row", "message"), [
+    ("politburo,Politburo,\\bPolitburo\\b,by-name; party-organ",
+     r"organs\.csv:2: traits: no trait 'party-organ' \(traits: by-name, party-roles, cpbu-twin, collegial\)"),
+    ("politburo,Politburo,\\bPolitburo\\b,cpbu-twin",
+     r"organs\.csv:2: trait cpbu-twin, but no organ 'politburo-cpbu' is in the gazetteer"),
+    ("politburo,Politburo,,by-name", r"organs\.csv:2: trait by-name needs a pattern"),
+])
+def test_a_bad_traits_cell_names_file_and_row(tmp_path, row, message):
+    folder = tmp_path / "g"
+    _write(folder, "organs.csv", "slug,label,pattern,traits", row)
+    with pytest.raises(GazetteerError, match=message):
+        load_gazetteer(folder)
+
+
+def test_an_additions_row_adds_traits(tmp_path):
+    folder = tmp_path / "g"
+    _write(folder, "organs.csv", "slug,label,pattern,traits", "sto,Council of Labour and Defence,\\bSTO\\b,")
+    _write(folder, "organs-b.csv", "slug,label,traits", "sto,,collegial")
+    assert load_gazetteer(folder).resolve("sto").traits == ("collegial",)

@@ -10,8 +10,8 @@ file           columns
 ============== =================================================================================
 persons.csv    slug, label, names, variants, wikidata, note, matched_as
 organs.csv     slug, class, label, names, variants, abbreviation, russian, parent, level, field,
-               pattern, wikidata, note, matched_as
-roles.csv      slug, label, pref_label, implies, pattern, wikidata, note
+               pattern, wikidata, note, matched_as, traits
+roles.csv      slug, label, pref_label, implies, pattern, wikidata, note, traits
 events.csv     slug, class, label, names, ordinal, variants, pattern, note
 documents.csv  slug, class, label, names, variants, wikidata, note, pattern
 places.csv     slug, class, label, names, note
@@ -47,6 +47,26 @@ posts.csv      slug, label, role, organ, wikidata, note
   ``expulsions``: a word of the biographical notes for the organ one is expelled or
   removed from (``expelled from CC``). Parser names, not facts: nothing of this
   column goes into the graph. Trailing empty cells of a row may be left out.
+- ``traits`` (organs and roles): how the post grammar of the biographical notes
+  (:mod:`apparat.extract.posts`) reads a role in it, as words of :data:`TRAITS`
+  (``by-name; party-roles``). Parser data, not facts: nothing of it goes into the graph.
+
+  ``by-name``
+      the grammar matches it before every other organ and has rules of its own
+      for it, written by slug in :mod:`~.posts` (the CC's secretaries sit on its
+      Secretariat; an undated Revvoensovet is a front's). A ``by-name`` row needs a
+      ``pattern``. Their order is derived (:func:`~.lexicon.by_name_order`): a kind
+      is tried before any whose pattern takes a shorter piece of one of its names
+      (``Secretariat`` begins ``Secretariat of the ECCI``, so secretariat-ecci goes
+      first), otherwise by slug; so its names must include what the notes print.
+  ``party-roles``
+      its role words read as a party organ's: a bare mention or ``member`` is
+      full membership, ``deputy`` and ``editor`` are no post of it.
+  ``cpbu-twin``
+      ``of the CP(b)U``, ``in Ukraine`` or ``Ukrainian`` before it name its
+      Ukrainian twin, the organ ``<slug>-cpbu`` (which must be in the gazetteer).
+  ``collegial``
+      a bare ``In X`` names a member of it (of any other body, where one worked).
 - ``wikidata``: a Q-id, only where ``../shared/wikidata/known-ids.tsv`` lists it.
 - ``posts.csv``: a post is a role in one organ (``org:Post``: ``org:role``, ``org:postIn``),
   kept where an item of Wikidata stands for that pair rather than for the organ or the
@@ -56,8 +76,8 @@ posts.csv      slug, label, role, organ, wikidata, note
 
 Besides ``<kind>s.csv``, a folder may hold additions files ``<kind>s-<name>.csv`` (one
 reader's new entities). A row there with an empty ``label`` and the slug of an
-entity defined elsewhere only adds its ``names``, ``variants``, ``abbreviation`` and
-``russian`` to that entity.
+entity defined elsewhere only adds its ``names``, ``variants``, ``abbreviation``,
+``russian``, ``matched_as`` and ``traits`` to that entity.
 
 A ledger row or a parser names an entity by its slug (``stalin``), or by
 ``kind/slug`` where a slug is used by two kinds.
@@ -73,14 +93,14 @@ from pathlib import Path
 
 from ..errors import KgError
 
-__all__ = ["Entity", "Gazetteer", "GazetteerError", "KINDS", "LEVELS", "PARSERS", "load_gazetteer"]
+__all__ = ["Entity", "Gazetteer", "GazetteerError", "KINDS", "LEVELS", "PARSERS", "TRAITS", "load_gazetteer"]
 
 #: File stem -> entity kind, and the columns each file has.
 KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
     "persons": ("person", ("slug", "label", "names", "variants", "wikidata", "note", "matched_as")),
     "organs": ("organ", ("slug", "class", "label", "names", "variants", "abbreviation", "russian",
-                         "parent", "level", "field", "pattern", "wikidata", "note", "matched_as")),
-    "roles": ("role", ("slug", "label", "pref_label", "implies", "pattern", "wikidata", "note")),
+                         "parent", "level", "field", "pattern", "wikidata", "note", "matched_as", "traits")),
+    "roles": ("role", ("slug", "label", "pref_label", "implies", "pattern", "wikidata", "note", "traits")),
     "events": ("event", ("slug", "class", "label", "names", "ordinal", "variants", "pattern", "note")),
     "documents": ("document", ("slug", "class", "label", "names", "variants", "wikidata", "note", "pattern")),
     "places": ("place", ("slug", "class", "label", "names", "note")),
@@ -90,6 +110,8 @@ LEVELS = ("national", "republic", "army", "front", "city", "province", "foreign-
           "trade-union", "comintern")
 #: The section parsers that read names from a ``matched_as`` cell (see the module docstring).
 PARSERS = ("footnotes", "expulsions")
+#: The words of a ``traits`` cell: how the post grammar reads an organ or role (see the module docstring).
+TRAITS = ("by-name", "party-roles", "cpbu-twin", "collegial")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")
 _CLASS = re.compile(r"(?:ap|org|schema|skos|foaf|prov):[A-Za-z]+")
 _QID = re.compile(r"Q[1-9][0-9]*")
@@ -123,6 +145,7 @@ class Entity:
     matched_as: tuple[tuple[str, str], ...] = ()  # (parser, name)
     role: str | None = None  # a post's role
     organ: str | None = None  # the organ a post is in
+    traits: tuple[str, ...] = ()  # words of TRAITS
     origin: str = field(default="", compare=False)  # "file:row"
 
     @property
@@ -137,6 +160,10 @@ class Entity:
     def matched_by(self, parser: str) -> tuple[str, ...]:
         """The names of its ``matched_as`` cell that ``parser`` resolves to it."""
         return tuple(name for p, name in self.matched_as if p == parser)
+
+    def has(self, trait: str) -> bool:
+        """Whether its ``traits`` cell names ``trait`` (a word of :data:`TRAITS`)."""
+        return trait in self.traits
 
 
 @dataclass
@@ -194,6 +221,15 @@ class Gazetteer:
         """
         return {name: e.slug for e in self.of_kind(kind) for name in e.matched_by(parser)}
 
+    def with_trait(self, trait: str) -> list[Entity]:
+        """Every organ and role whose ``traits`` name ``trait``, sorted by key.
+
+        >>> ecci = Entity("organ", "ecci", "ECCI", traits=("collegial",))
+        >>> [e.slug for e in Gazetteer({"organ/ecci": ecci}).with_trait("collegial")]
+        ['ecci']
+        """
+        return sorted((e for e in self if trait in e.traits), key=lambda e: e.key)
+
     def implied_roles(self, role: str) -> list[str]:
         """Every role a holder of ``role`` also holds (transitively), nearest first."""
         out: list[str] = []
@@ -224,6 +260,15 @@ def _matched_as(cell: str | None, fail) -> tuple[tuple[str, str], ...]:
         if item:
             out.append((parser, item))
     return tuple(out)
+
+
+def _traits(cell: str | None, fail) -> tuple[str, ...]:
+    """The words of a ``traits`` cell, each one of :data:`TRAITS`."""
+    words = _split(cell)
+    for word in words:
+        if word not in TRAITS:
+            raise fail(f"traits: no trait {word!r} (traits: {', '.join(TRAITS)})")
+    return words
 
 
 def _entity(kind: str, row: dict[str, str], origin: str) -> Entity:
@@ -266,7 +311,7 @@ def _entity(kind: str, row: dict[str, str], origin: str) -> Entity:
         implies=_split(row.get("implies")), pref_label=(row.get("pref_label") or "").strip() or None,
         ordinal=int(ordinal) if ordinal else None, wikidata=wikidata,
         note=(row.get("note") or "").strip() or None, matched_as=_matched_as(row.get("matched_as"), fail),
-        role=role, organ=organ, origin=origin)
+        role=role, organ=organ, traits=_traits(row.get("traits"), fail), origin=origin)
 
 
 def read_rows(path: Path) -> Iterator[tuple[int, dict[str, str]]]:
@@ -284,8 +329,9 @@ def load_gazetteer(folder: Path) -> Gazetteer:
 
     Raises:
         GazetteerError: an unknown file or column, a malformed cell, a duplicate
-            slug, or a parent or implied role that is not in the gazetteer;
-            the message names file and row.
+            slug, a parent or implied role that is not in the gazetteer, or a
+            trait its row does not support (a ``cpbu-twin`` with no twin, a
+            ``by-name`` with no pattern); the message names file and row.
     """
     gazetteer = Gazetteer()
     additions: list[tuple[str, str, dict, str]] = []
@@ -322,7 +368,8 @@ def load_gazetteer(folder: Path) -> Gazetteer:
             old, names=old.names + _split(row.get("names")), variants=old.variants + _split(row.get("variants")),
             abbreviations=old.abbreviations + _split(row.get("abbreviation")),
             russian=old.russian + _split(row.get("russian")),
-            matched_as=old.matched_as + _matched_as(row.get("matched_as"), fail))
+            matched_as=old.matched_as + _matched_as(row.get("matched_as"), fail),
+            traits=old.traits + tuple(t for t in _traits(row.get("traits"), fail) if t not in old.traits))
     for entity in gazetteer:
         for parent in entity.parents:
             if f"organ/{parent}" not in gazetteer.entities:
@@ -334,4 +381,9 @@ def load_gazetteer(folder: Path) -> Gazetteer:
             raise GazetteerError(f"{entity.origin}: role {entity.role!r} is not in the gazetteer")
         if entity.kind == "post" and f"organ/{entity.organ}" not in gazetteer.entities:
             raise GazetteerError(f"{entity.origin}: organ {entity.organ!r} is not in the gazetteer")
+        if entity.has("cpbu-twin") and f"organ/{entity.slug}-cpbu" not in gazetteer.entities:
+            raise GazetteerError(f"{entity.origin}: trait cpbu-twin, but no organ {entity.slug + '-cpbu'!r} "
+                                 "is in the gazetteer")
+        if entity.has("by-name") and not entity.pattern:
+            raise GazetteerError(f"{entity.origin}: trait by-name needs a pattern (the grammar matches it)")
     return gazetteer

@@ -11,8 +11,8 @@ import re
 from . import dates
 from .lexicon import Lexicon
 
-__all__ = ["COLLEGIAL", "COMMISSAR_TAIL_OK", "DIPLOMATS", "KIND_TAIL_OK", "PARTY_KINDS", "PARTY_ORGANS",
-           "PLACES", "RSFSR_AFTER_COMMA", "Grammar", "base_slug"]
+__all__ = ["COMMISSAR_TAIL_OK", "DIPLOMATS", "KIND_TAIL_OK", "PLACES", "RSFSR_AFTER_COMMA", "Grammar",
+           "base_slug"]
 
 _M = dates.MONTH_IN_TEXT
 
@@ -26,12 +26,6 @@ DIPLOMATS = {
     "diplomat": rf"\b(?:{_ENVOY})\b(?:\s+(?:in|to)\s+{PLACES})?",
     "trade-representative": rf"\b[Tt]rade\s+[Rr]epresentative\b(?:\s+(?:in|to)\s+{PLACES})?",
 }
-PARTY_ORGANS = {"politburo", "orgburo", "secretariat", "central-committee",
-                 "central-control-commission"}
-#: Kinds whose roles keep the party reading.
-PARTY_KINDS = PARTY_ORGANS | {"general-secretary", "party-control-commission"}
-#: State bodies whose members a bare ``In X`` names (elsewhere it says where one worked).
-COLLEGIAL = {"sovnarkom", "revvoensovet", "ecci", "secretariat-ecci", "vtsik", "tsik", "sto"}
 #: Qualifiers that keep a body all-union: "PUR of the Red Army", "People's Commissar
 #: of Labour in the first Soviet government".
 KIND_TAIL_OK = {"pur": re.compile(r"\s*of\s+(?:the\s+)?(?:Red\s+Army|Republic)\b")}
@@ -56,12 +50,18 @@ _KEYWORDS = (r"\b(?:[Pp]olitburo|Orgburo|Secretariat|CCC?|Central Committee|Cont
 class Grammar:
     """The organ tables of the post grammar, compiled from a :class:`~.lexicon.Lexicon`.
 
-    ``organs`` lists ``(kind, pattern)`` in matching order: the party kinds, the
-    periodicals (as italic titles), the commissariats (by field and by name), the
-    state bodies and the envoys' posts.
+    ``organs`` lists ``(kind, pattern)`` in matching order: the ``by-name`` kinds
+    (in :func:`~.lexicon.by_name_order`), the periodicals (as italic titles), the commissariats (by
+    field and by name), the state bodies and the envoys' posts. The gazetteer's other
+    traits are sets of slugs: ``party_kinds`` (trait ``party-roles``: kinds whose roles
+    keep the party reading), ``party_organs`` (``cpbu-twin``: "Ukrainian X" is
+    ``X-cpbu``) and ``collegial`` (a bare ``In X`` names a member).
     """
 
     def __init__(self, lexicon: Lexicon):
+        self.party_kinds = lexicon.party_roles
+        self.party_organs = lexicon.cpbu_twins
+        self.collegial = lexicon.collegial
         self.periodicals = dict(lexicon.periodicals)
         self.commissariats = dict(lexicon.commissariats)
         self.state_bodies = dict(lexicon.state_bodies)
@@ -79,7 +79,7 @@ class Grammar:
         #: Bodies whose plain membership is no post: a removal from them must name the post.
         self.post_organs = frozenset({*self.periodicals, *self.commissariats, *self.state_bodies,
                                       "narkomindel", "narkomtorg", *self.rsfsr.values()}) - {
-            *(s for s in self.rsfsr.values() if s.startswith("sovnarkom")), *COLLEGIAL}
+            *(s for s in self.rsfsr.values() if s.startswith("sovnarkom")), *self.collegial}
         self.keyword_re = re.compile(_KEYWORDS + "|" + "|".join(
             f"(?:{p})" for _, p in organs if p not in (rf"\*(?:{n})\*{_BRACKET}" for n in self.periodicals.values())))
 
@@ -87,7 +87,7 @@ class Grammar:
     def organ_slugs(self) -> frozenset[str]:
         """Every organ slug a claim can carry."""
         base = {base_slug(kind) for kind, _ in self.organs} - {"general-secretary"} | {"secretariat"}
-        return frozenset(base | {f"{s}-cpbu" for s in PARTY_ORGANS} | set(self.rsfsr.values()))
+        return frozenset(base | {f"{s}-cpbu" for s in self.party_organs} | set(self.rsfsr.values()))
 
 
 def base_slug(kind: str) -> str:

@@ -96,12 +96,9 @@ from dataclasses import dataclass, field, replace
 from . import dates
 from .dates import StatedDate
 from .post_organs import (
-    COLLEGIAL,
     COMMISSAR_TAIL_OK,
     DIPLOMATS,
     KIND_TAIL_OK,
-    PARTY_KINDS,
-    PARTY_ORGANS,
     PLACES,
     RSFSR_AFTER_COMMA,
     Grammar,
@@ -290,7 +287,7 @@ def _role_slug(gr: Grammar, kind: str, role: str | None, implied: str | None = N
             "full member": "member", "editor in chief": "editor", "chief editor": "editor",
             "main editor": "editor"}.get(word, word)
     organ = base_slug(kind)
-    if kind in PARTY_KINDS or kind in ("ecci", "secretariat-ecci") and word != "deputy chairman":
+    if kind in gr.party_kinds or kind in ("ecci", "secretariat-ecci") and word != "deputy chairman":
         if word in ("deputy", "editor", "editorial board"):
             return organ, None
         role_slug = {"candidate member": "candidate-member", "general secretary": "general-secretary",
@@ -316,7 +313,7 @@ def _role_slug(gr: Grammar, kind: str, role: str | None, implied: str | None = N
              "deputy chairman": "deputy-chairman"}
     if kind in gr.commissariats:
         roles["deputy"] = "deputy-peoples-commissar"
-    elif kind in COLLEGIAL:
+    elif kind in gr.collegial:
         roles[""] = "full-member"
     return organ, roles.get(word)
 
@@ -334,7 +331,7 @@ def _qualify(gr: Grammar, kind: str, adj: str | None, tail: str, clause: str, im
     if _ALL_UNION_TAIL.match(tail):
         return slug if adj is None else None
     if (adj or "").startswith("Ukrain") or _UKRAINE_TAIL.match(tail):
-        return f"{slug}-cpbu" if slug in PARTY_ORGANS else None
+        return f"{slug}-cpbu" if slug in gr.party_organs else None
     if adj is not None or _REPUBLIC_RE.search(clause):
         return None
     if kind in gr.rsfsr and _RSFSR_TAIL.match(tail):
