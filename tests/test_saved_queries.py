@@ -99,6 +99,19 @@ def test_a_start_somewhere_in_a_window_is_no_stated_year(dataset, saved):
     assert "bukharin" in persons(rows(dataset, saved, "politburo-in-year", year=1923, role="candidate"))
 
 
+def test_the_politburo_line_573_implies_answers_1921_and_1922_only(dataset, saved):
+    # 573: Lenin, Kamenev, Krestinsky, Stalin, Trotsky before 1921; Zinoviev in place of Krestinsky after the
+    # Tenth Congress (so the four others stayed); Rykov and Tomsky added to the five after the Eleventh
+    def at_573(year):
+        return {r["person"].removeprefix("id/person/") for r in rows(dataset, saved, "politburo-in-year", year=year)
+                if r["source"].endswith("/lines/573-573") and r["answer"] == "stated"}
+    assert at_573(1921) == {"kamenev", "lenin", "stalin", "trotsky", "zinoviev"}
+    assert at_573(1922) == {"kamenev", "lenin", "rykov", "stalin", "tomsky", "trotsky", "zinoviev"}
+    assert at_573(1923) == set()  # "after the congress, a member" states that year, not every year from then on
+    assert {"lenin", "trotsky"} <= persons(rows(dataset, saved, "politburo-in-year", year=1921))
+    assert {"lenin", "trotsky"} <= persons(rows(dataset, saved, "politburo-in-year", year=1922))
+
+
 def test_a_glossary_head_holds_what_the_entry_states(dataset, saved):
     # 6707: Narkomnats 1917-1924 "headed by Stalin": the body's lifetime, not his tenure (910: relieved after
     # becoming General Secretary): possibly its head in 1924, never stated
@@ -734,8 +747,9 @@ def test_secretariat_after_congress(dataset, saved):
     # 1573 (the Twelfth Congress's Secretariat) states no date, so it is not placed after a congress; 3479's
     # elections of Andreev, Kaganovich and Zelensky also start their tenures there (three "start only" rows),
     # and Molotov's re-election, Stalin's seat as a secretary (3479) and as General Secretary (3477) are held
-    # there like them (three "at a time" rows)
-    assert len(found) == 53
+    # there like them (three "at a time" rows); 3251-3253 (Vrachev, quoted: General Secretary "after Lenin's
+    # death") is held in 1924 only, so it places Stalin after the Thirteenth Congress and no later one
+    assert len(found) == 47
     assert {("molotov", "at a time"), ("stalin", "at a time")} <= {
         (r["person"].removeprefix("id/person/"), r["statement"]) for r in found
         if r["congress"] == "id/event/party-congress-13" and r["source"].endswith("/lines/3479-3479")}
