@@ -196,6 +196,17 @@ def test_a_member_at_a_meeting_holds_the_seat_during_it(tmp_path, gazetteer):
     assert rows == [("https://w3id.org/apparat/ontology#Range", "1925-12-18", "1925-12-31")]
 
 
+def test_a_member_after_a_congress_holds_that_year_only(tmp_path, gazetteer):
+    # 573: Trotsky, still a member after the Tenth Congress (8-16 March 1921): 1921 is stated,
+    # a later year only possible, never "from then on"
+    g = _compile(tmp_path, gazetteer, "573,member,trotsky,,politburo,after party-congress-10",
+                 "6789-6790,meeting,party-congress-10,,,8–16 March 1921")
+    rows = _one(g, """SELECT ?kind ?from ?until ?earliest ?latest WHERE { ?m a org:Membership ;
+                      ap:timeStatement ?kind ; ap:heldFrom ?from ; ap:heldUntil ?until ; ap:earliestStart ?earliest .
+                      OPTIONAL { ?m ap:latestEnd ?latest } }""")
+    assert rows == [("https://w3id.org/apparat/ontology#AtTime", "1921-03-17", "1921-12-31", "1921-03-17", None)]
+
+
 def test_an_undated_statement_holds_no_span(tmp_path, gazetteer):
     g = _compile(tmp_path, gazetteer, "573,member,lenin,,politburo,")
     assert _one(g, "SELECT ?k ?f WHERE { ?m ap:timeStatement ?k . OPTIONAL { ?m ap:heldFrom ?f } }") == [

@@ -20,7 +20,9 @@ posts.csv      slug, label, role, organ, wikidata, note
 
 - ``slug`` makes the IRI ``…/id/<kind>/<slug>`` (kind: person, organ, role, event,
   document, place, post); ``label`` is the English name as the sources print it (a
-  person's given name only if a source prints it: an initial stays an initial).
+  person's given name only if a source prints it: an initial stays an initial). A
+  relative a note names only by a given name, or not at all, is labelled by that name and
+  the person's label (``Vadim, son of N. Osinsky``, ``Son 1 of Polikarp Mdivani``).
 - ``names``: other and historical names (``skos:altLabel``); ``variants``: spellings
   the sources use besides the label (``Kamanev``, ``Pyatakov``: ``skos:hiddenLabel``,
   matched but never shown); ``abbreviation``: ``ap:abbreviation``; ``russian``: names in

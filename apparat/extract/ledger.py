@@ -143,6 +143,8 @@ EXTRA_KEYS: dict[str, tuple[str, tuple[str, ...] | str]] = {
     "old-name": ("ap:oldName", "literal"),
     "topic": ("schema:about", _ANY),
     "spouse": ("schema:spouse", ("person",)),
+    "parent": ("schema:parent", ("person",)),       # a relative: the subject's father or mother
+    "sibling": ("schema:sibling", ("person",)),     # a relative: the subject's brother or sister
     "pref-label": ("skos:prefLabel", "text"),
     "given-name": ("foaf:givenName", "literal"),
     "family-name": ("foaf:familyName", "literal"),

@@ -132,8 +132,11 @@ def tenure(time: StatedTime, mode: str, meeting: bool = False) -> Tenure:
             lo = w.earliest or dt.date(w.latest.year, 1, 1)
             held = Window(lo, w.latest) if lo.year == w.latest.year else Window(None, None)
             return Tenure(AP.EndOnly, held=held, bounds=Window(None, w.latest))
-        if mode == "stated" and w.earliest and not w.latest:  # "after the congress, a member"
-            return Tenure(AP.OpenEnded, held=Window(w.earliest, None), bounds=Window(w.earliest, None))
+        if mode == "stated" and w.earliest and not w.latest:
+            # "after the congress, a member": held from then to the end of that year, as a start
+            # "after X" is; a later year is only possible (no "from X on" the text does not state)
+            return Tenure(AP.AtTime, held=Window(w.earliest, dt.date(w.earliest.year, 12, 31)),
+                          bounds=Window(w.earliest, None))
         return Tenure(AP.Window, bounds=w)
     # "at": a point of the date's precision
     if mode == "start":
