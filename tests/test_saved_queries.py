@@ -649,7 +649,12 @@ def test_according_to(dataset, saved):
         if r["about"].startswith("id/membership/stalin/secretariat/general-secretary/")}
     # nothing the author states in his own voice, and nothing according to anyone else
     assert {r["attribution"] for r in found} == {quoted, reported}
-    assert len(found) == 76
+    # 1737 (Lenin's and his own Politburo seats, March 1923) and 2246-2248 ("our Politburo", October 1923), quoted
+    assert {("membership", "1923-03", quoted, "rogovin-1992/lines/1737-1737"),
+            ("membership", "1923-10", quoted, "rogovin-1992/lines/2246-2248")} <= {
+        (r["about"].split("/")[1], r.get("value"), r["attribution"], r["source"].removeprefix("source/"))
+        for r in found if "/politburo/" in r["about"]}
+    assert len(found) == 79
     assert len([r for r in found if r["attribution"] == reported]) == 21
     # in the order of each text
     mono = [int(r["source"].rsplit("/", 1)[-1].split("-")[0]) for r in found if "/rogovin-1992/" in r["source"]]
