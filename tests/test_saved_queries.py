@@ -105,7 +105,9 @@ def test_the_politburo_line_573_implies_answers_1921_and_1922_only(dataset, save
     def at_573(year):
         return {r["person"].removeprefix("id/person/") for r in rows(dataset, saved, "politburo-in-year", year=year)
                 if r["source"].endswith("/lines/573-573") and r["answer"] == "stated"}
-    assert at_573(1921) == {"kamenev", "lenin", "stalin", "trotsky", "zinoviev"}
+    # (Krestinsky too: the five from the Politburo's creation, 569 and 910, to the Tenth Congress of March 1921)
+    assert at_573(1921) == {"kamenev", "krestinsky", "lenin", "stalin", "trotsky", "zinoviev"}
+    assert at_573(1919) == {"kamenev", "krestinsky", "lenin", "stalin", "trotsky"}
     assert at_573(1922) == {"kamenev", "lenin", "rykov", "stalin", "tomsky", "trotsky", "zinoviev"}
     assert at_573(1923) == set()  # "after the congress, a member" states that year, not every year from then on
     assert {"lenin", "trotsky"} <= persons(rows(dataset, saved, "politburo-in-year", year=1921))
@@ -671,7 +673,12 @@ def test_according_to(dataset, saved):
         if r["about"].startswith("id/membership/stalin/secretariat/general-secretary/")}
     # nothing the author states in his own voice, and nothing according to anyone else
     assert {r["attribution"] for r in found} == {quoted, reported}
-    assert len(found) == 76
+    # 1737 (Lenin's and his own Politburo seats, March 1923) and 2246-2248 ("our Politburo", October 1923), quoted
+    assert {("membership", "1923-03", quoted, "rogovin-1992/lines/1737-1737"),
+            ("membership", "1923-10", quoted, "rogovin-1992/lines/2246-2248")} <= {
+        (r["about"].split("/")[1], r.get("value"), r["attribution"], r["source"].removeprefix("source/"))
+        for r in found if "/politburo/" in r["about"]}
+    assert len(found) == 79
     assert len([r for r in found if r["attribution"] == reported]) == 21
     # in the order of each text
     mono = [int(r["source"].rsplit("/", 1)[-1].split("-")[0]) for r in found if "/rogovin-1992/" in r["source"]]

@@ -26,8 +26,8 @@ pytestmark = pytest.mark.skipif(virtuoso_missing() is not None, reason=virtuoso_
 
 #: Saved queries Virtuoso 7.2.5 does not answer as the embedded store does (measured), and how.
 VIRTUOSO_DIFFERS = {
-    # 2 of its rows (of 53, when measured on 2026-12-02; 47 since): Virtuoso's reading of the OPTIONAL aggregate sub-select (each person's
-    # earliest death bound; before that rewrite it refused the query, "Aggregate function not
+    # 2 of its rows (of 53 when measured; 47 since): Virtuoso's reading of the OPTIONAL aggregate
+    # sub-select (each person's earliest death bound; before that rewrite it refused the query, "Aggregate function not
     # allowed in context"); oxigraph serve gives the embedded rows (test_remote_store.py)
     "secretariat-after-congress": 200,
     "wikidata-statements": 502,
