@@ -98,9 +98,9 @@ def _congresses(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Se
     out.counts["congress dates"] = Counter(c.subject.split("/")[1].rsplit("-", 1)[0] for c in section)
 
 
-def _glossary(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:
+def _glossary(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections) -> None:
     start, end = glossary.find_glossary_section(lines)
-    section = glossary.glossary_claims(lines[start:end], start + 1, source_id)
+    section = glossary.glossary_claims(lines[start:end], start + 1, source_id, gazetteer)
     out.claims += section
     out.counts["glossary"] = _claim_counts(section)
 
