@@ -185,20 +185,26 @@ def covered_by_ledger(unparsed: tuple[str, int, str], claims: list[Claim], gazet
     """Whether a ledger row reads the sentence a parser left unparsed.
 
     ``unparsed`` is ``(source id, line, sentence)``. A row covers it when one of its
-    spans holds that line and the sentence names one of the row's objects (a gazetteer
-    form or pattern), or, for a row with no object, holds the row's date as written.
-    A line of the notes is a whole entry, so the line alone says too little.
+    spans holds that line and the sentence names the row's subject or one of its
+    objects (a gazetteer form or pattern) or holds the row's date as written. A line
+    of the notes is a whole entry, so the line alone says too little.
     """
     source_id, line, sentence = unparsed
+    flat = " ".join(sentence.split()).casefold()
     for claim in claims:
         if claim.source != source_id or not any(s.first <= line <= s.last for s in claim.spans):
             continue
-        named = [gazetteer.entities[o] for o in claim.objects if o in gazetteer.entities]
-        if any(mentions_any(sentence, e.forms(), [e.pattern] if e.pattern else []) for e in named):
+        named = [gazetteer.entities[ref] for ref in (claim.subject, *claim.objects) if ref in gazetteer.entities]
+        if any(mentions_any(sentence, _names_of(e), [e.pattern] if e.pattern else []) for e in named):
             return True
-        if not claim.objects and claim.time.text and claim.time.text in " ".join(sentence.split()):
+        if claim.time.text and claim.time.text.casefold() in flat:
             return True
     return False
+
+
+def _names_of(entity) -> list[str]:
+    """Its forms, and a person's surname (as the ledger's span check takes them)."""
+    return [*entity.forms(), *([entity.label.split()[-1]] if entity.kind == "person" else [])]
 
 
 def read_ledgers(claims_dir: Path, gazetteer, sources) -> list:
