@@ -24,6 +24,7 @@ from apparat.extract.glossary import (
     glossary_graph,
     parse_glossary,
 )
+from apparat.extract.lexicon import default_gazetteer
 from apparat.namespaces import AP, ORG, SCHEMA
 from apparat.triples_io import canonical_ntriples
 
@@ -93,7 +94,7 @@ def bounds(g, node) -> tuple:
 def sample():
     lines = SAMPLE.splitlines()
     start, end = find_glossary_section(lines)
-    return glossary_graph(lines[start:end], start + 1, SOURCE)
+    return glossary_graph(lines[start:end], start + 1, SOURCE, default_gazetteer())
 
 
 # ---------------------------------------------------------------- parsing
@@ -135,23 +136,36 @@ def test_state_body_labels_and_abbreviations(sample):
 
 def test_heads_with_intervals(sample):
     g = sample
-    stalin = membership("stalin", "rabkrin", "chairman", "1919-00-00")
+    # Rabkrin is a People's Commissariat in the gazetteer (it has a field): its heads are its Narkoms
+    stalin = membership("stalin", "rabkrin", "peoples-commissar", "1919-00-00")
     assert (stalin, RDF.type, ORG.Membership) in g
     assert (stalin, ORG.member, person("stalin")) in g
     assert (stalin, ORG.organization, organ("rabkrin")) in g
-    assert (stalin, ORG.role, ids.entity("role", "chairman")) in g
+    assert (stalin, ORG.role, ids.entity("role", "peoples-commissar")) in g
     assert bounds(g, stalin) == (datetime.date(1919, 1, 1), datetime.date(1921, 12, 31))
-    kuibyshev = membership("kuibyshev", "rabkrin", "chairman", "1922-00-00")
+    kuibyshev = membership("kuibyshev", "rabkrin", "peoples-commissar", "1922-00-00")
     assert bounds(g, kuibyshev) == (datetime.date(1922, 1, 1), datetime.date(1925, 12, 31))
     tomsky = membership("tomsky", "vtssps", "chairman", "1919-00-00")
     assert g.value(tomsky, AP.dateAsStated) == Literal("for most of 1919–1928")
     # "headed by" without dates: somewhere in the body's existence, held in no stated year
-    narkomnats = membership("stalin", "narkomnats", "chairman", "while-the-body-existed-no-dates-stated")
+    narkomnats = membership("stalin", "narkomnats", "peoples-commissar", "while-the-body-existed-no-dates-stated")
     assert g.value(narkomnats, AP.timeStatement) == AP.Window
     assert bounds(g, narkomnats) == (datetime.date(1918, 1, 1), datetime.date(1923, 12, 31))
     assert g.value(narkomnats, AP.heldFrom) is None and g.value(narkomnats, AP.heldUntil) is None
     assert g.value(narkomnats, AP.dateAsStated) is not None
     assert bounds(g, membership("yaroslavsky", "istpart", "chairman")) == (None, None)
+    roles = {g.value(m, ORG.role) for m in g.subjects(RDF.type, ORG.Membership)}
+    assert ids.entity("role", "chairman") in roles and ids.entity("role", "peoples-commissar") in roles
+
+
+def test_heads_are_chairmen_without_a_gazetteer():
+    """With no gazetteer to say which bodies are People's Commissariats, every head is a chairman."""
+    lines = SAMPLE.splitlines()
+    start, end = find_glossary_section(lines)
+    g = glossary_graph(lines[start:end], start + 1, SOURCE)
+    assert bounds(g, membership("stalin", "rabkrin", "chairman", "1919-00-00")) == (
+        datetime.date(1919, 1, 1), datetime.date(1921, 12, 31))
+    assert not set(g.subjects(ORG.role, ids.entity("role", "peoples-commissar")))
 
 
 def test_successive_chairmen_and_members(sample):
@@ -260,7 +274,7 @@ def test_samples_are_not_copied_from_the_corpus():
 def real(monograph_lines):
     lines = monograph_lines
     start, end = find_glossary_section(lines)
-    return lines, start, end, glossary_graph(lines[start:end], start + 1, SOURCE)
+    return lines, start, end, glossary_graph(lines[start:end], start + 1, SOURCE, default_gazetteer())
 
 
 def test_real_section_and_entries(real):
@@ -284,23 +298,27 @@ def test_real_counts(real):
                      ORG.Membership: 18}
 
 
-@pytest.mark.parametrize("who, body, start_key, start, end, line", [
-    ("stalin", "rabkrin", "1920-00-00", (1920, 1, 1), (1922, 12, 31), 6739),
-    ("kuibyshev", "rabkrin", "1923-00-00", (1923, 1, 1), (1926, 12, 31), 6739),
-    ("ordzhonikidze", "rabkrin", "1926-00-00", (1926, 1, 1), (1930, 12, 31), 6739),
-    ("trotsky", "revvoensovet", "1918-09-06", (1918, 9, 6), (1925, 1, 26), 6749),
+@pytest.mark.parametrize("who, body, role, start_key, start, end, line", [
+    # Rabkrin and Narkomnats are People's Commissariats (the notes: "People's Commissar of RKI",
+    # 6929; "Narkom of Rabkrin", 6889): their heads are People's Commissars, not chairmen
+    ("stalin", "rabkrin", "peoples-commissar", "1920-00-00", (1920, 1, 1), (1922, 12, 31), 6739),
+    ("kuibyshev", "rabkrin", "peoples-commissar", "1923-00-00", (1923, 1, 1), (1926, 12, 31), 6739),
+    ("ordzhonikidze", "rabkrin", "peoples-commissar", "1926-00-00", (1926, 1, 1), (1930, 12, 31), 6739),
+    ("trotsky", "revvoensovet", "chairman", "1918-09-06", (1918, 9, 6), (1925, 1, 26), 6749),
     # 6677: each "became chairman on D" is a start only: Piatakov's end, Trotsky's end are not stated
-    ("piatakov", "glavkontsesskom", "1923-03-08", (1923, 3, 8), None, 6677),
-    ("trotsky", "glavkontsesskom", "1925-05-26", (1925, 5, 26), None, 6677),
-    ("tomsky", "vtssps", "1918-00-00", (1918, 1, 1), (1930, 12, 31), 6783),
+    ("piatakov", "glavkontsesskom", "chairman", "1923-03-08", (1923, 3, 8), None, 6677),
+    ("trotsky", "glavkontsesskom", "chairman", "1925-05-26", (1925, 5, 26), None, 6677),
+    ("tomsky", "vtssps", "chairman", "1918-00-00", (1918, 1, 1), (1930, 12, 31), 6783),
     # 6707: "headed by Stalin" with no dates; 1917–1924 is the commissariat's lifetime (910: he was relieved
     # of it after becoming General Secretary): a window, not a tenure
-    ("stalin", "narkomnats", "while-the-body-existed-no-dates-stated", (1917, 1, 1), (1924, 12, 31), 6707),
+    ("stalin", "narkomnats", "peoples-commissar", "while-the-body-existed-no-dates-stated",
+     (1917, 1, 1), (1924, 12, 31), 6707),
 ])
-def test_real_chairmen(real, who, body, start_key, start, end, line):
+def test_real_heads(real, who, body, role, start_key, start, end, line):
     *_, g = real
-    node = membership(who, body, "chairman", start_key)
+    node = membership(who, body, role, start_key)
     assert (node, ORG.member, person(who)) in g
+    assert (node, ORG.role, ids.entity("role", role)) in g
     assert bounds(g, node) == (datetime.date(*start), datetime.date(*end) if end else None)
     assert g.value(node, PROV.wasDerivedFrom) == ids.source_location(SOURCE, line, line)
     kind = g.value(node, AP.timeStatement)

@@ -10,7 +10,10 @@ import pytest
 from click.testing import CliRunner
 
 from apparat.cli import main
-from apparat.extract.run import extract
+from apparat.extract.dates import parse_time
+from apparat.extract.gazetteer import Entity, Gazetteer
+from apparat.extract.records import Claim, Span
+from apparat.extract.run import covered_by_ledger, extract
 
 ROOT = Path(__file__).resolve().parents[1]
 SHARED = ROOT.parent / "shared"
@@ -45,6 +48,12 @@ def test_extraction_is_deterministic_and_committed_triples_are_current(tmp_path)
     ledger = sum(sum(kinds.values()) for key, kinds in report.counts.items() if key.startswith("claims ledger:"))
     parsed = sum(report.counts["life events (biographical notes)"].values())
     assert int(table[-1].rsplit("|", 2)[-2]) == sum(report.coverage.values()) > ledger + parsed
+    # Unparsed sentences of the notes: none a parser or a ledger row reads. 6861 (Maly Sovnarkom of
+    # RSFSR) and 6985 (Krestintern) have ledger rows; 6929's suicide is the life-event parser's.
+    lines = [line for _source, line, _sentence in report.unparsed]
+    assert len(lines) == 15
+    assert {6861, 6883, 6949, 6985, 7007, 7027} & set(lines) == {6883}  # 6883: an editor of no named paper
+    assert not [s for _src, line, s in report.unparsed if line == 6929]
 
 
 @pytest.mark.corpus
@@ -67,3 +76,24 @@ def test_extract_without_corpus_says_where_it_looked(tmp_path):
     result = CliRunner().invoke(main, ["extract", "--corpus", str(tmp_path / "nowhere")])
     assert result.exit_code == 1
     assert "no corpus at" in result.output
+
+
+def test_a_ledger_row_covers_the_sentence_it_reads_not_its_whole_line():
+    """A note is one line: a row covers a sentence of it that names its organ or holds its date."""
+    gazetteer = Gazetteer({
+        "organ/krestintern": Entity("organ", "krestintern", "Krestintern"),
+        "person/smith": Entity("person", "smith", "John Smith"),
+        "organ/party": Entity("organ", "party", "Communist Party")})
+    row = Claim("book", (Span(5, 5),), "member", "person/smith", "general-secretary", ("organ/krestintern",),
+                parse_time("1923–1928"))
+    named = ("book", 5, "General secretary of Krestintern, 1923–1928.")
+    dated = ("book", 5, "From 1923–1928, busy.")
+    other = ("book", 5, "Editor of several newspapers.")
+    assert covered_by_ledger(named, [row], gazetteer) and covered_by_ledger(dated, [row], gazetteer)
+    assert not covered_by_ledger(other, [row], gazetteer)
+    assert not covered_by_ledger(("book", 6, named[2]), [row], gazetteer)  # another line
+    assert not covered_by_ledger(("other-book", 5, named[2]), [row], gazetteer)  # another source
+    # a person is named by surname too; a row with no object by its date, case aside
+    left = Claim("book", (Span(4, 6),), "left", "person/smith", objects=("organ/party",), time=parse_time("from 1930"))
+    assert covered_by_ledger(("book", 5, "Smith broke with them."), [left], gazetteer)
+    assert covered_by_ledger(("book", 5, "From 1930, elsewhere."), [left], gazetteer)

@@ -115,14 +115,18 @@ def test_the_politburo_line_573_implies_answers_1921_and_1922_only(dataset, save
 
 
 def test_a_glossary_head_holds_what_the_entry_states(dataset, saved):
-    # 6707: Narkomnats 1917-1924 "headed by Stalin": the body's lifetime, not his tenure (910: relieved after
-    # becoming General Secretary): possibly its head in 1924, never stated
-    def chairmen(organ, year, mode="stated"):
+    def chairmen(organ, year, mode="stated", role="chairman"):
         return {(r["person"].removeprefix("id/person/"), r["answer"])
-                for r in rows(dataset, saved, "organ-members-in-year", organ=organ, year=year, role="chairman",
+                for r in rows(dataset, saved, "organ-members-in-year", organ=organ, year=year, role=role,
                               mode=mode)}
-    assert chairmen("narkomnats", 1924) == set()
-    assert ("stalin", "possibly") in chairmen("narkomnats", 1924, "possibly")
+    # 6707: Narkomnats 1917-1924 "headed by Stalin": the body's lifetime, not his tenure (910: relieved after
+    # becoming General Secretary): possibly its head in 1924, never stated. The head of a People's
+    # Commissariat is its People's Commissar, not a chairman.
+    assert chairmen("narkomnats", 1924, role="peoples-commissar") == set()
+    assert ("stalin", "possibly") in chairmen("narkomnats", 1924, "possibly", role="peoples-commissar")
+    assert chairmen("narkomnats", 1924, "possibly") == set()
+    # 6739: Rabkrin headed by Kuibyshev 1923-1926
+    assert ("kuibyshev", "stated") in chairmen("rabkrin", 1924, role="peoples-commissar")
     # 6677: Piatakov became chairman of Glavkontsesskom on 8 March 1923, Trotsky on 26 May 1925: starts only
     assert chairmen("glavkontsesskom", 1925) == {("trotsky", "stated")}
     assert chairmen("glavkontsesskom", 1935) == set()
@@ -327,10 +331,11 @@ def test_source_conflicts(dataset, saved):
 def test_general_secretaries(dataset, saved):
     found = rows(dataset, saved, "general-secretaries")
     # of the CC (Stalin), of the Ukrainian CC (3965: Kviring, March 1925), of the ECCI (5599: Kolarov, 1924),
-    # of the Krestintern (6985: A. P. Smirnov, 1923-1928, a ledger row)
+    # of the Krestintern (6985: A. P. Smirnov, 1923-1928, a ledger row), of the Italian Communist Party
+    # (7007: Togliatti, from 1927 until his death, a ledger row)
     assert {(r["person"].removeprefix("id/person/"), r["organ"].removeprefix("id/organ/")) for r in found} == {
         ("stalin", "secretariat"), ("kviring", "central-committee-cpbu"), ("kolarov", "ecci"),
-        ("smirnov-aleksandr", "krestintern")}
+        ("smirnov-aleksandr", "krestintern"), ("togliatti", "italian-communist-party")}
     # the statements with a stated start: 001 (line 5): April 1922, (7-9) 3 April 1922; 002 (line 7): April 1922;
     # 5599: elected 1924; and the meetings of 004 that kept him in the post (3017-3019 the Thirteenth Conference,
     # 3977 the January 1925 plenum, 4582-4584 the Fourteenth Congress), with their dates
@@ -342,11 +347,12 @@ def test_general_secretaries(dataset, saved):
         ("stalin", "1922-04-03", None, "four-attempts-blog/lines/7-9"),
         ("kolarov", "1924", None, "rogovin-1992/lines/5599-5599"),
         ("smirnov-aleksandr", "1923", "1928", "rogovin-1992/lines/6985-6985"),
+        ("togliatti", "1927", "1964-08-21", "rogovin-1992/lines/7007-7007"),
         ("stalin", "1924-01-16", "1924-01-18", "rogovin-1992/lines/3017-3019"),
         ("stalin", "1925-01-17", "1925-01-20", "rogovin-1992/lines/3977-3977"),
         ("stalin", "1925-12-18", "1925-12-31", "rogovin-1992/lines/4582-4584"),
     }
-    assert len(found) == 23
+    assert len(found) == 24
 
 
 FORTY_SIX = {"antonov-ovseenko", "boguslavsky", "bubnov", "kosior", "muralov", "osinsky", "piatakov",

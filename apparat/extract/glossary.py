@@ -28,7 +28,10 @@ Dates and people read from a body's text
     Existence: ``from 1917–1922`` (also ``1922–34``), a ``YYYY–YYYY`` range in the
     first sentence or in the bracket, ``set up|founded in YYYY`` (start),
     ``Dissolved in YYYY`` / ``In YYYY, it was merged`` (end).
-    Heads (``org:Membership``, role chairman): ``Headed by A, D–D; B, D–D`` (a range),
+    Heads (``org:Membership``, role chairman; ``peoples-commissar`` where the gazetteer
+    makes the body a People's Commissariat: class ``ap:Commissariat`` or a ``field``, as
+    Narkomnats and Rabkrin, whose heads the notes call People's Commissar or Narkom):
+    ``Headed by A, D–D; B, D–D`` (a range),
     ``Headed by A for most of D–D`` (the phrase kept as ``ap:dateAsStated``),
     ``headed by A`` without dates (a window: somewhere in the body's existence, held in
     no stated year), ``A became [first] chairman on D`` (a start only; the next
@@ -304,7 +307,8 @@ _ROLES = {AP.StateBody: "state-body", AP.PartyOrgan: "party-organ", AP.Faction: 
           ORG.Organization: "organization", SCHEMA.Place: "place", SCHEMA.AdministrativeArea: "administrative-area"}
 
 
-def glossary_claims(lines: list[str], first_line_no: int, source_id: str) -> list[Claim]:
+def glossary_claims(lines: list[str], first_line_no: int, source_id: str,
+                    gazetteer: Gazetteer | None = None) -> list[Claim]:
     """The glossary's bodies, places, document, concepts and the heads and members it
     names, as claim records (the writer turns them into RDF), each citing its entry.
 
@@ -312,7 +316,10 @@ def glossary_claims(lines: list[str], first_line_no: int, source_id: str) -> lis
         lines: the section's lines (see :func:`find_glossary_section`).
         first_line_no: 1-based corpus line number of ``lines[0]``.
         source_id: the source they come from (``rogovin-1992``).
+        gazetteer: says which bodies are People's Commissariats (their heads are
+            ``peoples-commissar``, not ``chairman``); None: every head is a chairman.
     """
+    commissariats = _commissariats(gazetteer)
     entries = parse_glossary(lines, first_line_no)
     by_abbrev = {a: spec for head, spec in ENTITIES.items() for a in _abbreviations(head)}
     sees = {e.head: by_abbrev[t] for e in entries if (t := _see(e)) in by_abbrev}
@@ -324,7 +331,7 @@ def glossary_claims(lines: list[str], first_line_no: int, source_id: str) -> lis
             out.append(_claim(entry, source_id, "entity", f"{spec.kind}/{spec.slug}",
                               extra=(("abbreviation", entry.head),)))
         elif entry.head in ENTITIES:
-            out += _entity(entry, ENTITIES[entry.head], by_abbrev, source_id)
+            out += _entity(entry, ENTITIES[entry.head], by_abbrev, source_id, commissariats)
         else:
             out.append(_concept(entry, source_id))
     if entries:
@@ -334,9 +341,19 @@ def glossary_claims(lines: list[str], first_line_no: int, source_id: str) -> lis
     return out
 
 
-def glossary_graph(lines: list[str], first_line_no: int, source_id: str) -> Graph:
+def glossary_graph(lines: list[str], first_line_no: int, source_id: str,
+                   gazetteer: Gazetteer | None = None) -> Graph:
     """:func:`glossary_claims` as the one writer renders them (one graph)."""
-    return compile_claims(glossary_claims(lines, first_line_no, source_id), Gazetteer()).get(source_id, Graph())
+    claims = glossary_claims(lines, first_line_no, source_id, gazetteer)
+    return compile_claims(claims, Gazetteer()).get(source_id, Graph())
+
+
+def _commissariats(gazetteer: Gazetteer | None) -> frozenset[str]:
+    """Slugs of the organs the gazetteer makes People's Commissariats (as :mod:`.lexicon` does:
+    a ``field``, or class ``ap:Commissariat``)."""
+    if gazetteer is None:
+        return frozenset()
+    return frozenset(e.slug for e in gazetteer.of_kind("organ") if e.field_ or "ap:Commissariat" in e.cls)
 
 
 def _claim(entry: GlossaryEntry, source_id: str, kind: str, subject: str, **fields) -> Claim:
@@ -362,7 +379,8 @@ def _time(start, end) -> StatedTime:
     return StatedTime("until", end=end) if end is not None else StatedTime("undated")
 
 
-def _entity(entry: GlossaryEntry, spec: Spec, by_abbrev: dict, source_id: str) -> list[Claim]:
+def _entity(entry: GlossaryEntry, spec: Spec, by_abbrev: dict, source_id: str,
+            commissariats: frozenset[str] = frozenset()) -> list[Claim]:
     extra = [("label", spec.label)] if spec.label is not None else []
     extra += [("alt-label", name) for name in spec.alt_en]
     extra += [("russian-name", name) for name in entry.russian]
@@ -398,8 +416,10 @@ def _entity(entry: GlossaryEntry, spec: Spec, by_abbrev: dict, source_id: str) -
         if abbrev in by_abbrev:
             extra.append(("replaced-by", f"organ/{by_abbrev[abbrev].slug}"))
     out.insert(0, _claim(entry, source_id, "entity", subject, role=role, time=time, extra=tuple(extra)))
+    # The head of a People's Commissariat is its People's Commissar (Narkom), not a chairman.
+    head_role = "peoples-commissar" if spec.slug in commissariats else "chairman"
     for person, kind, time in _heads(entry):
-        out.append(_membership(person, spec.slug, "chairman", kind, time, entry, source_id))
+        out.append(_membership(person, spec.slug, head_role, kind, time, entry, source_id))
     for person in _members(entry):
         out.append(_membership(person, spec.slug, "full-member", "member", StatedTime("undated"), entry, source_id))
     return out

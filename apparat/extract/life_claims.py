@@ -8,7 +8,7 @@ from .lexicon import Lexicon
 from .life_events import Entry, Event, Membership, parse_entries
 from .records import Claim, Span
 
-__all__ = ["life_event_claims", "unparsed_events"]
+__all__ = ["life_event_claims", "sentence_report", "unparsed_events"]
 
 
 def _date_key(date: StatedDate | None, zero_padded: bool = False) -> str:
@@ -141,4 +141,16 @@ def unparsed_events(records, lines: list[str], first_line_no: int,
 
     For a console report only: the sentences are never stored.
     """
-    return sorted(u for _, e in parse_entries(records, lines, first_line_no, lexicon) for u in e.unparsed)
+    return sentence_report(records, lines, first_line_no, lexicon)[0]
+
+
+def sentence_report(records, lines: list[str], first_line_no: int,
+                    lexicon: Lexicon | None = None) -> tuple[list[tuple[int, str]], set[tuple[int, str]]]:
+    """The sentences the life-event parser left unread (as :func:`unparsed_events`) and
+    ``(line, sentence)`` of those it read an event or a faction membership from
+    (whitespace stripped), so that a sentence the post grammar finds no post in is
+    not reported when this parser read it. For the console report only.
+    """
+    entries = [e for _, e in parse_entries(records, lines, first_line_no, lexicon)]
+    return (sorted(u for e in entries for u in e.unparsed),
+            {(n, s.strip()) for e in entries for n, s in e.read})

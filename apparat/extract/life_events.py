@@ -209,6 +209,8 @@ class Entry:
     events: list[Event] = field(default_factory=list)
     memberships: list[Membership] = field(default_factory=list)
     unparsed: list[tuple[int, str]] = field(default_factory=list)
+    #: ``(first line, sentence)`` of each sentence that yielded an event or a faction membership.
+    read: list[tuple[int, str]] = field(default_factory=list)
     trial_dates: list[tuple[str, StatedDate, tuple[int, int]]] = field(default_factory=list)
     last_date: StatedDate | None = None
 
@@ -566,7 +568,9 @@ def _parse_sentence(entry: Entry, s: str, span: tuple[int, int], previous: str, 
     if full:
         last = full[-1].last or full[-1].first
         entry.last_date = _stated(*last) or entry.last_date
-    if not yielded and not handled and _KEYWORD_RE.search(s):
+    if yielded:
+        entry.read.append((span[0], s))
+    elif not handled and _KEYWORD_RE.search(s):
         entry.unparsed.append((span[0], s))
 
 

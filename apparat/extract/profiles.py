@@ -86,8 +86,10 @@ def _notes(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections
     section = life_claims.life_event_claims(out.records, lines[start:end], start + 1, source_id, lexicon)
     out.claims += section
     out.counts["life events (biographical notes)"] = Counter(c.kind for c in section)
-    out.unparsed += [(n, s) for r in out.records for n, s in r.unparsed]
-    out.unparsed += life_claims.unparsed_events(out.records, lines[start:end], start + 1, lexicon)
+    unread_events, read_events = life_claims.sentence_report(out.records, lines[start:end], start + 1, lexicon)
+    # A sentence with no post in it is unparsed only if the life-event parser read nothing from it either.
+    out.unparsed += [(n, s) for r in out.records for n, s in r.unparsed if (n, s.strip()) not in read_events]
+    out.unparsed += unread_events
 
 
 def _congresses(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:
@@ -98,9 +100,9 @@ def _congresses(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Se
     out.counts["congress dates"] = Counter(c.subject.split("/")[1].rsplit("-", 1)[0] for c in section)
 
 
-def _glossary(lines: list[str], source_id: str, _gazetteer: Gazetteer, out: Sections) -> None:
+def _glossary(lines: list[str], source_id: str, gazetteer: Gazetteer, out: Sections) -> None:
     start, end = glossary.find_glossary_section(lines)
-    section = glossary.glossary_claims(lines[start:end], start + 1, source_id)
+    section = glossary.glossary_claims(lines[start:end], start + 1, source_id, gazetteer)
     out.claims += section
     out.counts["glossary"] = _claim_counts(section)
 

@@ -21,12 +21,13 @@ from .ledger import LedgerError, ledger_files, read_ledger
 from .profiles import load_profiles, person_names, read_sections, reference_source
 from .records import Claim
 from .sources import parse_sources, sources_graph
-from .text import load_sources
+from .text import load_sources, mentions_any
 from .writer import compile_claims, gazetteer_graph
 
 #: Which sections of which source the parsers read (see :mod:`apparat.extract.profiles`).
 PROFILES_FILE = "profiles.toml"
-__all__ = ["ExtractReport", "check_ledgers", "extract", "extract_monograph", "person_names", "read_ledgers"]
+__all__ = ["ExtractReport", "check_ledgers", "covered_by_ledger", "extract", "extract_monograph", "person_names",
+           "read_ledgers"]
 
 #: Columns of the coverage table: ledger kinds grouped as a reader thinks of them.
 COVERAGE_GROUPS = {
@@ -151,6 +152,7 @@ def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = Non
         report.unparsed += [(source_id, n, s) for n, s in found.unparsed]
 
     claims = read_ledgers(data_dir / "claims", gazetteer, sources)
+    report.unparsed = [u for u in report.unparsed if not covered_by_ledger(u, claims, gazetteer)]
     report.coverage = Counter((c.source, sections_of(c, chapters.get(c.source, [])), c.kind) for c in parsed + claims)
     for source_id, found_chapters in chapters.items():  # a chapter nothing was read from still gets its row
         for chapter in found_chapters:
@@ -177,6 +179,32 @@ def extract(corpus_dir: Path, triples_dir: Path, wikidata_tsv: Path | None = Non
         path = Path(triples_dir) / f"{name}.nt"
         (report.written if write_if_changed(path, canonical_ntriples(graph)) else report.unchanged).append(path)
     return report
+
+
+def covered_by_ledger(unparsed: tuple[str, int, str], claims: list[Claim], gazetteer: Gazetteer) -> bool:
+    """Whether a ledger row reads the sentence a parser left unparsed.
+
+    ``unparsed`` is ``(source id, line, sentence)``. A row covers it when one of its
+    spans holds that line and the sentence names the row's subject or one of its
+    objects (a gazetteer form or pattern) or holds the row's date as written. A line
+    of the notes is a whole entry, so the line alone says too little.
+    """
+    source_id, line, sentence = unparsed
+    flat = " ".join(sentence.split()).casefold()
+    for claim in claims:
+        if claim.source != source_id or not any(s.first <= line <= s.last for s in claim.spans):
+            continue
+        named = [gazetteer.entities[ref] for ref in (claim.subject, *claim.objects) if ref in gazetteer.entities]
+        if any(mentions_any(sentence, _names_of(e), [e.pattern] if e.pattern else []) for e in named):
+            return True
+        if claim.time.text and claim.time.text.casefold() in flat:
+            return True
+    return False
+
+
+def _names_of(entity) -> list[str]:
+    """Its forms, and a person's surname (as the ledger's span check takes them)."""
+    return [*entity.forms(), *([entity.label.split()[-1]] if entity.kind == "person" else [])]
 
 
 def read_ledgers(claims_dir: Path, gazetteer, sources) -> list:
