@@ -511,6 +511,75 @@ def test_home_page_links_the_dump_as_trig_beside_nquads(live_server, build_dir):
     assert quads == set(ox.parse(path=str(build_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
 
 
+#: The memberships in a conflict (server/entity_view.py): a claim about the membership is a side of a
+#: conflict, or its dates are read from a line that a side of a dates-disagree conflict cites.
+MEMBERSHIP_CONFLICTS = """SELECT DISTINCT ?m ?conflict WHERE {
+  ?m a org:Membership ; %s .
+  ?conflict a ap:Conflict ; ap:claim ?claim .
+  { ?claim ap:about ?m }
+  UNION { ?conflict ap:rule "dates-disagree" . ?claim prov:wasDerivedFrom ?line . ?m ap:datedBy ?line }
+}"""
+
+
+def _marks(html: str, group_tag: str, group_class: str, key: str) -> tuple[dict, dict]:
+    """Per group (a timeline bar, a chart's person row, a table row): its class list, and the links to
+    conflicts inside it (an SVG "!" link or a "sources disagree" badge)."""
+    parser = _Elements()
+    parser.feed(html)
+    classes: dict[str, list[str]] = {}
+    links_to: dict[str, list[str]] = {}
+    current = None
+    for tag, attrs in parser.tags:
+        if tag == group_tag and group_class in (attrs.get("class") or "").split():
+            current = attrs[key]
+            classes[current], links_to[current] = (attrs.get("class") or "").split(), []
+        elif tag == "a" and current and {"conflict-link", "conflict"} & set((attrs.get("class") or "").split()):
+            links_to[current].append(attrs["href"])
+    return classes, links_to
+
+
+def _part(html: str, start: str, end: str) -> str:
+    """The first stretch of ``html`` from ``start`` to ``end`` (the timeline's SVG, the memberships' table)."""
+    at = html.index(start)
+    return html[at:html.index(end, at)]
+
+
+def test_memberships_in_a_conflict_are_marked_on_the_timeline_and_the_chart(live_server):
+    """Kollontai headed the Workers' Opposition "before the Tenth Congress", a date read from the monograph's
+    table of congress dates, which another source contradicts (the conflict party-congress-10/date): her bar
+    and her row are marked and link to that conflict, her other four memberships are not. On the Politburo's
+    chart the one such seat drawn, Zinoviev's "after the Tenth Congress" (1921), marks his 1921 cell and ends
+    his row in a link to the conflict; his 1925 cell is unmarked."""
+    kollontai, head = BASE + "id/person/kollontai", BASE + "id/membership/kollontai/workers-opposition/head/"
+    conflict = "/id/conflict/event/party-congress-10/date"
+    expected = {r["m"]: r["conflict"] for r in select(live_server, MEMBERSHIP_CONFLICTS % f"org:member <{kollontai}>")}
+    assert expected == {head + "before-party-congress-10": BASE + conflict[1:]}
+    page = requests.get(live_server + "/id/person/kollontai", headers=HTML, timeout=30).text
+    svg, table = _part(page, "<svg", "</svg>"), _part(page, '<table class="memberships"', "</table>")
+    bars, bar_links = _marks(svg, "g", "bar", "data-membership")
+    assert len(bars) == 5
+    assert {m for m, c in bars.items() if "conflicted" in c} == set(expected)
+    assert bar_links == {m: [conflict] if m in expected else [] for m in bars}
+    rows, row_links = _marks(table, "tr", "membership", "data-membership")
+    assert {m for m, c in rows.items() if "conflicted" in c} == set(expected)
+    assert row_links == bar_links
+    assert 'sources disagree<span class="visually-hidden">: Dates disagree: Tenth Congress' in page
+    assert "(this membership is dated by it)" in page  # the link's title, which screen readers read
+
+    politburo = BASE + "id/organ/politburo"
+    on_chart = f"org:organization <{politburo}> ; ap:heldFrom ?from"  # the chart draws seats with a start
+    drawn = {r["m"] for r in select(live_server, MEMBERSHIP_CONFLICTS % on_chart)}
+    assert drawn == {BASE + "id/membership/zinoviev/politburo/full-member/after-party-congress-10"}
+    chart = requests.get(live_server + "/id/organ/politburo", headers=HTML, timeout=30).text
+    persons, person_links = _marks(_part(chart, "<svg", "</svg>"), "g", "person", "data-person")
+    zinoviev = BASE + "id/person/zinoviev"
+    assert person_links == {p: [conflict] if p == zinoviev else [] for p in persons}
+    cells = [(a["data-year"], "conflicted" in a["class"].split()) for a in elements(chart, "rect", "cell")]
+    assert ("1921", True) in cells and ("1925", False) in cells
+    assert sum(marked for _, marked in cells) == 1
+    assert len(elements(chart, "circle", "conflict-dot")) == 1
+
+
 def test_the_folding_rules_as_documented():
     import doctest
 
