@@ -6,13 +6,18 @@ markup-safe strings with every text escaped.
   ``ap:heldUntil``), a dashed outline where its bounds only allow it
   (``ap:earliestStart`` … ``ap:latestEnd``), an arrow where no end is stated;
   full membership filled, candidate membership hatched, other posts grey.
-  Each bar links to the line span that states it.
+  Each bar links to the line span that states it. A membership in a conflict
+  (``entity_view.membership_conflicts``) gets the class ``conflicted``, a "!"
+  in a circle at the end of its row linking to the conflict, and says so in
+  the bar's and the link's titles (what screen readers read).
 - :func:`composition`: an organ year by year, 1917–1953: one row per person, one
   cell per year in which a statement puts that person on the organ — the same
   rule as the saved query ``organ-members-in-year`` in its default ``stated``
   mode (a range or an open start covering the year, a point in it; never after
   a death) —, each cell linking to its line span and each year's column head to
-  that saved query's answer for the year.
+  that saved query's answer for the year. A cell resting on a membership in a
+  conflict has a white dot and the class ``conflicted``; its person's row ends
+  in a "!" link to each such conflict.
 """
 
 from __future__ import annotations
@@ -33,7 +38,9 @@ _STYLE = """<defs><pattern id="hatch" width="5" height="5" patternUnits="userSpa
 <path d="M0,0 L10,5 L0,10 z" fill="#8b1a1a"/></marker></defs>
 <style>text{font-size:11px;fill:#222} .tick{stroke:#ddd} .axis text{fill:#555}
 .full{fill:#8b1a1a} .candidate{fill:url(#hatch);stroke:#8b1a1a} .other{fill:#777}
-.possible{fill:none;stroke:#8b1a1a;stroke-dasharray:3 2} .cell:hover,.solid:hover{opacity:.7}</style>"""
+.possible{fill:none;stroke:#8b1a1a;stroke-dasharray:3 2} .cell:hover,.solid:hover{opacity:.7}
+.conflict-mark{fill:#fff;stroke:#8b1a1a;stroke-width:1.5} .conflict-link text{fill:#8b1a1a;font-weight:bold}
+.conflict-dot{fill:#fff;stroke:#8b1a1a;stroke-width:1}</style>"""
 
 
 def _year(value: str | None) -> int | None:
@@ -73,13 +80,18 @@ def career_timeline(rows: list[dict]) -> Markup:
         stated = row.get("asStated") or _span_text(row)
         label = f'{row["organ_label"]} — {row["role_label"]}'
         tip = f'{label}: {stated}' + (f' ({row["statement"]})' if row.get("statement") else "")
+        disputes = row.get("conflicts") or []
+        tip += "".join(f' — {c["note"]}' for c in disputes)
         link = row["refs"][0][1] if row["refs"] else ""
-        out.append(f'<g class="bar" data-kind="{kind}" data-membership="{escape(row["m"])}">'
+        out.append(f'<g class="bar{" conflicted" if disputes else ""}" data-kind="{kind}" '
+                   f'data-membership="{escape(row["m"])}">'
                    f'<a href="{escape(link)}"><title>{escape(tip)}</title>'
                    f'<text x="{left}" y="{y + 10}">{escape(_clip(label, 80))}</text>')
         p0, p1 = early if early is not None else start, late if late is not None else end
+        right = x(lo) + 45  # where the bar's drawing ends ("undated" is about 45 px wide)
         if p0 is not None or p1 is not None:
             a, b = (p0 if p0 is not None else lo), (p1 if p1 is not None else hi)
+            right = max(x(a) + 3, x(b + 1))
             out.append(f'<rect class="possible" x="{x(a):.1f}" y="{y + 14}" width="{max(x(b + 1) - x(a), 3):.1f}" '
                        f'height="12"/>')
         if start is not None:
@@ -87,12 +99,18 @@ def career_timeline(rows: list[dict]) -> Markup:
             marker = ' marker-end="url(#open)"' if end is None and late is None else ""
             out.append(f'<rect class="solid {kind}" x="{x(start):.1f}" y="{y + 14}" '
                        f'width="{max(x(b + 1) - x(start), 3):.1f}" height="12"/>')
+            right = max(right, x(start) + 3, x(b + 1))
             if marker:
                 out.append(f'<line x1="{x(hi) - 8:.1f}" y1="{y + 20}" x2="{x(hi + 1):.1f}" y2="{y + 20}" '
                            f'stroke="#8b1a1a" stroke-width="2"{marker}/>')
         elif p0 is None and p1 is None:
             out.append(f'<text x="{x(lo):.1f}" y="{y + 25}" class="undated">undated</text>')
-        out.append("</a></g>")
+        out.append("</a>")
+        for n, conflict in enumerate(disputes):  # beside the bar's end, or above it at the right edge
+            cx = right + 9 + 16 * n
+            out.append(_conflict_link(conflict, cx, y + 20) if cx <= width - 7 else
+                       _conflict_link(conflict, width - 7 - 16 * n, y + 6))
+        out.append("</g>")
     out.append("</svg>")
     return Markup("".join(out))
 
@@ -129,9 +147,10 @@ def composition(organ: str, rows: list[dict]) -> Markup | None:
             y0, y1 = f"{year:04d}-01-01", f"{year:04d}-12-31"
             if start > y1 or (until and until < y0) or (row["person"] in died and died[row["person"]] < y0):
                 continue
-            cell = cells.setdefault((row["person"], year), {"kinds": set(), "refs": []})
+            cell = cells.setdefault((row["person"], year), {"kinds": set(), "refs": [], "conflicts": []})
             cell["kinds"].add(kind)
             cell["refs"].extend(row["refs"])
+            cell["conflicts"].extend(c for c in row.get("conflicts") or () if c not in cell["conflicts"])
     if not cells:
         return None
     labels = {r["person"]: r["person_label"] for r in rows}
@@ -140,8 +159,13 @@ def composition(organ: str, rows: list[dict]) -> Markup | None:
         first[person] = min(first.get(person, year), year)
     people = sorted(first, key=lambda p: (first[p], labels[p].split()[-1].casefold()))
     slug = organ.rsplit("/", 1)[-1]
+    disputes: dict[str, list[dict]] = {}
+    for (person, _year), cell in sorted(cells.items()):
+        mine = disputes.setdefault(person, [])
+        mine.extend(c for c in cell["conflicts"] if c not in mine)
     left, cw, rh, top = 170, 13, 15, 34
-    width, height = left + cw * (LAST - FIRST + 1) + 10, top + rh * len(people) + 30
+    marks = max(map(len, disputes.values()), default=0)
+    width, height = left + cw * (LAST - FIRST + 1) + 10 + 16 * marks, top + rh * len(people) + 30
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="composition" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" aria-labelledby="composition-title">',
            '<title id="composition-title">Composition year by year, 1917–1953, as the statements give it</title>',
@@ -171,12 +195,26 @@ def composition(organ: str, rows: list[dict]) -> Markup | None:
             kind = next(k for k in ("full", "candidate", "other") if k in cell["kinds"])
             refs = sorted(set(cell["refs"]))
             tip = f'{labels[person]}, {year}: {kind} — ' + "; ".join(label for label, _ in refs)
+            tip += "".join(f' — {c["note"]}' for c in cell["conflicts"])
+            cx = left + (year - FIRST) * cw
             out.append(f'<a href="{escape(refs[0][1] if refs else _page(person))}"><title>{escape(tip)}</title>'
-                       f'<rect class="cell {kind}" data-year="{year}" data-role="{kind}" '
-                       f'x="{left + (year - FIRST) * cw}" y="{y}" width="{cw - 1}" height="{rh - 2}"/></a>')
+                       f'<rect class="cell {kind}{" conflicted" if cell["conflicts"] else ""}" data-year="{year}" '
+                       f'data-role="{kind}" x="{cx}" y="{y}" width="{cw - 1}" height="{rh - 2}"/>'
+                       + (f'<circle class="conflict-dot" cx="{cx + (cw - 1) / 2}" cy="{y + (rh - 2) / 2}" r="2.5"/>'
+                          if cell["conflicts"] else "") + '</a>')
+        for n, conflict in enumerate(disputes.get(person, [])):
+            out.append(_conflict_link(conflict, left + cw * (LAST - FIRST + 1) + 10 + 16 * n, y + (rh - 2) / 2))
         out.append("</g>")
     out.append("</svg>")
     return Markup("".join(out))
+
+
+def _conflict_link(conflict: dict, cx: float, cy: float) -> str:
+    """A "!" in a circle at (cx, cy), linking to the conflict's page, named by what it says."""
+    return (f'<a class="conflict-link" href="{escape(conflict["link"] or conflict["iri"])}" '
+            f'data-conflict="{escape(conflict["iri"])}"><title>{escape(conflict["note"])}</title>'
+            f'<circle class="conflict-mark" cx="{cx}" cy="{cy}" r="6"/>'
+            f'<text x="{cx}" y="{cy + 4}" text-anchor="middle">!</text></a>')
 
 
 def _page(iri: str) -> str:

@@ -18,6 +18,7 @@ from apparat.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS
 
 from .lookup import select
+from .queries import GRAPH_DOWNLOADS, RESULT_DOWNLOADS
 from .state import state
 
 bp = Blueprint("editor", __name__)
@@ -83,7 +84,7 @@ def query_page(query: str | None = None):
         page = render_template("sparql.html", query=text, examples=[(s, t) for _, s, t in examples])
     else:
         page = render_template("sparql_editor.html", query=with_prefixes(text), prefixes=PREFIXES,
-                               examples=examples)
+                               examples=examples, downloads={"results": RESULT_DOWNLOADS, "graph": GRAPH_DOWNLOADS})
     response = make_response(page)
     response.headers["Vary"] = "Accept"  # the same URL answers SPARQL clients with results
     return response

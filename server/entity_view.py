@@ -12,6 +12,9 @@
 - Where sources disagree (the conflicts graph, ``ap:Conflict``) the page says so
   at the top and shows every side with its lines; the disputed property is
   flagged where it is listed.
+- A membership in a conflict (a statement of it is disputed, or the date it is
+  dated by is) is marked in its row, on the timeline and on the organ's chart,
+  with a link to the conflict.
 - A person's career and an organ's composition as pictures (:mod:`.charts`).
 
 The RDF views of the same IRIs are untouched: :func:`server.pages._describe`
@@ -150,6 +153,7 @@ def memberships(iri: str) -> list[dict]:
         if "source" in row:
             node["sources"].add(row["source"])
     found = list(nodes.values())
+    disputed = membership_conflicts()
     labels = labels_of({*(n["person"] for n in found), *(n["organ"] for n in found),
                         *(r for n in found for r in n["roles"])})
     for node in found:
@@ -158,6 +162,7 @@ def memberships(iri: str) -> list[dict]:
         node["role_label"] = ", ".join(sorted(labels.get(r, r.rsplit("/", 1)[-1]) for r in node["roles"]))
         node["candidate"] = any(r.endswith("/candidate-member") for r in node["roles"])
         node["refs"] = [(span_label(s) or s, local_link(s) or s) for s in sorted(node["sources"], key=_span_key)]
+        node["conflicts"] = [{**c, "note": conflict_note(c)} for c in disputed.get(node["m"], [])]
     found.sort(key=lambda n: (n.get("heldFrom") or n.get("earliest") or "9999", n.get("organ_label", ""),
                               n["person_label"], n["m"]))
     return found
@@ -197,6 +202,47 @@ def all_conflicts() -> list[dict]:
             found = (state().build.etag, rows)
             app.extensions["apparat-conflicts"] = found
         return found[1]
+
+
+#: Memberships in a conflict: a claim about the membership is one side of it (as ``tenure-start-disagrees``
+#: finds), or the membership's dates are read (``ap:datedBy``) from a line a side of a ``dates-disagree``
+#: conflict cites (a seat "at the Tenth Congress" dated by the table of congress dates that 002 disputes).
+_MEMBERSHIP_CONFLICTS = """SELECT DISTINCT ?m ?conflict ?how WHERE {
+  ?conflict a ap:Conflict ; ap:claim ?claim .
+  { ?claim ap:about ?m . ?m a org:Membership . BIND("claim" AS ?how) }
+  UNION
+  { ?conflict ap:rule "dates-disagree" . ?claim prov:wasDerivedFrom ?line . ?m a org:Membership ; ap:datedBy ?line .
+    BIND("date" AS ?how) }
+}"""
+
+
+def membership_conflicts() -> dict[str, list[dict]]:
+    """Each membership in a conflict (see ``_MEMBERSHIP_CONFLICTS``) with its conflicts, each
+    ``{iri, link, label, how}`` (``how``: "claim" or "date"); read once per web process and build."""
+    app = current_app
+    with _lock:
+        found = app.extensions.get("apparat-membership-conflicts")
+        if found is not None and found[0] == state().build.etag:
+            return found[1]
+    labels: dict[str, str] = {}
+    for row in all_conflicts():
+        labels.setdefault(row["conflict"], row.get("label", ""))
+    by_membership: dict[str, list[dict]] = defaultdict(list)
+    for row in sorted(select(_MEMBERSHIP_CONFLICTS), key=lambda r: (r["m"], r["how"], r["conflict"])):
+        if row["conflict"] not in [c["iri"] for c in by_membership[row["m"]]]:
+            by_membership[row["m"]].append({"iri": row["conflict"], "link": local_link(row["conflict"]),
+                                            "label": labels.get(row["conflict"], "") or row["conflict"],
+                                            "how": row["how"]})
+    with _lock:
+        app.extensions["apparat-membership-conflicts"] = (state().build.etag, dict(by_membership))
+    return dict(by_membership)
+
+
+def conflict_note(conflict: dict) -> str:
+    """What a reader is told of a membership's conflict: the conflict's label, and how it touches the membership."""
+    why = ("this membership is dated by it" if conflict["how"] == "date"
+           else "a statement of this membership is one side")
+    return f"{conflict['label']} ({why})"
 
 
 def conflicts(iri: str) -> list[dict]:

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import re
+from urllib.parse import urlencode
 
 import pyoxigraph as ox
 from flask import Blueprint, Response, jsonify, render_template, request, url_for
@@ -104,31 +105,45 @@ def _source_titles(sources: list[str]) -> list[dict]:
 def _page(saved, values: dict[str, str]):
     """The saved query's web page: its form, and its answer as a table (or timeline)."""
     missing = [p.name for p in saved.parameters if p.required and not values.get(p.name)]
-    table, error, status, sources = None, None, 200, []
+    table, error, status, sources, downloads = None, None, 200, [], []
     if not missing:
         try:
-            if _GRAPH_QUERY.search(saved.text):  # CONSTRUCT/DESCRIBE: the triples as a table
-                response = answer_query(saved.bind(values), format_name="ntriples", infer=wants_inference(request.args))
-                table = _triples_table(response.get_data())
+            # N-Triples for CONSTRUCT/DESCRIBE, SPARQL JSON for SELECT/ASK: the executor,
+            # which runs the query, picks the one of the two that fits its kind.
+            response = answer_query(saved.bind(values), format_name=["ntriples", "json"],
+                                    infer=wants_inference(request.args))
+            if response.mimetype == "application/n-triples":  # the triples as a table
+                table, offered = _triples_table(response.get_data()), GRAPH_DOWNLOADS
             else:
-                response = answer_query(saved.bind(values), format_name="json", infer=wants_inference(request.args))
-                table = _table(json.loads(response.get_data()))
+                table, offered = _table(json.loads(response.get_data())), RESULT_DOWNLOADS
             sources = _source_titles(sources_in(response.get_data()))
+            downloads = _downloads(saved.name, offered)
         except KgError as err:
             error, status = str(err), err.status
     choices = state().enumerations_of(saved.name)
     return render_template("saved_query.html", q=saved, values=values, table=table, error=error, choices=choices,
                            missing=missing, timeline=_timeline(table) if saved.default_view == "Timeline" else None,
-                           sources=sources), status
+                           sources=sources, downloads=downloads), status
+
+
+#: The answer's formats the page links, by kind of result: (format name, what a reader calls it).
+RESULT_DOWNLOADS = (("json", "JSON"), ("xml", "XML"), ("csv", "CSV"), ("tsv", "TSV"))
+GRAPH_DOWNLOADS = (("turtle", "Turtle"), ("ntriples", "N-Triples"), ("jsonld", "JSON-LD"), ("rdfxml", "RDF/XML"))
+
+
+def _downloads(name: str, offered) -> list[tuple[str, str]]:
+    """Links to this answer in each ``offered`` format: the request's parameters (``infer`` too) and ``format``."""
+    kept = [(k, v) for k, v in request.args.items(multi=True) if k != "format"]
+    path = url_for("queries.run", name=name)
+    return [(label, f"{path}?{urlencode([*kept, ('format', fmt)])}") for fmt, label in offered]
 
 
 def _table(results: dict) -> dict:
+    if "boolean" in results:  # ASK: one cell
+        return {"columns": ["answer"], "rows": [[{"type": "literal", "value": str(results["boolean"]).lower()}]]}
     columns = results["head"]["vars"]
     rows = [[b.get(c) for c in columns] for b in results["results"]["bindings"]]
     return {"columns": columns, "rows": rows}
-
-
-_GRAPH_QUERY = re.compile(r"^\s*(?:CONSTRUCT|DESCRIBE)\b", re.M | re.I)
 
 
 def _triples_table(body: bytes) -> dict:

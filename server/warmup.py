@@ -4,7 +4,8 @@ A fresh web process answered its first pages in 0.3–0.9 s where warm ones take
 tens of milliseconds. The first request paid for what every later one reuses:
 compiling the Jinja templates (0.03–0.13 s a page), reading the search index
 (one SELECT of every name, ~0.12 s, and folding them, ~0.15 s: the home page
-and every search), the conflicts (three SELECTs, ~0.1 s: every entity page),
+and every search), the conflicts (three SELECTs, ~0.1 s: every entity page, and one
+more for the memberships in a conflict: every person and organ page),
 the ontology's predicate labels and the home page's counts. :func:`warm_up`
 does all of that in :func:`server.create_app`, after the executors start and
 before the worker says it is ready (``announce_ready``), so a reload still waits
@@ -44,11 +45,12 @@ def warm_up(app: Flask) -> dict[str, float]:
         "search index": search.index,
         "home counts": search.way_in,  # after the index, which it uses
         "conflicts": entity_view.all_conflicts,
+        "membership conflicts": entity_view.membership_conflicts,  # after the conflicts, whose labels it uses
         "predicate labels": entity_view.predicate_labels,
     }
     took: dict[str, float] = {}
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="apparat-warm-up") as threads:
-        chains = [("search index", "home counts"), ("conflicts",), ("predicate labels",)]
+        chains = [("search index", "home counts"), ("conflicts", "membership conflicts"), ("predicate labels",)]
         running = [threads.submit(_run, app, [(name, queries[name]) for name in chain], took) for chain in chains]
         _run(app, [("templates", lambda: _compile_templates(app)), ("routes", app.url_map.update)], took)
         for future in running:

@@ -224,3 +224,48 @@ def test_the_editor_draws_rows_with_dates_as_a_timeline_and_numbers_as_a_chart(b
               "GROUP BY ?organ ORDER BY DESC(?members) ?organ LIMIT 12")
     bars = run(counts, "chart", "svg.yasr-chart")
     assert bars == [f"{shorten(organ)}: {n}" for organ, n in protocol_rows(live_server, counts)]
+
+
+@needs_editor
+@needs_chromium
+def test_the_editor_links_the_answer_in_every_format_of_its_kind(browser, live_server, artefacts):  # noqa: F811
+    """Below the editor, links to the answer of the query in it: a SELECT's as JSON, XML, CSV and TSV; after
+    the query is changed to a CONSTRUCT, Turtle, N-Triples, JSON-LD and RDF/XML. Each link carries the
+    editor's query, answers 200 in its media type and parses, with the rows or triples the protocol gives."""
+    from rdflib.compare import isomorphic
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_web_pages import RESULT_KINDS, _parsed
+
+    def followed(kind: str) -> dict:
+        WebDriverWait(browser, 10).until(
+            lambda d: d.find_element(By.ID, "download-links").get_attribute("data-kind") == kind)
+        query = browser.execute_script("return yasgui.getTab().getQuery()")
+        found = {}
+        for link in browser.find_elements(By.CSS_SELECTOR, "#download-links a"):
+            href = link.get_attribute("href")
+            params = parse_qs(urlsplit(href).query)
+            assert params["query"] == [query] and link.get_attribute("download").startswith("answer.")
+            fmt = params["format"][0]
+            answer = requests.get(href, timeout=30)
+            assert answer.status_code == 200, (fmt, answer.text[-300:])
+            assert answer.headers["Content-Type"].split(";")[0] == RESULT_KINDS[kind][fmt], fmt
+            found[fmt] = _parsed(fmt, answer.text)
+        assert list(found) == list(RESULT_KINDS[kind])
+        return found
+
+    browser.get(live_server + "/sparql?query=" + quote(ORGANS))
+    wait_for(browser, ".yasqe .CodeMirror")
+    rows = len(protocol_rows(live_server, ORGANS))
+    assert rows == 2
+    assert {fmt: len(body) for fmt, body in followed("results").items()} == dict.fromkeys(RESULT_KINDS["results"], rows)
+
+    construct = ("PREFIX ap: <https://w3id.org/apparat/ontology#>\n"
+                 "CONSTRUCT { ?organ a ap:PartyOrgan } WHERE { VALUES ?organ { "
+                 "<https://w3id.org/apparat/id/organ/politburo> <https://w3id.org/apparat/id/organ/orgburo> } "
+                 "?organ a ap:PartyOrgan }")
+    browser.execute_script("yasgui.getTab().getYasqe().setValue(arguments[0])", construct)
+    graphs = followed("graph")
+    assert len(graphs["turtle"]) == 2
+    assert all(isomorphic(graph, graphs["turtle"]) for graph in graphs.values())
+    browser.save_screenshot(str(artefacts / "editor-downloads.png"))

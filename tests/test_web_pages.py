@@ -7,11 +7,11 @@ from __future__ import annotations
 
 import re
 from html.parser import HTMLParser
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import parse_qsl, urljoin, urlsplit
 
 import pytest
 import requests
-from conftest import CORPUS, TEST_ENV
+from conftest import CORPUS, ROOT, TEST_ENV
 from harness import ServerProcess
 from rdflib import Graph, URIRef
 from rdflib.namespace import RDFS
@@ -219,9 +219,27 @@ def corpus_server(build_dir):
         yield server.base_url
 
 
+#: A saved ASK query (the repository has none), for the bare server's folder of saved queries.
+ASK_QUERY = """#+ summary: Does a statement put this person on the Politburo?
+#+ params:
+#+   person: {description: "Person slug", example: bukharin}
+BASE <https://w3id.org/apparat/id/person/>
+PREFIX org: <http://www.w3.org/ns/org#>
+ASK { ?membership org:member ?_person_iri ; org:organization <https://w3id.org/apparat/id/organ/politburo> }
+"""
+
+
 @pytest.fixture(scope="module")
 def bare_server(build_dir, tmp_path_factory):
-    env = {**TEST_ENV, "APPARAT_CORPUS_DIR": str(tmp_path_factory.mktemp("no-corpus")), "APPARAT_QUERY_EXECUTORS": "1"}
+    """No corpus folder; the repository's saved queries and one ASK query (``sat-on-politburo``)."""
+    import shutil
+
+    queries = tmp_path_factory.mktemp("queries")
+    for rq in (ROOT / "queries").glob("*.rq"):
+        shutil.copy(rq, queries)
+    (queries / "sat-on-politburo.rq").write_text(ASK_QUERY, encoding="utf-8")
+    env = {**TEST_ENV, "APPARAT_CORPUS_DIR": str(tmp_path_factory.mktemp("no-corpus")), "APPARAT_QUERY_EXECUTORS": "1",
+           "APPARAT_QUERIES_DIR": str(queries)}
     with ServerProcess(build_dir, env=env) as server:
         yield server.base_url
 
@@ -331,6 +349,235 @@ def test_saved_query_pages_link_our_iris_to_this_server(live_server):
     assert any(re.fullmatch(r"/source/rogovin-1992/lines/\d+-\d+", h) for h in hrefs)
     assert "/id/organ/politburo" in hrefs
     assert not [h for h in hrefs if h.startswith(BASE)]
+
+
+SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
+#: Per kind of answer: each format the page must link, its media type, and how many rows or triples its body holds.
+RESULT_KINDS = {
+    "results": {"json": "application/sparql-results+json", "xml": "application/sparql-results+xml",
+                "csv": "text/csv", "tsv": "text/tab-separated-values"},
+    "graph": {"turtle": "text/turtle", "ntriples": "application/n-triples", "jsonld": "application/ld+json",
+              "rdfxml": "application/rdf+xml"},
+}
+RDFLIB_FORMATS = {"turtle": "turtle", "ntriples": "nt", "jsonld": "json-ld", "rdfxml": "xml"}
+
+
+def _parsed(fmt: str, body: str, *, ask: bool = False):
+    """The answer's body parsed by a reader of its format: rows (a list; an ASK's one boolean) or an rdflib Graph."""
+    import csv
+    import io
+    import json
+    import xml.etree.ElementTree as ET
+
+    if fmt == "json":
+        results = json.loads(body)
+        return [results["boolean"]] if "boolean" in results else results["results"]["bindings"]
+    if fmt == "xml":
+        root = ET.fromstring(body)
+        assert root.tag == SPARQL_RESULTS + "sparql"
+        boolean = root.find(SPARQL_RESULTS + "boolean")
+        if boolean is not None:
+            return [boolean.text == "true"]
+        return root.findall(f"{SPARQL_RESULTS}results/{SPARQL_RESULTS}result")
+    if fmt in ("csv", "tsv") and ask:  # no standard says; the engine writes the word alone
+        assert body.strip() in ("true", "false"), body
+        return [body.strip() == "true"]
+    if fmt in ("csv", "tsv"):
+        rows = list(csv.reader(io.StringIO(body), delimiter="," if fmt == "csv" else "\t"))
+        return rows[1:]  # the header
+    return Graph().parse(data=body, format=RDFLIB_FORMATS[fmt])
+
+
+def _query_kind(text: str) -> str:
+    """SELECT and ASK give results, CONSTRUCT and DESCRIBE a graph (rdflib's parser says which)."""
+    from rdflib.plugins.sparql.parser import parseQuery
+
+    form = parseQuery(text)[1].name
+    return "graph" if form in ("ConstructQuery", "DescribeQuery") else "results"
+
+
+def _follow_download_links(server: str, name: str, params: dict) -> tuple[str, dict]:
+    """Open a saved query's page with ``params``; follow each link of its answer, checking type and body.
+    Returns the page and each format's parsed body."""
+    from apparat.query.saved import find_saved_query
+
+    page = requests.get(f"{server}/queries/{name}", params=params, headers=HTML, timeout=120)
+    assert page.status_code == 200, (name, page.text[-500:])
+    hrefs = [h for h in links(page.text) if h.startswith(f"/queries/{name}?")]
+    kind = _query_kind(find_saved_query(ROOT / "queries", name).text) if name != "sat-on-politburo" else "results"
+    expected = RESULT_KINDS[kind]
+    by_format = {}
+    for href in hrefs:
+        query = dict(parse_qsl(urlsplit(href).query))
+        by_format[query.pop("format")] = href
+        assert query == params, (name, href)  # the page's own values, nothing dropped or added
+    assert list(by_format) == list(expected), (name, hrefs)
+    bodies = {}
+    for fmt, href in by_format.items():
+        answer = requests.get(server + href, timeout=120)
+        assert answer.status_code == 200, (name, href, answer.text[-500:])
+        assert answer.headers["Content-Type"].split(";")[0] == expected[fmt], (name, href)
+        bodies[fmt] = _parsed(fmt, answer.text, ask=name == "sat-on-politburo")
+    return page.text, bodies
+
+
+def test_saved_query_pages_link_their_answer_in_every_format_of_its_kind(live_server):
+    """Every saved query's page, with each parameter's example value filled in (the OpenAPI document's):
+    SELECT answers are linked as JSON, XML, CSV and TSV, CONSTRUCT ones as Turtle, N-Triples, JSON-LD and
+    RDF/XML, each link keeping the page's values; each answers 200, in its media type, with a body its
+    format's reader parses, holding as many rows (or the same triples) as the page shows."""
+    from rdflib.compare import isomorphic
+
+    from apparat.query.saved import find_saved_query
+
+    openapi = requests.get(live_server + "/queries/openapi.json", timeout=30).json()
+    kinds, refused = set(), set()
+    for path, operation in openapi["paths"].items():
+        name = path.removeprefix("/queries/")
+        params = {p["name"]: str(p["example"]) for p in operation["get"]["parameters"] if "example" in p}
+        if "SERVICE <https://query.wikidata.org/sparql>" in find_saved_query(ROOT / "queries", name).text:
+            # Wikidata is not on the tests' allowlist: the page says so and links no answer
+            page = requests.get(live_server + path, params=params, headers=HTML, timeout=60)
+            assert page.status_code == 400 and "is not allowed; allowed endpoints" in page.text, name
+            assert not [h for h in links(page.text) if h.startswith(path + "?")], name
+            refused.add(name)
+            continue
+        page, bodies = _follow_download_links(live_server, name, params)
+        rows = int(re.search(r'<p id="count">(\d+) rows</p>', page)[1])
+        if "json" in bodies:
+            kinds.add("results")
+            assert {fmt: len(body) for fmt, body in bodies.items()} == dict.fromkeys(bodies, rows), name
+        else:
+            kinds.add("graph")
+            turtle = bodies["turtle"]
+            assert len(turtle) == rows and rows > 0, name
+            for fmt, graph in bodies.items():
+                assert isomorphic(graph, turtle), (name, fmt)
+    assert kinds == {"results", "graph"}  # wikidata-statements is the CONSTRUCT
+    assert len(openapi["paths"]) == 31
+    assert refused == {"wikidata-enrichment", "wikidata-life-dates", "wikidata-positions-compared"}
+
+
+def test_an_ask_query_page_links_its_answer_as_results(bare_server):
+    page, bodies = _follow_download_links(bare_server, "sat-on-politburo", {"person": "bukharin"})
+    expected = select_ask(bare_server, "ASK { ?m org:member <https://w3id.org/apparat/id/person/bukharin> ; "
+                                       "org:organization <https://w3id.org/apparat/id/organ/politburo> }")
+    assert expected is True
+    assert bodies == dict.fromkeys(RESULT_KINDS["results"], [expected])
+    assert "<td>true</td>" in page
+
+
+def select_ask(server: str, query: str) -> bool:
+    answer = requests.post(server + "/sparql", data={"query": query},
+                           headers={"Accept": "application/sparql-results+json"}, timeout=30)
+    assert answer.status_code == 200, answer.text
+    return answer.json()["boolean"]
+
+
+def test_graph_pages_link_their_triples_in_turtle_and_ntriples(live_server, build_dir):
+    """Each named graph's page links ``/data?graph=<iri>`` as Turtle and N-Triples; both answer the graph's
+    triples, as many as the build counted (parsed with pyoxigraph: rdflib takes minutes on the largest)."""
+    import json
+
+    import pyoxigraph as ox
+
+    graphs = json.loads((build_dir / "build.json").read_text())["graphs"]
+    types = {"turtle": ("text/turtle", ox.RdfFormat.TURTLE),
+             "ntriples": ("application/n-triples", ox.RdfFormat.N_TRIPLES)}
+    for name, count in graphs.items():
+        if name == "default":
+            continue
+        page = requests.get(live_server + urlsplit(name).path[len("/apparat"):], headers=HTML, timeout=30).text
+        hrefs = [h for h in links(page) if h.startswith("/data?")]
+        wanted = [{"graph": name, "format": fmt} for fmt in types]
+        assert [dict(parse_qsl(urlsplit(h).query)) for h in hrefs] == wanted, name
+        triples = {}
+        for fmt, href in zip(types, hrefs, strict=True):
+            answer = requests.get(live_server + href, timeout=60)
+            assert answer.status_code == 200, (href, answer.text[-300:])
+            assert answer.headers["Content-Type"].split(";")[0] == types[fmt][0], href
+            triples[fmt] = set(ox.parse(answer.content, format=types[fmt][1]))
+        assert len(triples["turtle"]) == count and triples["turtle"] == triples["ntriples"], name  # no blank nodes
+
+
+def test_home_page_links_the_dump_as_trig_beside_nquads(live_server, build_dir):
+    import pyoxigraph as ox
+
+    hrefs = links(requests.get(live_server + "/", headers=HTML, timeout=30).text)
+    assert "/dataset.nq" in hrefs and "/dataset.trig" in hrefs
+    answer = requests.get(live_server + "/dataset.trig", timeout=120)
+    assert answer.status_code == 200 and answer.headers["Content-Type"].split(";")[0] == "application/trig"
+    quads = set(ox.parse(answer.content, format=ox.RdfFormat.TRIG))
+    assert quads == set(ox.parse(path=str(build_dir / "dataset.nq"), format=ox.RdfFormat.N_QUADS))
+
+
+#: The memberships in a conflict (server/entity_view.py): a claim about the membership is a side of a
+#: conflict, or its dates are read from a line that a side of a dates-disagree conflict cites.
+MEMBERSHIP_CONFLICTS = """SELECT DISTINCT ?m ?conflict WHERE {
+  ?m a org:Membership ; %s .
+  ?conflict a ap:Conflict ; ap:claim ?claim .
+  { ?claim ap:about ?m }
+  UNION { ?conflict ap:rule "dates-disagree" . ?claim prov:wasDerivedFrom ?line . ?m ap:datedBy ?line }
+}"""
+
+
+def _marks(html: str, group_tag: str, group_class: str, key: str) -> tuple[dict, dict]:
+    """Per group (a timeline bar, a chart's person row, a table row): its class list, and the links to
+    conflicts inside it (an SVG "!" link or a "sources disagree" badge)."""
+    parser = _Elements()
+    parser.feed(html)
+    classes: dict[str, list[str]] = {}
+    links_to: dict[str, list[str]] = {}
+    current = None
+    for tag, attrs in parser.tags:
+        if tag == group_tag and group_class in (attrs.get("class") or "").split():
+            current = attrs[key]
+            classes[current], links_to[current] = (attrs.get("class") or "").split(), []
+        elif tag == "a" and current and {"conflict-link", "conflict"} & set((attrs.get("class") or "").split()):
+            links_to[current].append(attrs["href"])
+    return classes, links_to
+
+
+def _part(html: str, start: str, end: str) -> str:
+    """The first stretch of ``html`` from ``start`` to ``end`` (the timeline's SVG, the memberships' table)."""
+    at = html.index(start)
+    return html[at:html.index(end, at)]
+
+
+def test_memberships_in_a_conflict_are_marked_on_the_timeline_and_the_chart(live_server):
+    """Kollontai headed the Workers' Opposition "before the Tenth Congress", a date read from the monograph's
+    table of congress dates, which another source contradicts (the conflict party-congress-10/date): her bar
+    and her row are marked and link to that conflict, her other four memberships are not. On the Politburo's
+    chart the one such seat drawn, Zinoviev's "after the Tenth Congress" (1921), marks his 1921 cell and ends
+    his row in a link to the conflict; his 1925 cell is unmarked."""
+    kollontai, head = BASE + "id/person/kollontai", BASE + "id/membership/kollontai/workers-opposition/head/"
+    conflict = "/id/conflict/event/party-congress-10/date"
+    expected = {r["m"]: r["conflict"] for r in select(live_server, MEMBERSHIP_CONFLICTS % f"org:member <{kollontai}>")}
+    assert expected == {head + "before-party-congress-10": BASE + conflict[1:]}
+    page = requests.get(live_server + "/id/person/kollontai", headers=HTML, timeout=30).text
+    svg, table = _part(page, "<svg", "</svg>"), _part(page, '<table class="memberships"', "</table>")
+    bars, bar_links = _marks(svg, "g", "bar", "data-membership")
+    assert len(bars) == 5
+    assert {m for m, c in bars.items() if "conflicted" in c} == set(expected)
+    assert bar_links == {m: [conflict] if m in expected else [] for m in bars}
+    rows, row_links = _marks(table, "tr", "membership", "data-membership")
+    assert {m for m, c in rows.items() if "conflicted" in c} == set(expected)
+    assert row_links == bar_links
+    assert 'sources disagree<span class="visually-hidden">: Dates disagree: Tenth Congress' in page
+    assert "(this membership is dated by it)" in page  # the link's title, which screen readers read
+
+    politburo = BASE + "id/organ/politburo"
+    on_chart = f"org:organization <{politburo}> ; ap:heldFrom ?from"  # the chart draws seats with a start
+    drawn = {r["m"] for r in select(live_server, MEMBERSHIP_CONFLICTS % on_chart)}
+    assert drawn == {BASE + "id/membership/zinoviev/politburo/full-member/after-party-congress-10"}
+    chart = requests.get(live_server + "/id/organ/politburo", headers=HTML, timeout=30).text
+    persons, person_links = _marks(_part(chart, "<svg", "</svg>"), "g", "person", "data-person")
+    zinoviev = BASE + "id/person/zinoviev"
+    assert person_links == {p: [conflict] if p == zinoviev else [] for p in persons}
+    cells = [(a["data-year"], "conflicted" in a["class"].split()) for a in elements(chart, "rect", "cell")]
+    assert ("1921", True) in cells and ("1925", False) in cells
+    assert sum(marked for _, marked in cells) == 1
+    assert len(elements(chart, "circle", "conflict-dot")) == 1
 
 
 def test_the_folding_rules_as_documented():
