@@ -1,7 +1,7 @@
 """Tests for :mod:`apparat.extract.glossary`.
 
 The sample glossary below is written for these tests: real headwords (the ones
-:data:`ENTITIES` knows) with invented definitions, dates and people;
+the gazetteer's ``glossary:`` names) with invented definitions, dates and people;
 ``test_samples_are_not_copied_from_the_corpus`` guards that. The integration tests
 read the real corpus when it is present.
 """
@@ -19,10 +19,13 @@ from rdflib.namespace import DCTERMS, PROV, RDF, RDFS, SKOS
 from apparat import ids
 from apparat.extract import biographies
 from apparat.extract.glossary import (
-    ENTITIES,
+    GLOSSARY_DIR,
     find_glossary_section,
+    glossary_claims,
     glossary_graph,
+    load_statements,
     parse_glossary,
+    resolve_headwords,
 )
 from apparat.extract.lexicon import default_gazetteer
 from apparat.namespaces import AP, ORG, SCHEMA
@@ -32,6 +35,8 @@ ROOT = Path(__file__).resolve().parents[1]
 CORPUS = ROOT.parent / "shared" / "corpus"
 MONOGRAPH = CORPUS / "004_154d022a6a9a2c16.txt"
 SOURCE = "rogovin-1992"
+STATEMENTS = load_statements(GLOSSARY_DIR / f"{SOURCE}.csv")
+ENTITIES = resolve_headwords(default_gazetteer(), STATEMENTS)  # headword -> what it names
 
 SAMPLE = """\
 Glossary of Abbreviations and Terms
@@ -255,7 +260,12 @@ def test_no_blank_nodes_and_deterministic():
 
 def test_every_spec_is_well_formed():
     assert all(spec.kind in {"organ", "place", "document"} for spec in ENTITIES.values())
-    assert {s.slug for s in ENTITIES.values() if s.cls is None} == {
+    # every glossary statement is of a headword: one that names an entity, or a concept's gloss
+    assert {h for h in STATEMENTS if h not in ENTITIES} == {"NEP", "stagnation, time of"}
+    gazetteer = default_gazetteer()
+    for said in STATEMENTS.values():
+        assert all(gazetteer.get("organ", slug) for slug in (said.addressee, said.parent) if slug)
+    assert {s.slug for s in ENTITIES.values() if s.statement.label is None} == {
         "central-committee", "central-control-commission", "orgburo", "politburo", "party"}
 
 
@@ -284,6 +294,8 @@ def test_real_section_and_entries(real):
     assert len(entries) == 66
     heads = {e.head for e in entries}
     assert set(ENTITIES) <= heads  # every known headword is found
+    starts = {e.head: e.line_start for e in entries}
+    assert {h: s.line for h, s in STATEMENTS.items()} == {h: starts[h] for h in STATEMENTS}
     kommunarka = next(e for e in entries if e.head == "Kommunarka")
     assert (kommunarka.line_start, kommunarka.line_end) == (6699, 6701)
 
@@ -387,3 +399,31 @@ def test_real_graph_passes_shacl(real, tmp_path):
     data.write_text(canonical_ntriples(g + entities), encoding="utf-8")
     build(BuildInputs(ontology=[ROOT / "ontology/apparat.ttl"], shapes=[ROOT / "ontology/shapes.ttl"],
                       data=[data]), tmp_path / "build")
+
+
+def test_a_new_headword_is_resolved_from_data_only(tmp_path):
+    """One ``glossary:`` name in a copy of the gazetteer and one statements row make an
+    invented headword a body's entry; without them it is a concept. No Python changes."""
+    import shutil
+
+    from apparat.extract.gazetteer import load_gazetteer
+
+    lines = ["Glossary of Abbreviations and Terms", "",
+             "Sovkino [Совкино]: a film trust, in this test from 1924–1930."]
+    copy = tmp_path / "gazetteer"
+    shutil.copytree(ROOT / "triples" / "gazetteer", copy)
+    before = glossary_claims(lines, 1, SOURCE, load_gazetteer(copy), {})
+    assert [c.subject for c in before if c.kind == "entity"][0] == "concept/sovkino"
+    with (copy / "organs.csv").open("a", encoding="utf-8") as f:
+        f.write("sovkino,ap:StateBody,Sovkino,,,,,,,,,,,glossary: Sovkino\n")
+    gazetteer = load_gazetteer(copy)
+    statements = tmp_path / "glossary.csv"
+    statements.write_text("headword,line,label\nSovkino,3,Soviet Cinema\n", encoding="utf-8")
+    named = glossary_claims(lines, 1, SOURCE, gazetteer, {})  # named, no gloss: names and citations only
+    body = next(c for c in named if c.subject == "organ/sovkino")
+    assert body.role is None and ("abbreviation", "Sovkino") in body.extra and ("russian-name", "Совкино") in body.extra
+    after = glossary_claims(lines, 1, SOURCE, gazetteer, load_statements(statements))
+    body = next(c for c in after if c.subject == "organ/sovkino")
+    assert body.role == "state-body" and ("label", "Soviet Cinema") in body.extra
+    assert (body.spans[0].first, str(body.time.start), str(body.time.end)) == (3, "1924", "1930")
+    assert not [c for c in after if c.subject.startswith("concept/sovkino")]

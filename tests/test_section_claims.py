@@ -68,7 +68,9 @@ def _spans_inside(claims: list[Claim], lines: list[str]) -> None:
 def test_glossary_states_claim_records_with_their_entry_lines():
     lines = GLOSSARY.splitlines()
     start, end = glossary.find_glossary_section(lines)
-    claims = glossary.glossary_claims(lines[start:end], start + 1, SOURCE)
+    # the invented source has no statements file of its own: it borrows the monograph's glosses
+    statements = glossary.load_statements(glossary.GLOSSARY_DIR / "rogovin-1992.csv")
+    claims = glossary.glossary_claims(lines[start:end], start + 1, SOURCE, statements=statements)
     _spans_inside(claims, lines)
     assert Counter(c.kind for c in claims) == {"entity": 3, "member": 2}  # Gosplan, kulak, the scheme; two heads
     gosplan = next(c for c in claims if c.subject == "organ/gosplan")

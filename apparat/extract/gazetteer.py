@@ -13,8 +13,8 @@ organs.csv     slug, class, label, names, variants, abbreviation, russian, paren
                pattern, wikidata, note, matched_as, traits
 roles.csv      slug, label, pref_label, implies, pattern, wikidata, note, traits
 events.csv     slug, class, label, names, ordinal, variants, pattern, note
-documents.csv  slug, class, label, names, variants, wikidata, note, pattern
-places.csv     slug, class, label, names, note
+documents.csv  slug, class, label, names, variants, wikidata, note, pattern, matched_as
+places.csv     slug, class, label, names, note, matched_as
 posts.csv      slug, label, role, organ, wikidata, note
 ============== =================================================================================
 
@@ -47,7 +47,13 @@ posts.csv      slug, label, role, organ, wikidata, note
   organ: the words of a cited title for the body it is addressed to (``Politburo of the CC``;
   matched longest first, so the qualified form keeps ``CC`` from also matching).
   ``expulsions``: a word of the biographical notes for the organ one is expelled or
-  removed from (``expelled from CC``). Parser names, not facts: nothing of this
+  removed from (``expelled from CC``). ``glossary`` (organs, places, documents): a
+  headword of the monograph's glossary, as printed (``Rabkrin, RKI``, ``RKP(b)``), that
+  names this entity: the glossary's entry for it becomes this entity's claims (every
+  other headword is a concept); what the glossary itself states of the headword (its
+  English gloss, other English names, a parent, an addressee, whether the headword is
+  an abbreviation) is a row of ``triples/glossary/<source>.csv``, not of the gazetteer
+  (see :mod:`apparat.extract.glossary`). Parser names, not facts: nothing of this
   column goes into the graph. Trailing empty cells of a row may be left out.
 - ``traits`` (organs and roles): how the post grammar of the biographical notes
   (:mod:`apparat.extract.posts`) reads a role in it, as words of :data:`TRAITS`
@@ -104,14 +110,15 @@ KINDS: dict[str, tuple[str, tuple[str, ...]]] = {
                          "parent", "level", "field", "pattern", "wikidata", "note", "matched_as", "traits")),
     "roles": ("role", ("slug", "label", "pref_label", "implies", "pattern", "wikidata", "note", "traits")),
     "events": ("event", ("slug", "class", "label", "names", "ordinal", "variants", "pattern", "note")),
-    "documents": ("document", ("slug", "class", "label", "names", "variants", "wikidata", "note", "pattern")),
-    "places": ("place", ("slug", "class", "label", "names", "note")),
+    "documents": ("document", ("slug", "class", "label", "names", "variants", "wikidata", "note", "pattern",
+                               "matched_as")),
+    "places": ("place", ("slug", "class", "label", "names", "note", "matched_as")),
     "posts": ("post", ("slug", "label", "role", "organ", "wikidata", "note")),
 }
 LEVELS = ("national", "republic", "army", "front", "city", "province", "foreign-party",
           "trade-union", "comintern")
 #: The section parsers that read names from a ``matched_as`` cell (see the module docstring).
-PARSERS = ("footnotes", "expulsions")
+PARSERS = ("footnotes", "expulsions", "glossary")
 #: The words of a ``traits`` cell: how the post grammar reads an organ or role (see the module docstring).
 TRAITS = ("by-name", "party-roles", "cpbu-twin", "collegial")
 _SLUG = re.compile(r"[a-z0-9]+(?:-[a-z0-9]+)*")

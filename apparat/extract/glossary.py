@@ -12,7 +12,20 @@ Entries
     after a one-word item such as ``РКП(б),``; a parenthesised ``(ЧК)`` is an item
     too); Latin look-alikes (``[CHK]``, ``(PBC)``) are ignored.
 
-What each headword becomes (:data:`ENTITIES`; every other headword is a concept)
+What each headword becomes (data, no Python: every other headword is a concept)
+    A headword names a gazetteer entity (organ, place or document) when that entity's
+    ``matched_as`` cell lists it as a ``glossary:`` name (``glossary: Rabkrin, RKI``); its
+    kind, slug and class come from the gazetteer row. What the glossary states of a
+    headword is a row of ``triples/glossary/<source>.csv`` (:func:`load_statements`;
+    columns ``headword`` as printed, ``line`` where its entry starts, for the reader;
+    ``label`` its English gloss; ``alt_en`` other English names, ``;``-separated;
+    ``addressee`` the organ slug a document is addressed to; ``parent`` the organ slug
+    the entry makes it part of; ``abbreviated`` ``no`` where the headword is a name, not
+    an abbreviation). These stay the glossary's claims, cited by the entry's lines. A
+    headword with no ``label`` names an entity the ontology and gazetteer describe: it
+    adds names and citations, no class, label or lifetime (the party keeps a start). For
+    a concept, ``label`` is its English name where the headword is only an abbreviation
+    or inverted (``NEP``).
     Bodies get ``skos:prefLabel``/``rdfs:label`` (English name, @en), ``ap:abbreviation``
     (each abbreviation in the headword), ``skos:altLabel`` (Russian names, @ru). The
     Politburo, Orgburo, CC, CCC and the party (RKP(b), VKP(b), CPSU, RSDRP are names
@@ -51,103 +64,105 @@ Claims
 
 from __future__ import annotations
 
+import csv
 import re
 from dataclasses import dataclass, replace
+from pathlib import Path
 
-from rdflib import Graph, URIRef
+from rdflib import Graph
 
 from .. import ids
-from ..namespaces import AP, ORG, SCHEMA
 from .congresses import parse_range
 from .dates import StatedTime
-from .gazetteer import Gazetteer
+from .gazetteer import Gazetteer, GazetteerError, read_rows
 from .records import Claim, Span
 from .writer import compile_claims
 
 __all__ = [
-    "ENTITIES",
+    "GLOSSARY_DIR",
     "GlossaryEntry",
     "Spec",
+    "Statement",
     "find_glossary_section",
     "glossary_claims",
     "glossary_graph",
+    "load_statements",
     "parse_glossary",
+    "resolve_headwords",
 ]
 
 SECTION_TITLE = "Glossary of Abbreviations and Terms"
 NEXT_TITLE = "Dates of Party Congresses"
 
 
-@dataclass(frozen=True)
-class Spec:
-    """What a headword names: IRI kind and slug, class (None: the ontology describes
-    it), English name (None: keep the ontology's), parent organ slug, other English names."""
+#: Where the glossary's own statements are kept: ``<source>.csv`` (see the module docstring).
+GLOSSARY_DIR = Path(__file__).resolve().parents[2] / "triples" / "glossary"
+_STATEMENT_COLUMNS = ("headword", "line", "label", "alt_en", "addressee", "parent", "abbreviated")
 
-    kind: str
-    slug: str
-    cls: URIRef | None = None
+
+@dataclass(frozen=True)
+class Statement:
+    """What the glossary states of one headword (a row of ``triples/glossary/<source>.csv``):
+    its English gloss (None: none, the entity keeps the names the ontology and gazetteer give),
+    other English names, the addressee (a document's), the organ it is part of, and whether
+    the headword is an abbreviation."""
+
+    headword: str
+    line: int | None = None
     label: str | None = None
-    parent: str | None = None
     alt_en: tuple[str, ...] = ()
     addressee: str | None = None
+    parent: str | None = None
     abbreviated: bool = True
 
 
-def _state(slug: str, label: str, parent: str | None = None) -> Spec:
-    return Spec("organ", slug, AP.StateBody, label, parent)
+@dataclass(frozen=True)
+class Spec:
+    """What a headword names: the gazetteer entity (kind, slug, classes) and the glossary's statement."""
+
+    kind: str
+    slug: str
+    cls: tuple[str, ...]
+    statement: Statement
 
 
-#: Headword (as printed, without quotes) -> what it names.
-ENTITIES: dict[str, Spec] = {
-    "CC": Spec("organ", "central-committee"),
-    "CCC": Spec("organ", "central-control-commission", parent="central-committee"),
-    "Orgburo": Spec("organ", "orgburo"),
-    "Politburo": Spec("organ", "politburo"),
-    "CPSU": Spec("organ", "party", alt_en=("Communist Party of the Soviet Union",)),
-    "RKP(b)": Spec("organ", "party", alt_en=("Russian Communist Party (bolshevik)",)),
-    "VKP(b)": Spec("organ", "party", alt_en=("All-Union Communist Party (bolshevik)",)),
-    "RSDRP": Spec("organ", "party", alt_en=("Russian Social Democratic Workers' Party",)),
-    "Istpart": Spec("organ", "istpart", AP.PartyOrgan, "Bureau of Party History"),
-    "Uchraspred": Spec("organ", "uchraspred", AP.PartyOrgan,
-                       "Registration and Distribution Department", "central-committee"),
-    "Cheka": _state("cheka", "Extraordinary Commission"),
-    "ECCI": _state("ecci", "Executive Committee of the Communist International"),
-    "Glavkontsesskom": _state("glavkontsesskom", "Main Concession Committee"),
-    "Gosizdat": _state("gosizdat", "State Publishing House"),
-    "Gosplan": _state("gosplan", "State Planning Committee"),
-    "GULag": _state("gulag", "Main Camp Administration"),
-    "Narkomnats": _state("narkomnats", "People's Commissariat of Nationalities"),
-    "OGPU": _state("ogpu", "United State Political Administration"),
-    "PUR": _state("pur", "Political Administration of the Revolutionary Military Council",
-                  "revvoensovet"),
-    "Rabkrin, RKI": _state("rabkrin", "Workers' and Peasants' Inspection"),
-    "RVS, Revvoensovet": _state("revvoensovet", "Revolutionary Military Council"),
-    "Sovnarkom": _state("sovnarkom", "Council of People's Commissars"),
-    "TseKUBU": _state("tsekubu", "Central Commission for Improving the Living Conditions of Scholars"),
-    "TsIK": _state("tsik", "Central Executive Committee"),
-    "VSNNKh": _state("vsnkh", "Supreme Council of the National Economy"),
-    "VTsIK": _state("vtsik", "All-Russian Central Executive Committee"),
-    "VTsSPS": _state("vtssps", "All-Union Central Trade Union Council"),
-    "Bolsheviks": Spec("organ", "bolsheviks", AP.Faction, "Bolsheviks", "party", abbreviated=False),
-    "Seven": Spec("organ", "seven", AP.Faction, "the Seven", abbreviated=False),
-    "troika": Spec("organ", "troika", AP.Faction, "the troika (Stalin, Kamenev, Zinoviev)",
-                   abbreviated=False),
-    "SRs": Spec("organ", "sr-party", AP.Party, "Socialist-Revolutionary Party"),
-    "Komsomol": Spec("organ", "komsomol", ORG.Organization, "Communist Youth League"),
-    "Molodaia gvardiia": Spec("organ", "molodaia-gvardiia", ORG.Organization, "Young Guard",
-                              abbreviated=False),
-    "Changing-Landmarks": Spec("organ", "changing-landmarks", ORG.Organization, "Changing-Landmarks",
-                               abbreviated=False),
-    "Kommunarka": Spec("place", "kommunarka", SCHEMA.Place, "Kommunarka", abbreviated=False),
-    "RSFSR": Spec("place", "rsfsr", SCHEMA.AdministrativeArea,
-                  "Russian Soviet Federative Socialist Republic"),
-    "Declaration of the Eighty-Three": Spec("document", "declaration-of-the-eighty-three",
-                                            AP.Declaration, "Declaration of the Eighty-Three",
-                                            addressee="politburo"),
-}
+def load_statements(path: Path) -> dict[str, Statement]:
+    """Headword -> :class:`Statement`, read from a glossary statements file (none: empty).
 
-#: English names of concepts whose headword is only an abbreviation or inverted.
-CONCEPT_LABELS = {"NEP": "New Economic Policy", "stagnation, time of": "time of stagnation"}
+    Raises:
+        GazetteerError: an unknown column, or an ``abbreviated`` cell other than empty or ``no``.
+    """
+    if not Path(path).is_file():
+        return {}
+    out: dict[str, Statement] = {}
+    with open(path, encoding="utf-8", newline="") as handle:
+        header = next(csv.reader(handle), [])
+    if [c for c in header if c not in _STATEMENT_COLUMNS] or "headword" not in header:
+        raise GazetteerError(f"{path}:1: columns must be among {', '.join(_STATEMENT_COLUMNS)}")
+    for number, row in read_rows(path):
+        def cell(name: str, row: dict = row) -> str | None:
+            return (row.get(name) or "").strip() or None
+        abbreviated = cell("abbreviated")
+        if abbreviated not in (None, "no"):
+            raise GazetteerError(f"{path}:{number}: abbreviated must be empty (yes) or 'no'")
+        line = cell("line")
+        out[cell("headword") or ""] = Statement(
+            cell("headword") or "", int(line) if line and line.isdigit() else None, cell("label"),
+            tuple(p.strip() for p in (cell("alt_en") or "").split(";") if p.strip()), cell("addressee"),
+            cell("parent"), abbreviated is None)
+    return out
+
+
+def resolve_headwords(gazetteer: Gazetteer, statements: dict[str, Statement]) -> dict[str, Spec]:
+    """Headword -> :class:`Spec`: every ``glossary:`` name of the gazetteer's ``matched_as``
+    (organs, places, documents), with the glossary's statement of it (an empty one if none)."""
+    out: dict[str, Spec] = {}
+    for kind in _KINDS:
+        for entity in gazetteer.of_kind(kind):
+            for head in entity.matched_by("glossary"):
+                out[head] = Spec(kind, entity.slug, entity.cls, statements.get(head, Statement(head)))
+    return out
+
 
 _HEAD_RE = re.compile(
     r"^(?P<head>[^\[\]:;]{1,60}?)\s*(?:\[(?P<bracket>[^\]]*)\])?\s*(?P<sep>[:.])(?:\s|$)")
@@ -302,13 +317,17 @@ def _person_slug(name: str) -> str:
 
 # ------------------------------------------------------------------------------ claims
 
-#: Classes of :data:`ENTITIES` -> the ``entity`` claim's role (:data:`~apparat.extract.ledger.ENTITY_CLASSES`).
-_ROLES = {AP.StateBody: "state-body", AP.PartyOrgan: "party-organ", AP.Faction: "faction", AP.Party: "party",
-          ORG.Organization: "organization", SCHEMA.Place: "place", SCHEMA.AdministrativeArea: "administrative-area"}
+#: Gazetteer classes -> the ``entity`` claim's role (:data:`~apparat.extract.ledger.ENTITY_CLASSES`).
+_ROLES = {"ap:StateBody": "state-body", "ap:PartyOrgan": "party-organ", "ap:Faction": "faction", "ap:Party": "party",
+          "org:Organization": "organization", "schema:Place": "place",
+          "schema:AdministrativeArea": "administrative-area"}
+#: The gazetteer kinds a headword may name.
+_KINDS = ("organ", "place", "document")
 
 
 def glossary_claims(lines: list[str], first_line_no: int, source_id: str,
-                    gazetteer: Gazetteer | None = None) -> list[Claim]:
+                    gazetteer: Gazetteer | None = None,
+                    statements: dict[str, Statement] | None = None) -> list[Claim]:
     """The glossary's bodies, places, document, concepts and the heads and members it
     names, as claim records (the writer turns them into RDF), each citing its entry.
 
@@ -316,12 +335,22 @@ def glossary_claims(lines: list[str], first_line_no: int, source_id: str,
         lines: the section's lines (see :func:`find_glossary_section`).
         first_line_no: 1-based corpus line number of ``lines[0]``.
         source_id: the source they come from (``rogovin-1992``).
-        gazetteer: says which bodies are People's Commissariats (their heads are
-            ``peoples-commissar``, not ``chairman``); None: every head is a chairman.
+        gazetteer: names the entity of each headword (``matched_as`` ``glossary:``) and
+            says which bodies are People's Commissariats (their heads are
+            ``peoples-commissar``, not ``chairman``); None: the repository's gazetteer
+            names the entities, and every head is a chairman.
+        statements: what the glossary states of its headwords (:func:`load_statements`);
+            None: ``triples/glossary/<source_id>.csv``.
     """
     commissariats = _commissariats(gazetteer)
+    if gazetteer is None:
+        from .lexicon import default_gazetteer  # noqa: PLC0415 (lexicon imports the parsers' modules)
+        gazetteer = default_gazetteer()
+    if statements is None:
+        statements = load_statements(GLOSSARY_DIR / f"{source_id}.csv")
+    specs = resolve_headwords(gazetteer, statements)
     entries = parse_glossary(lines, first_line_no)
-    by_abbrev = {a: spec for head, spec in ENTITIES.items() for a in _abbreviations(head)}
+    by_abbrev = {a: spec for head, spec in specs.items() for a in _abbreviations(head)}
     sees = {e.head: by_abbrev[t] for e in entries if (t := _see(e)) in by_abbrev}
     by_abbrev |= sees
     out: list[Claim] = []
@@ -330,10 +359,10 @@ def glossary_claims(lines: list[str], first_line_no: int, source_id: str,
             spec = sees[entry.head]
             out.append(_claim(entry, source_id, "entity", f"{spec.kind}/{spec.slug}",
                               extra=(("abbreviation", entry.head),)))
-        elif entry.head in ENTITIES:
-            out += _entity(entry, ENTITIES[entry.head], by_abbrev, source_id, commissariats)
+        elif entry.head in specs:
+            out += _entity(entry, specs[entry.head], by_abbrev, source_id, commissariats)
         else:
-            out.append(_concept(entry, source_id))
+            out.append(_concept(entry, source_id, statements.get(entry.head)))
     if entries:
         out.append(Claim(source_id, (Span(first_line_no, entries[-1].line_end),), "entity",
                          f"scheme/{source_id}-glossary", role="concept-scheme",
@@ -381,28 +410,31 @@ def _time(start, end) -> StatedTime:
 
 def _entity(entry: GlossaryEntry, spec: Spec, by_abbrev: dict, source_id: str,
             commissariats: frozenset[str] = frozenset()) -> list[Claim]:
-    extra = [("label", spec.label)] if spec.label is not None else []
-    extra += [("alt-label", name) for name in spec.alt_en]
+    said = spec.statement
+    # Without an English gloss the headword only names an entity the ontology and the
+    # gazetteer describe: it adds names and citations, no class and no label.
+    extra = [("label", said.label)] if said.label is not None else []
+    extra += [("alt-label", name) for name in said.alt_en]
     extra += [("russian-name", name) for name in entry.russian]
-    role = _ROLES.get(spec.cls) if spec.cls is not None else None
+    role = next((_ROLES[c] for c in spec.cls if c in _ROLES), None) if said.label is not None else None
     subject = f"{spec.kind}/{spec.slug}"
     if spec.kind == "document":
         date = re.search(rf"\bon ({_DATE})\b", entry.text)
         date = parse_range(date[1])[0] if date else None
-        extra.append(("printed-title", spec.label))
+        extra.append(("printed-title", said.label))
         return [_claim(entry, source_id, "document", subject, role="declaration",
-                       objects=(f"organ/{spec.addressee}",) if spec.addressee else (),
+                       objects=(f"organ/{said.addressee}",) if said.addressee else (),
                        time=StatedTime("at", date) if date else StatedTime("undated"), extra=tuple(extra))]
-    extra += [("abbreviation", a) for a in (_abbreviations(entry.head) if spec.abbreviated else [])]
+    extra += [("abbreviation", a) for a in (_abbreviations(entry.head) if said.abbreviated else [])]
     if spec.kind != "organ":
         return [_claim(entry, source_id, "entity", subject, role=role, extra=tuple(extra))]
-    if not spec.abbreviated and spec.label not in (None, entry.head) and entry.head not in spec.label:
+    if not said.abbreviated and said.label not in (None, entry.head) and entry.head not in said.label:
         extra.append(("romanized-name", entry.head))
-    if spec.parent:
-        extra.append(("sub-organ-of", f"organ/{spec.parent}"))
+    if said.parent:
+        extra.append(("sub-organ-of", f"organ/{said.parent}"))
     start, end = _existence(entry)
     time = StatedTime("undated")
-    if spec.cls is not None and spec.cls != AP.Faction:
+    if said.label is not None and "ap:Faction" not in spec.cls:
         time = _time(start, end)
     elif spec.slug == "party" and start is not None:
         time = _time(start, None)
@@ -432,9 +464,11 @@ def _membership(person_slug: str, organ_slug: str, role: str, kind: str, time: S
                   objects=(f"organ/{organ_slug}",), time=time)
 
 
-def _concept(entry: GlossaryEntry, source_id: str) -> Claim:
+def _concept(entry: GlossaryEntry, source_id: str, said: Statement | None = None) -> Claim:
+    """A term: its English name is the glossary's gloss where its statements give one (a
+    headword that is only an abbreviation or inverted), else the headword."""
     head, _, abbrev = entry.head.partition(", ")
-    label = CONCEPT_LABELS.get(entry.head) or (head if _ABBREV.match(abbrev) else entry.head)
+    label = (said.label if said else None) or (head if _ABBREV.match(abbrev) else entry.head)
     alts = [abbrev] if _ABBREV.match(abbrev) else [entry.head] if label != entry.head else []
     extra = [("label", label), ("in-scheme", f"scheme/{source_id}-glossary")]
     extra += [("alt-label", alt) for alt in alts] + [("russian-name", name) for name in entry.russian]
