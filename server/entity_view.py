@@ -41,7 +41,7 @@ OWL_THING = "http://www.w3.org/2002/07/owl#Thing"
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 DERIVED = "http://www.w3.org/ns/prov#wasDerivedFrom"
 EXACT_MATCH = "http://www.w3.org/2004/02/skos/core#exactMatch"
-_lock = threading.Lock()
+_lock = threading.RLock()  # re-entered: one per-build value computed from another
 #: IRIs the graph gives no label (claims, line spans, memberships: shown by what they say).
 _UNLABELLED = re.compile(re.escape(BASE) + r"(id/claim/|id/membership/|source/[^/]+/lines/)")
 _SPAN = re.compile(re.escape(BASE) + r"source/([^/]+)/lines/(\d+)-(\d+)$")
@@ -185,23 +185,31 @@ _CONFLICT_LINKS = """SELECT DISTINCT ?about ?linked WHERE { ?conflict a ap:Confl
   ?about ?link ?linked }"""
 
 
-def all_conflicts() -> list[dict]:
-    """Every conflict of the build, read once per web process (there are few), one row per side."""
+def _per_build(key: str, compute):
+    """``compute()``, kept in the app's extensions under ``key`` until the build changes."""
     app = current_app
     with _lock:
-        found = app.extensions.get("apparat-conflicts")
+        found = app.extensions.get(key)
         if found is None or found[0] != state().build.etag:
-            labels: dict[str, str] = {}
-            for row in select(_CONFLICT_LABELS):
-                labels[row["conflict"]] = min(labels.get(row["conflict"], row["label"]), row["label"])
-            linked: dict[str, set[str]] = defaultdict(set)
-            for row in select(_CONFLICT_LINKS):
-                linked[row["about"]].add(row["linked"])
-            rows = [{**row, "label": labels.get(row["conflict"], ""), "linked": linked.get(row["about"], set())}
-                    for row in select(_CONFLICTS)]
-            found = (state().build.etag, rows)
-            app.extensions["apparat-conflicts"] = found
+            found = (state().build.etag, compute())
+            app.extensions[key] = found
         return found[1]
+
+
+def all_conflicts() -> list[dict]:
+    """Every conflict of the build, read once per web process (there are few), one row per side."""
+    return _per_build("apparat-conflicts", _read_conflicts)
+
+
+def _read_conflicts() -> list[dict]:
+    labels: dict[str, str] = {}
+    for row in select(_CONFLICT_LABELS):
+        labels[row["conflict"]] = min(labels.get(row["conflict"], row["label"]), row["label"])
+    linked: dict[str, set[str]] = defaultdict(set)
+    for row in select(_CONFLICT_LINKS):
+        linked[row["about"]].add(row["linked"])
+    return [{**row, "label": labels.get(row["conflict"], ""), "linked": linked.get(row["about"], set())}
+            for row in select(_CONFLICTS)]
 
 
 #: Memberships in a conflict: a claim about the membership is one side of it (as ``tenure-start-disagrees``
@@ -219,11 +227,10 @@ _MEMBERSHIP_CONFLICTS = """SELECT DISTINCT ?m ?conflict ?how WHERE {
 def membership_conflicts() -> dict[str, list[dict]]:
     """Each membership in a conflict (see ``_MEMBERSHIP_CONFLICTS``) with its conflicts, each
     ``{iri, link, label, how}`` (``how``: "claim" or "date"); read once per web process and build."""
-    app = current_app
-    with _lock:
-        found = app.extensions.get("apparat-membership-conflicts")
-        if found is not None and found[0] == state().build.etag:
-            return found[1]
+    return _per_build("apparat-membership-conflicts", _read_membership_conflicts)
+
+
+def _read_membership_conflicts() -> dict[str, list[dict]]:
     labels: dict[str, str] = {}
     for row in all_conflicts():
         labels.setdefault(row["conflict"], row.get("label", ""))
@@ -233,8 +240,6 @@ def membership_conflicts() -> dict[str, list[dict]]:
             by_membership[row["m"]].append({"iri": row["conflict"], "link": local_link(row["conflict"]),
                                             "label": labels.get(row["conflict"], "") or row["conflict"],
                                             "how": row["how"]})
-    with _lock:
-        app.extensions["apparat-membership-conflicts"] = (state().build.etag, dict(by_membership))
     return dict(by_membership)
 
 

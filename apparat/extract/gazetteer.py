@@ -166,6 +166,11 @@ class Entity:
         """Every name the sources may use for it: label, names, variants, abbreviations."""
         return tuple(dict.fromkeys((self.label, *self.names, *self.variants, *self.abbreviations)))
 
+    def naming_forms(self) -> list[str]:
+        """What a line naming it may print: its forms, its Russian names and a person's surname
+        (the ledger's span check, and the extract report's test of what a row reads)."""
+        return [*self.forms(), *self.russian, *([self.label.split()[-1]] if self.kind == "person" else [])]
+
     def matched_by(self, parser: str) -> tuple[str, ...]:
         """The names of its ``matched_as`` cell that ``parser`` resolves to it."""
         return tuple(name for p, name in self.matched_as if p == parser)

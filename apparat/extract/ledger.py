@@ -383,9 +383,7 @@ def _check_spans(spans: list[Span], source_id: str, subject: str, gazetteer: Gaz
             raise ValueError(f"lines {span} lie outside {source_id}, which has {len(source)} lines")
     kind, _, slug = subject.partition("/")
     entity = gazetteer.get(kind, slug)
-    forms = list(entity.forms()) + list(entity.russian)
-    if kind == "person":
-        forms.append(entity.label.split()[-1])
+    forms = entity.naming_forms()
     patterns = [entity.pattern] if entity.pattern else []
     if not any(mentions_any(source.text(s), forms, patterns) for s in spans):
         raise ValueError(f"lines {'; '.join(map(str, spans))} of {source_id} do not name {subject} "

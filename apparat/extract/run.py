@@ -195,16 +195,11 @@ def covered_by_ledger(unparsed: tuple[str, int, str], claims: list[Claim], gazet
         if claim.source != source_id or not any(s.first <= line <= s.last for s in claim.spans):
             continue
         named = [gazetteer.entities[ref] for ref in (claim.subject, *claim.objects) if ref in gazetteer.entities]
-        if any(mentions_any(sentence, _names_of(e), [e.pattern] if e.pattern else []) for e in named):
+        if any(mentions_any(sentence, e.naming_forms(), [e.pattern] if e.pattern else []) for e in named):
             return True
         if claim.time.text and claim.time.text.casefold() in flat:
             return True
     return False
-
-
-def _names_of(entity) -> list[str]:
-    """Its forms, and a person's surname (as the ledger's span check takes them)."""
-    return [*entity.forms(), *([entity.label.split()[-1]] if entity.kind == "person" else [])]
 
 
 def read_ledgers(claims_dir: Path, gazetteer, sources) -> list:
