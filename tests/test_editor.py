@@ -30,6 +30,9 @@ needs_chromium = pytest.mark.skipif(
 # No PREFIX lines: the endpoint predeclares ap: and apid:, the page declares them for the editor.
 ORGANS = ("SELECT ?organ WHERE { VALUES ?organ { apid:organ\\/politburo apid:organ\\/orgburo } "
           "?organ a ap:PartyOrgan } ORDER BY ?organ")
+# The English or untagged rdfs:label of each row of a one-column query, in its order: what the table shows.
+LABELS = ("SELECT ?label WHERE { { %s } ?organ rdfs:label ?label "
+          "FILTER(LANG(?label) = '' || LANGMATCHES(LANG(?label), 'en')) } ORDER BY ?organ")
 BROWSER_ACCEPT = "text/html,application/xhtml+xml,application/xml;q=0.9,*/*;q=0.8"
 
 
@@ -109,12 +112,15 @@ def test_permalink_opens_the_editor_and_runs_to_the_table(browser, live_server, 
     assert browser.execute_script("return yasgui.getTab().getEndpoint()") == live_server + "/sparql"
 
     browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    # each IRI with its label beside it, once the table's one label query has come back
     WebDriverWait(browser, 20).until(
-        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr td")) >= len(expected))
-    rows = [[td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")][1:]  # the first column numbers the rows
-            for tr in browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")]
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody td .iri-label")) >= len(expected))
+    rows = [[td.find_element(By.CSS_SELECTOR, "a.iri").text for td in tr.find_elements(By.CSS_SELECTOR, "td")[1:]]
+            for tr in browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")]  # the first column numbers rows
     assert rows == [[shorten(iri) for iri in row] for row in expected]  # our prefixes, as the table shows IRIs
     assert rows == [["apid:organ/orgburo"], ["apid:organ/politburo"]]
+    labels = [e.text for e in browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody td .iri-label")]
+    assert labels == [label for (label,) in protocol_rows(live_server, LABELS % ORGANS)]
     browser.save_screenshot(str(artefacts / "editor-table.png"))
 
     # the address bar is now the permalink; the page loaded nothing from elsewhere
@@ -122,6 +128,37 @@ def test_permalink_opens_the_editor_and_runs_to_the_table(browser, live_server, 
     origins = {urlsplit(u).netloc for u in browser.execute_script(
         "return performance.getEntriesByType('resource').map(e => e.name)")}
     assert origins <= {urlsplit(live_server).netloc}
+
+
+@needs_editor
+@needs_chromium
+def test_the_table_shows_labels_beside_iris_and_filters_by_them(browser, live_server):  # noqa: F811
+    """The table's IRIs get their rdfs:label beside them (one query of the page's own); the row filter matches a
+    word only the label holds; an IRI the data does not label (a class IRI, here rdf:type's) stays bare."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    people = ("SELECT ?person ?kind WHERE { VALUES ?person { apid:person\\/bukharin apid:person\\/kamenev "
+              "apid:person\\/zinoviev } BIND(rdf:type AS ?kind) } ORDER BY ?person")
+    expected = protocol_rows(live_server, LABELS.replace("?organ", "?person") % people.replace(" ?kind", "", 1))
+    assert len(expected) == 3 and all(label for (label,) in expected)
+    first_names = [label.split()[0] for (label,) in expected]
+    assert not any(name.lower() in "bukharin kamenev zinoviev" for name in first_names)  # the slug cannot match
+
+    browser.get(live_server + "/sparql?query=" + quote(people))
+    wait_for(browser, ".yasqe .CodeMirror")
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    WebDriverWait(browser, 20).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody td .iri-label")) >= 3)
+    cells = [[td.text for td in tr.find_elements(By.CSS_SELECTOR, "td")[1:]]
+             for tr in browser.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")]
+    assert [row[0] for row in cells] == [f"{shorten(iri)} {label}" for iri, (label,) in zip(
+        [r[0] for r in protocol_rows(live_server, people)], expected, strict=True)]
+    assert {row[1] for row in cells} == {"rdf:type"}  # no label in the data: as the bundle draws it
+
+    browser.find_element(By.CSS_SELECTOR, ".yasr input.tableFilter").send_keys(first_names[1])
+    WebDriverWait(browser, 10).until(lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody tr")) == 1)
+    assert browser.find_element(By.CSS_SELECTOR, ".yasr table tbody td .iri-label").text == expected[1][0]
 
 
 @needs_editor

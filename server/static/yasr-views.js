@@ -5,6 +5,8 @@
      one), labelled by the row's other values;
    - "Chart": rows with a number as horizontal bars, labelled likewise.
    Drawn as SVG from the result the editor already holds; nothing is fetched.
+   And the bundle's table gets labels: each IRI cell shows the IRI's rdfs:label
+   beside it (one query to our own endpoint per result, see labelTable below).
    Loaded after yasgui.min.js, before the editor is made (Yasr.registerPlugin). */
 (function () {
   const XSD = "http://www.w3.org/2001/XMLSchema#";
@@ -142,4 +144,66 @@
 
   Yasr.registerPlugin("timeline", Timeline);
   Yasr.registerPlugin("chart", Chart);
+
+  /* Labels in the table. After the table is drawn, the IRIs of the result that
+     have no label known yet (at most MAX_LABELLED, in the order they come) are
+     sent in one SELECT to this server's /sparql (VALUES, rdfs:label, English or
+     untagged), and the table is redrawn on the same page with each label in a
+     span.iri-label after its IRI; the row filter matches labels too, sorting
+     stays by IRI. Labels are kept for the page's life (one build). An IRI the
+     data does not label, and any failure, leaves the cell as the bundle draws it. */
+  const MAX_LABELLED = 1000;
+  const RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label";
+  const ENDPOINT = new URL("/sparql", window.location.href).href;
+  const labels = new Map();  // IRI -> label, or null: asked, none
+  const escapeHtml = text => text.replace(/[&<>"']/g, c => ({"&": "&amp;", "<": "&lt;", ">": "&gt;",
+                                                           '"': "&quot;", "'": "&#39;"}[c]));
+  const sendable = iri => !/[\s<>"{}|^`\\]/.test(iri);
+
+  function fetchLabels(iris) {
+    const query = `SELECT ?s (SAMPLE(?l) AS ?label) WHERE { VALUES ?s { ${iris.map(i => `<${i}>`).join(" ")} } ` +
+                  `?s <${RDFS_LABEL}> ?l FILTER(LANG(?l) = "" || LANGMATCHES(LANG(?l), "en")) } GROUP BY ?s`;
+    return fetch(ENDPOINT, {method: "POST", body: new URLSearchParams({query: query}),
+                            headers: {Accept: "application/sparql-results+json"}})
+      .then(r => (r.ok ? r.json() : Promise.reject(new Error(r.status))))
+      .then(data => {
+        for (const iri of iris) labels.has(iri) || labels.set(iri, null);
+        for (const row of data.results.bindings) labels.set(row.s.value, row.label.value);
+      });
+  }
+
+  const Table = Yasr.plugins.table;
+  const cellContent = Table.prototype.getCellContent;
+  Table.prototype.getCellContent = function (binding, prefixes) {
+    const html = cellContent.call(this, binding, prefixes);
+    const label = binding.type === "uri" ? labels.get(binding.value) : null;
+    return label ? html.replace(/<\/div>$/, ` <span class="iri-label">${escapeHtml(label)}</span></div>`) : html;
+  };
+  const columns = Table.prototype.getColumns;
+  Table.prototype.getColumns = function () {
+    return columns.call(this).map((column, i) => {
+      if (!i || !column.render) return column;
+      const render = column.render;
+      return {...column, render: (value, type, row, meta) => {
+        const label = type === "filter" && value && value.type === "uri" ? labels.get(value.value) : null;
+        return label ? value.value + " " + label : render(value, type, row, meta);
+      }};
+    });
+  };
+  const draw = Table.prototype.draw;
+  Table.prototype.draw = function (config) {
+    draw.call(this, config);
+    const table = this.dataTable, rows = (this.yasr.results && this.yasr.results.getBindings()) || [];
+    const wanted = new Set();
+    for (const row of rows) {
+      for (const term of Object.values(row)) {
+        if (wanted.size >= MAX_LABELLED) break;
+        if (term.type === "uri" && !labels.has(term.value) && sendable(term.value)) wanted.add(term.value);
+      }
+    }
+    if (!wanted.size) return;
+    fetchLabels([...wanted]).then(() => {
+      if (this.dataTable === table) table.rows().invalidate("data").draw(false);
+    }, () => {});
+  };
 })();
