@@ -15,15 +15,21 @@ None of it is a request: no WSGI call is made, so nothing shows in the access
 log or in ``/metrics``; the SELECTs go through the executor pool like a page's
 and land in the same caches (the response cache, the app's extensions).
 
+The values of the saved queries' ``#+ enumerate:`` parameters (each saved
+query's form offers them) are read here too when every enumeration query is in
+its disk cache (``saved.enumeration_query``: one small SELECT each). On the
+first start with a new or edited saved query, rdflib's parser must derive them
+(about a second for all seven, with its import): that runs in a thread of its
+own that the worker does not wait for, and fills the cache for every later
+start, reload and worker.
+
 What is left to a first request is its own: its page's SELECTs (an entity's
-memberships, a source's spans, a saved query's answer) and, on a saved query's
-page, the values of its ``#+ enumerate:`` parameters (rdflib's parser builds
-each enumeration query, 0.1–0.2 s: reading all seven here would add over a
-second to every start).
+memberships, a source's spans, a saved query's answer).
 """
 
 from __future__ import annotations
 
+import threading
 import time
 from concurrent.futures import ThreadPoolExecutor
 
@@ -49,13 +55,33 @@ def warm_up(app: Flask) -> dict[str, float]:
         "predicate labels": entity_view.predicate_labels,
     }
     took: dict[str, float] = {}
+    enumerations = _enumerations(app)
+    if enumerations is not None:
+        queries["enumerations"] = enumerations
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="apparat-warm-up") as threads:
-        chains = [("search index", "home counts"), ("conflicts", "membership conflicts"), ("predicate labels",)]
+        chains = [("search index", "home counts"), ("conflicts", "membership conflicts"),
+                  ("predicate labels",) + (("enumerations",) if enumerations else ())]
         running = [threads.submit(_run, app, [(name, queries[name]) for name in chain], took) for chain in chains]
         _run(app, [("templates", lambda: _compile_templates(app)), ("routes", app.url_map.update)], took)
         for future in running:
             future.result()
     return took
+
+
+def _enumerations(app: Flask):
+    """The step that reads the ``#+ enumerate:`` values, when their queries are all cached on
+    disk; otherwise None, after starting a thread that derives and reads them (not waited for)."""
+    from apparat.query.saved import enumeration_cached
+
+    from .state import state
+
+    with app.app_context():
+        current = state()
+    if all(enumeration_cached(saved, name) for saved in current.saved.values() for name in saved.enumerate):
+        return current.enumerations
+    threading.Thread(target=_run, args=(app, [("enumerations", current.enumerations)], {}),
+                     name="apparat-enumerations", daemon=True).start()
+    return None
 
 
 def _run(app: Flask, steps, took: dict[str, float]) -> None:

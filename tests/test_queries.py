@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 
 import pyoxigraph as ox
@@ -122,3 +123,68 @@ def test_enumerate_lists_the_values_the_data_has(dataset):
     assert {"politburo", "orgburo", "secretariat", "central-committee"} <= set(values["organ-members-in-year"]["organ"])
     assert "party-congress-11" in values["events-at-meeting"]["meeting"]
     assert all("/" not in v for v in values["person-career"]["person"])  # slugs, as users type them
+
+
+def test_enumeration_queries_are_kept_on_disk_by_their_text(tmp_path, monkeypatch):
+    """rdflib derives an enumeration query once; later calls read it from the cache folder, by the
+    saved query's text: an edited query is derived anew, and no cache folder means none is written."""
+    from dataclasses import replace
+
+    from apparat.query.saved import enumeration_cached, enumeration_query
+
+    monkeypatch.setenv("APPARAT_CACHE", str(tmp_path))
+    saved = load_saved_queries(ROOT / "queries")["person-career"]
+    assert not enumeration_cached(saved, "person")
+    derived = enumeration_query(saved, "person")
+    assert derived.startswith("SELECT DISTINCT ?_person_iri WHERE {") and "org#member" in derived
+    assert enumeration_cached(saved, "person")
+    (entry,) = (tmp_path / "enumerations").iterdir()
+    # what is read is the file: a different query planted there is what comes back
+    planted = "SELECT DISTINCT ?_person_iri WHERE { ?x <urn:planted> ?_person_iri }"
+    entry.write_text(json.dumps({"query": planted}), encoding="utf-8")
+    assert enumeration_query(saved, "person") == planted
+    edited = replace(saved, text=saved.text + "\n# edited\n")
+    assert not enumeration_cached(edited, "person") and enumeration_query(edited, "person") == derived
+    assert len(list((tmp_path / "enumerations").iterdir())) == 2
+    entry.write_text("not json", encoding="utf-8")  # a damaged entry is derived again and rewritten
+    assert enumeration_query(saved, "person") == derived
+    monkeypatch.setenv("APPARAT_CACHE", "")
+    assert not enumeration_cached(saved, "person") and enumeration_query(saved, "person") == derived
+
+
+def test_a_worker_reads_the_enumerations_at_start_once_their_queries_are_cached(build_dir, tmp_path, monkeypatch):
+    """First start with an empty cache: a thread derives the enumeration queries after the worker is up
+    (its warm-up does not wait for them); the next start finds them all cached and reads the values in
+    its warm-up, and a saved query's form offers them."""
+    import time
+
+    import requests
+    from harness import ServerProcess
+
+    from apparat.query.saved import enumeration_cached
+
+    saved = load_saved_queries(ROOT / "queries")
+    wanted = [(q, n) for q in saved.values() for n in q.enumerate]
+    env = {"APPARAT_SERVICE_ALLOWLIST": "http://127.0.0.1:9/sparql", "APPARAT_CACHE": str(tmp_path)}
+    monkeypatch.setenv("APPARAT_CACHE", str(tmp_path))  # this process looks in the servers' cache folder
+    assert not any(enumeration_cached(q, n) for q, n in wanted)
+
+    def warm(server) -> dict:
+        deadline = time.monotonic() + 30
+        while time.monotonic() < deadline:
+            for line in list(server.log):
+                if '"worker_warm"' in line:
+                    return json.loads(line)["seconds"]
+            time.sleep(0.1)
+        raise AssertionError("no worker_warm line:\n" + "".join(server.log))
+
+    with ServerProcess(build_dir, env=env) as server:
+        assert "enumerations" not in warm(server)
+        deadline = time.monotonic() + 60
+        while not all(enumeration_cached(q, n) for q, n in wanted) and time.monotonic() < deadline:
+            time.sleep(0.2)
+        assert all(enumeration_cached(q, n) for q, n in wanted)
+    with ServerProcess(build_dir, env=env) as server:
+        assert "enumerations" in warm(server), "".join(server.log)
+        page = requests.get(server.base_url + "/queries/person-career", headers={"Accept": "text/html"}, timeout=30)
+        assert page.status_code == 200 and 'value="bukharin"' in page.text
