@@ -178,8 +178,9 @@ def test_real_sections_describe_what_they_did_before_the_move(real):
     # (959, 3857), each by Lenin, are now one (lenin-letter-to-the-congress-2)
     assert len(documents) >= 117 and count(AP.citedAt) == 184 and count(DCTERMS.alternative) == 7
     assert count(DCTERMS.creator) >= 105 and count(AP.citedIn) == 131
-    # 784 (was 783): the gazetteer's Lominadze, whom a chapter names (3019)
-    assert count(RDF.type, AP.Chapter) == 49 and count(AP.mentions) == 784
+    # 784 (was 783): the gazetteer's Lominadze, whom a chapter names (3019); 785: Dukelsky, whom
+    # chapter 4 names (717)
+    assert count(RDF.type, AP.Chapter) == 49 and count(AP.mentions) == 785
     assert count(RDF.type, AP.Person) == 0  # the gazetteer types and labels persons, not the sections
     # spot checks: a head with a vague span keeps its words; a chapter keeps its span and number
     tomsky = ids.entity("membership", "tomsky/vtssps/chairman/1918-00-00")
