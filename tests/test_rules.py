@@ -102,6 +102,34 @@ def test_one_document_addressed_to_two_congresses_conflicts(tmp_path):
     assert conflicts(found) == {("meetings-disagree", "document/lenin-testament", "addressee", 2)}
 
 
+# Stalin's first offer to resign, as 004 (3398, 3411, 6796) and 000 (8) state it: the rows of the ledger, in one file
+FIRST_OFFER_AT_COUNCIL = "3411,resignation-attempt,stalin,general-secretary,secretariat,21 May 1924,council-of-elders-1924-05-21,,reported:trotsky,,stalin-resignation-congress-13,,"
+CONGRESS_13 = "6796,meeting,party-congress-13,,,23–31 May 1924,,,,,,,"
+
+
+def test_one_event_at_two_meetings_whose_dates_lie_apart_conflicts(tmp_path):
+    found = derive(tmp_path, "3398,meeting,council-of-elders-1924-05-21,,,21 May 1924,,,,,,,", FIRST_OFFER_AT_COUNCIL,
+                   CONGRESS_13, "6800,meeting,cc-plenum-after-congress-13,,,after party-congress-13,,,,,,,",
+                   "6801,resignation-attempt,stalin,general-secretary,secretariat,,cc-plenum-after-congress-13,,"
+                   "quoted:stalin-speech-1927-10-23,,stalin-resignation-congress-13,,")
+    assert conflicts(found) == {("meetings-apart", "event/stalin-resignation-congress-13", "atEvent", 2)}
+
+
+def test_meetings_whose_dates_overlap_or_a_congress_and_its_plenum_do_not_conflict(tmp_path):
+    # the council of elders' day lies in "May 1924"; the plenum after a congress may do what texts put at it
+    overlapping = derive(tmp_path, "3398,meeting,council-of-elders-1924-05-21,,,21 May 1924,,,,,,,",
+                         FIRST_OFFER_AT_COUNCIL, "6790,meeting,party-congress-13,,,May 1924,,,,,,,",
+                         "6801,resignation-attempt,stalin,general-secretary,secretariat,,party-congress-13,,,,"
+                         "stalin-resignation-congress-13,,")
+    congress_and_plenum = derive(tmp_path, CONGRESS_13,
+                                 "6800,meeting,cc-plenum-after-congress-13,,,after party-congress-13,,,,,,,",
+                                 "6801,resignation-attempt,stalin,general-secretary,secretariat,,party-congress-13,,,,"
+                                 "stalin-resignation-congress-13,,",
+                                 "6802,resignation-attempt,stalin,general-secretary,secretariat,,"
+                                 "cc-plenum-after-congress-13,,,,stalin-resignation-congress-13,,")
+    assert {c[0] for c in conflicts(overlapping)} == {c[0] for c in conflicts(congress_and_plenum)} == set()
+
+
 def test_an_open_ended_tenure_against_a_range_starting_later_conflicts(tmp_path):
     found = derive(tmp_path, "10,member,stalin,,politburo,from 1919,,,,,,,",
                    "12,member,stalin,,politburo,1923–1926,,,,,,,")
