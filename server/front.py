@@ -19,6 +19,14 @@ for the whole body. Then:
   and its ``Content-Length`` then says so, so it is ``413`` too;
 - the client went away: nothing is answered.
 
+A ``GET /sparql`` the response cache can answer (``server.http.FrontCache``: same
+key, same bytes and headers, ``X-Cache: hit``) is answered here on the loop and never
+crosses into the pool; it is observed (log line, metrics) by the same code as one the
+pool answers (``server.observe.Observer``). The lookup never waits for the cache's
+lock (a busy lock sends the request on to the pool), and a miss goes to the pool as
+any request does: Flask never runs on the loop. HEAD, conditional requests, other
+paths and a disabled cache (``cache_bytes = 0``) go to the pool as before.
+
 Responses stream: the pool thread hands the answer to the loop in batches of up
 to 64 KiB as the app yields them (a small answer in the same hop that ran the
 app), and the thread is free while granian sends a batch. The bridge is ours,
@@ -41,12 +49,19 @@ ARRIVED_KEY = "apparat.arrived"
 
 
 class BodyFront:
-    """ASGI app: reads each request body with a deadline, then calls ``wsgi_app`` with it."""
+    """ASGI app: reads each request body with a deadline, then calls ``wsgi_app`` with it.
 
-    def __init__(self, wsgi_app, *, threads: int, body_timeout: float, max_bytes: int):
+    Given the app's ``front_cache`` (``server.http.FrontCache``) and ``observer``
+    (``server.observe.Observer``), it answers front-cache hits itself, on the loop.
+    """
+
+    def __init__(self, wsgi_app, *, threads: int, body_timeout: float, max_bytes: int,
+                 front_cache=None, observer=None):
         self.wsgi_app = wsgi_app
         self.pool = ThreadPoolExecutor(max_workers=threads, thread_name_prefix="wsgi")
         self.body_timeout, self.max_bytes = body_timeout, max_bytes
+        self.front_cache, self.observer = front_cache, observer
+        self._answers_hits = front_cache is not None and observer is not None
 
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":  # lifespan (granian's ASGINL interface sends none)
@@ -58,17 +73,46 @@ class BodyFront:
             elif name != b"transfer-encoding":
                 headers.append((name, value))
         if declared is not None and (not declared.isdigit() or int(declared) > self.max_bytes):
-            return await self._call(scope, b"", send, {"CONTENT_LENGTH": declared.decode("latin-1")})  # 413, unread
+            # 413, unread
+            return await self._call(_environ(scope, b"", {"CONTENT_LENGTH": declared.decode("latin-1")}), send)
         if declared == b"0" or (declared is None and scope["method"] in _NO_BODY):
-            return await self._call(scope, b"", send, {})
+            environ = _environ(scope, b"", {})
+            if scope["method"] == "GET" and self._answers_hits and await self._hit(environ, send):
+                return None
+            return await self._call(environ, send)
         arrived = time.monotonic()
         body = await self._read(receive, self.max_bytes + 1)
         if body is None:  # the client went away
             return None
         scope = {**scope, "headers": headers}
         if body is _TIMEOUT:
-            return await self._call(scope, b"", send, {BODY_KEY: "timeout", ARRIVED_KEY: arrived})
-        return await self._call(scope, body, send, {ARRIVED_KEY: arrived})
+            return await self._call(_environ(scope, b"", {BODY_KEY: "timeout", ARRIVED_KEY: arrived}), send)
+        return await self._call(_environ(scope, body, {ARRIVED_KEY: arrived}), send)
+
+    async def _hit(self, environ: dict, send) -> bool:
+        """Answer a front-cache hit here on the loop, observed as the pool would observe it; False
+        if this request is not one (not cacheable, not cached, or the cache's lock is busy).
+
+        The lookup does not wait for the cache's lock (a busy lock sends the request to the
+        pool, whose lookup waits), and a miss runs nothing here but the lookup. A hit costs the
+        loop what it costs a pool thread: the observer's record, the metrics' and the pool
+        gauges' short locks, and the write of its log line (``access_log``).
+        """
+        hit = self.front_cache.lookup(environ, wait=False)
+        if hit is None:
+            return False
+        record = self.observer.begin(environ)
+        status, headers, body = self.front_cache.answer(environ, hit)
+        self.observer.heard(record, status, headers)
+        sent = 0
+        try:
+            await send({"type": "http.response.start", "status": int(status.split(" ", 1)[0]),
+                        "headers": _asgi_headers(headers)})
+            await send({"type": "http.response.body", "body": body, "more_body": False})
+            sent = len(body)
+        finally:
+            self.observer.finish(record, sent)
+        return True
 
     async def _read(self, receive, most: int):
         """The body (at most ``most`` bytes), ``_TIMEOUT`` past the deadline, or None if the client left."""
@@ -89,10 +133,9 @@ class BodyFront:
             return _TIMEOUT
         return b"".join(parts)[:most]
 
-    async def _call(self, scope, body: bytes, send, extra: dict) -> None:
+    async def _call(self, environ: dict, send) -> None:
         """Run the WSGI app in the pool; send its answer, in batches of chunks as it yields them."""
         loop = asyncio.get_running_loop()
-        environ = _environ(scope, body, extra)
         status, headers, chunks, rest = await loop.run_in_executor(self.pool, self._start, environ)
         await send({"type": "http.response.start", "status": status, "headers": headers})
         try:
@@ -116,8 +159,7 @@ class BodyFront:
         iterable = self.wsgi_app(environ, start_response)
         chunks, rest = _more((iter(iterable), iterable))
         status, headers = started
-        headers = [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
-        return int(status.split(" ", 1)[0]), headers, chunks, rest
+        return int(status.split(" ", 1)[0]), _asgi_headers(headers), chunks, rest
 
 
 #: Bytes of the answer gathered in a pool thread before they are handed to the server.
@@ -143,6 +185,11 @@ def _more(rest):
         raise
     _close(iterable)
     return b"".join(parts), None
+
+
+def _asgi_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
+    """WSGI response headers as ASGI wants them (both paths of an answer use this)."""
+    return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
 
 
 def _close(iterable) -> None:
@@ -185,6 +232,6 @@ def create_asgi():
     from . import create_app
 
     app = create_app()
-    settings = app.config["APPARAT"]
+    settings, st = app.config["APPARAT"], app.extensions["apparat"]
     return BodyFront(app, threads=settings["threads"], body_timeout=settings["body_timeout"],
-                     max_bytes=settings["max_request_bytes"])
+                     max_bytes=settings["max_request_bytes"], front_cache=st.front_cache, observer=st.observer)

@@ -13,8 +13,10 @@
   line and headers alone, before a byte of the body is read; a body that did
   not arrive within ``body_timeout`` (the ASGI front, ``server.front``) is 408.
 - A repeated ``GET /sparql`` is answered from the response cache before Flask
-  sees it (:class:`_FrontCache`): the same request line, Host, Accept and
-  gzip wish get the same bytes, the build being immutable.
+  sees it (:class:`FrontCache`): the same build, request line, Host, Accept
+  and gzip wish get the same bytes, the build being immutable. Under the ASGI
+  front (``server.front``) such a hit is answered on the event loop, never
+  crossing into the thread pool.
 """
 
 from __future__ import annotations
@@ -28,6 +30,8 @@ from pathlib import Path
 from flask import Flask, g, request
 
 from apparat import __version__
+
+from .observe import answer_facts, note_environ
 
 _MIN_GZIP = 1024
 
@@ -49,8 +53,9 @@ def page_version(root: Path | None = None) -> tuple[str, datetime]:
 
 def init_app(app: Flask) -> None:
     app.config["APPARAT_PAGE_VERSION"] = page_version()
-    front = _FrontCache(app.wsgi_app, app.extensions["apparat"].cache)
-    app.wsgi_app = _BodyCap(front, app.config["MAX_CONTENT_LENGTH"], app.config["APPARAT"]["body_timeout"])
+    st = app.extensions["apparat"]
+    st.front_cache = FrontCache(app.wsgi_app, st.cache, st.build.etag)
+    app.wsgi_app = _BodyCap(st.front_cache, app.config["MAX_CONTENT_LENGTH"], app.config["APPARAT"]["body_timeout"])
 
     @app.before_request
     def _preflight():
@@ -106,29 +111,69 @@ def _refuse(start_response, status: str, reason: str, message: str) -> list[byte
     return [body]
 
 
-class _FrontCache:
-    """WSGI middleware: whole responses to ``GET /sparql``, by request line, Host, Accept and gzip wish.
+#: The paths the front cache answers (``server.front`` asks the same question on its event loop).
+QUERY_PATHS = ("/sparql", "/sparql/")
+#: Request headers that make a GET conditional (werkzeug's ``make_conditional`` reads them):
+#: such a request always goes to Flask, which may answer 304 or 412.
+_CONDITIONAL = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE",
+                "HTTP_IF_RANGE")
+#: Response headers not kept with a cached answer: the server writes a fresh ``Date`` on each.
+_NOT_KEPT = frozenset({"date"})
 
-    Only answers (responses that carry ``X-Cache``) with status 200 are kept,
-    and a conditional request always goes through (it may want a 304).
+
+def front_key(environ: dict, etag: str) -> tuple | None:
+    """The response-cache key of a request the front cache may answer, or None if it may not.
+
+    The one key of both paths (this WSGI middleware, and the ASGI front answering on its
+    event loop), so they can never disagree: the build (``etag``), the request line, Host,
+    Accept and the gzip wish. Only ``GET`` of :data:`QUERY_PATHS` with no conditional header.
+    """
+    if environ["REQUEST_METHOD"] != "GET" or environ.get("PATH_INFO") not in QUERY_PATHS:
+        return None
+    if any(name in environ for name in _CONDITIONAL):
+        return None
+    return ("http", etag, environ.get("SCRIPT_NAME", ""), environ["PATH_INFO"], environ.get("QUERY_STRING", ""),
+            environ.get("HTTP_HOST", ""), environ.get("HTTP_ACCEPT", ""),
+            "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""))
+
+
+class FrontCache:
+    """WSGI middleware: whole responses to ``GET /sparql``, by :func:`front_key`.
+
+    Only answers (responses that carry ``X-Cache``) with status 200 are kept, with
+    what the request's record said about them (format, query hash and text: see
+    ``server.observe``), so a hit is logged as fully as the answer it repeats; a
+    conditional request always goes through (it may want a 304). ``server.front``
+    calls :meth:`lookup` and :meth:`answer` on its event loop, without waiting for the
+    cache's lock.
     """
 
-    _PATHS = ("/sparql", "/sparql/")
+    def __init__(self, wsgi_app, cache, etag: str):
+        self.wsgi_app, self.cache, self.etag = wsgi_app, cache, etag
 
-    def __init__(self, wsgi_app, cache):
-        self.wsgi_app, self.cache = wsgi_app, cache
+    def lookup(self, environ: dict, *, wait: bool = True):
+        """The cached answer to this request, or None (not cacheable, not cached, or, with
+        ``wait=False``, the cache's lock is held by another thread just now)."""
+        if not self.cache.max_bytes:
+            return None
+        key = front_key(environ, self.etag)
+        return None if key is None else self.cache.get(key, wait=wait)
+
+    @staticmethod
+    def answer(environ: dict, hit) -> tuple[str, list[tuple[str, str]], bytes]:
+        """Status, headers and body of a cached answer; what it says goes into the request's record."""
+        headers, body, facts = hit
+        note_environ(environ, **facts)
+        return "200 OK", headers, body
 
     def __call__(self, environ, start_response):
-        if (environ["REQUEST_METHOD"] != "GET" or environ.get("PATH_INFO") not in self._PATHS
-                or "HTTP_IF_NONE_MATCH" in environ or "HTTP_IF_MODIFIED_SINCE" in environ or not self.cache.max_bytes):
+        key = front_key(environ, self.etag) if self.cache.max_bytes else None
+        if key is None:
             return self.wsgi_app(environ, start_response)
-        key = ("http", environ.get("SCRIPT_NAME", ""), environ["PATH_INFO"], environ.get("QUERY_STRING", ""),
-               environ.get("HTTP_HOST", ""), environ.get("HTTP_ACCEPT", ""),
-               "gzip" in environ.get("HTTP_ACCEPT_ENCODING", ""))
         hit = self.cache.get(key)
         if hit is not None:
-            headers, body = hit
-            start_response("200 OK", headers)
+            status, headers, body = self.answer(environ, hit)
+            start_response(status, headers)
             return [body]
         seen = {}
 
@@ -145,8 +190,9 @@ class _FrontCache:
         finally:
             if hasattr(body, "close"):
                 body.close()
-        stored = [(k, "hit" if k == "X-Cache" else v) for k, v in headers]
-        self.cache.put(key, (stored, data), len(data) + 512)
+        stored = [(k, "hit" if k == "X-Cache" else v) for k, v in headers if k.lower() not in _NOT_KEPT]
+        facts = answer_facts(environ)
+        self.cache.put(key, (stored, data, facts), len(data) + len(facts.get("query_text") or "") + 512)
         return [data]
 
 

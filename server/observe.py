@@ -6,7 +6,9 @@ answered before Flask (a body over the cap, a front-cache hit). It puts a
 things (:func:`note`: route, query, format, rows, cache, executor, refusal or
 timeout reason), and when the last byte of the answer has gone the observer
 adds status, bytes and duration and hands the record to ``server.metrics``
-and ``server.logs``.
+and ``server.logs``. A front-cache hit that the ASGI front answers on its
+event loop (``server.front``) goes through the same three steps
+(:meth:`Observer.begin`, :meth:`~Observer.heard`, :meth:`~Observer.finish`).
 """
 
 from __future__ import annotations
@@ -39,7 +41,8 @@ def init_app(app: Flask) -> None:
             chained(event, pid, **details)
 
     pool.on_event = on_event
-    app.wsgi_app = Observer(app.wsgi_app, pool, logger)
+    st.observer = Observer(app.wsgi_app, pool, logger)
+    app.wsgi_app = st.observer
 
     @app.before_request
     def _route():
@@ -48,9 +51,13 @@ def init_app(app: Flask) -> None:
 
 def note(**fields) -> None:
     """Add facts to the current request's record (outside a request: nothing)."""
-    if not has_request_context():
-        return
-    record = request.environ.get(_KEY)
+    if has_request_context():
+        note_environ(request.environ, **fields)
+
+
+def note_environ(environ: dict, **fields) -> None:
+    """Add facts to the record of the request whose WSGI environ this is (none: nothing)."""
+    record = environ.get(_KEY)
     if record is None:
         return
     if "query" in fields:
@@ -59,6 +66,17 @@ def note(**fields) -> None:
             record["query_hash"] = hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()[:16]
             record["query_text"] = text
     record.update({k: v for k, v in fields.items() if v is not None})
+
+
+#: What a request's record says about its answer, kept with a cached answer (``server.http``)
+#: so that a hit's record says it too.
+_ANSWER_FACTS = ("format", "query_hash", "query_text")
+
+
+def answer_facts(environ: dict) -> dict:
+    """The facts about the answer in this request's record (for :func:`note_environ`)."""
+    record = environ.get(_KEY) or {}
+    return {name: record[name] for name in _ANSWER_FACTS if name in record}
 
 
 def note_error(err) -> None:
@@ -81,12 +99,32 @@ def _refusal_name(err) -> str:
 
 
 class Observer:
-    """WSGI middleware: one record per request, finished when its body is done."""
+    """WSGI middleware: one record per request, finished when its body is done.
+
+    ``server.front`` calls :meth:`begin`, :meth:`heard` and :meth:`finish` itself for the
+    cache hits it answers on its event loop, so those are observed by this same code.
+    """
 
     def __init__(self, wsgi_app, pool, logger):
         self.wsgi_app, self.pool, self.logger = wsgi_app, pool, logger
 
     def __call__(self, environ, start_response):
+        record = self.begin(environ)
+
+        def observed(status, headers, exc_info=None):
+            self.heard(record, status, headers)
+            return start_response(status, headers, exc_info)
+
+        try:
+            body = self.wsgi_app(environ, observed)
+        except BaseException:
+            record.setdefault("status", 500)
+            self.finish(record, 0)
+            raise
+        return _Body(body, lambda sent: self.finish(record, sent))
+
+    def begin(self, environ: dict) -> dict:
+        """Start the request's record (in ``environ``, where :func:`note` finds it)."""
         # The ASGI front read the body before this; its wait counts (``server.front``).
         started = environ.get("apparat.arrived") or time.monotonic()
         record = {"started": started, "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
@@ -94,30 +132,25 @@ class Observer:
                   "path": environ.get("PATH_INFO", "")}
         environ[_KEY] = record
         metrics.occupancy(self.pool, alive=False)
+        return record
 
-        def observed(status, headers, exc_info=None):
-            record["status"] = int(status.split(" ", 1)[0])
-            for name, value in headers:
-                lower = name.lower()
-                if lower == "x-cache" and "cache" not in record:
-                    record["cache"] = value  # "hit" from the front cache, before Flask saw it
-                elif lower == "x-apparat-rows" and "rows" not in record:
-                    record["rows"] = int(value)
-                elif lower == "content-type" and "format" not in record:
-                    record["content_type"] = value.split(";", 1)[0]
-                elif lower == "x-apparat-reason" and "refusal" not in record and "timeout" not in record:
-                    record["refusal"] = value
-            return start_response(status, headers, exc_info)
+    @staticmethod
+    def heard(record: dict, status: str, headers: list[tuple[str, str]]) -> None:
+        """What the response's status line and headers say."""
+        record["status"] = int(status.split(" ", 1)[0])
+        for name, value in headers:
+            lower = name.lower()
+            if lower == "x-cache" and "cache" not in record:
+                record["cache"] = value  # "hit" from the front cache, before Flask saw it
+            elif lower == "x-apparat-rows" and "rows" not in record:
+                record["rows"] = int(value)
+            elif lower == "content-type" and "format" not in record:
+                record["content_type"] = value.split(";", 1)[0]
+            elif lower == "x-apparat-reason" and "refusal" not in record and "timeout" not in record:
+                record["refusal"] = value
 
-        try:
-            body = self.wsgi_app(environ, observed)
-        except BaseException:
-            record.setdefault("status", 500)
-            self._finish(record, 0)
-            raise
-        return _Body(body, lambda sent: self._finish(record, sent))
-
-    def _finish(self, record: dict, sent: int) -> None:
+    def finish(self, record: dict, sent: int) -> None:
+        """The last byte has gone (``sent`` bytes of body): count the request and log its line."""
         record["bytes"] = sent
         record["duration"] = round(time.monotonic() - record.pop("started"), 6)
         if "route" not in record:

@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 import threading
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 from flask import current_app
 
@@ -13,6 +14,10 @@ from apparat.query.executor import ExecutorPool, QueryRequest
 from apparat.query.saved import SavedQuery, enumerate_parameters
 from apparat.query.sparql import Engine
 from apparat.query.store import BuildInfo
+
+if TYPE_CHECKING:
+    from .http import FrontCache
+    from .observe import Observer
 
 EXTENSION = "apparat"
 
@@ -31,6 +36,10 @@ class AppState:
     pool: ExecutorPool
     cache: ResponseCache
     saved: dict[str, SavedQuery]
+    #: The WSGI middlewares the ASGI front calls on its event loop for cache hits
+    #: (``server.front``); set by ``server.http`` and ``server.observe``.
+    front_cache: FrontCache | None = None
+    observer: Observer | None = None
     _enumerations: dict | None = field(default=None, repr=False)
     _enumerations_of: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

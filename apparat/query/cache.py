@@ -27,8 +27,12 @@ class ResponseCache:
         self._lock = threading.Lock()
         self.hits = self.misses = 0
 
-    def get(self, key: tuple):
-        with self._lock:
+    def get(self, key: tuple, *, wait: bool = True):
+        """The answer kept under ``key``, or None; with ``wait=False`` also None, at once, while
+        another thread holds the lock (an event loop must not wait for a thread)."""
+        if not self._lock.acquire(blocking=wait):
+            return None
+        try:
             item = self._items.get(key)
             if item is None:
                 self.misses += 1
@@ -36,6 +40,8 @@ class ResponseCache:
             self._items.move_to_end(key)
             self.hits += 1
             return item[0]
+        finally:
+            self._lock.release()
 
     def put(self, key: tuple, value, size: int) -> None:
         """Keep ``value`` (``size`` bytes), dropping the least recently used; never one larger than the cache."""
