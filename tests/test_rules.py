@@ -103,7 +103,8 @@ def test_one_document_addressed_to_two_congresses_conflicts(tmp_path):
 
 
 # Stalin's first offer to resign, as 004 (3398, 3411, 6796) and 000 (8) state it: the rows of the ledger, in one file
-FIRST_OFFER_AT_COUNCIL = "3411,resignation-attempt,stalin,general-secretary,secretariat,21 May 1924,council-of-elders-1924-05-21,,reported:trotsky,,stalin-resignation-congress-13,,"
+FIRST_OFFER_AT_COUNCIL = ("3411,resignation-attempt,stalin,general-secretary,secretariat,21 May 1924,"
+                          "council-of-elders-1924-05-21,,reported:trotsky,,stalin-resignation-congress-13,,")
 CONGRESS_13 = "6796,meeting,party-congress-13,,,23–31 May 1924,,,,,,,"
 
 
