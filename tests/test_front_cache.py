@@ -16,7 +16,6 @@ import hashlib
 import http.client
 import json
 import threading
-import time
 import urllib.parse
 from pathlib import Path
 
@@ -25,6 +24,7 @@ import requests
 from conftest import ALLOWED_SERVICE, TEST_ENV
 from harness import ServerProcess
 from prometheus_client.parser import text_string_to_metric_families
+from test_operations import log_lines, wait_for
 
 from apparat.build import BuildInputs, build
 
@@ -60,22 +60,6 @@ def without(headers: list, *names: str) -> list:
 
 def header(headers: list, name: str) -> str | None:
     return next((v for k, v in headers if k.lower() == name), None)
-
-
-def log_lines(server) -> list[dict]:
-    path = server.logs / "access.jsonl"
-    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
-
-
-def wait_for(predicate, seconds: float = 10.0):
-    """Poll ``predicate`` until it returns something true (a liveness bound, not a timing)."""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        found = predicate()
-        if found:
-            return found
-        time.sleep(0.1)
-    return predicate()
 
 
 def scrape(server) -> dict:
