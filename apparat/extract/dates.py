@@ -29,9 +29,13 @@ written                                     ``kind``    meaning
 ``until D``, ``till D``, ``up to D``        until       holds up to D (start not stated)
 ``between D1 and D2``, ``D1 or D2``         window      a point somewhere in D1 .. D2
 ``before D``, ``by D``, ``no later than D`` window      a point no later than D (``before``: earlier)
-``the 1920s``, ``early 1920s``              window      a point in the decade
+``the 1920s``, ``the early 1920s``          window      a point in those years (:data:`DECADE_PARTS`)
 ``after D``, ``no earlier than D``          window      a point no earlier than D (``after``: later)
 ==========================================  ==========  ==========================================
+
+A decade or a part of it as the bound of a ``from``, ``until`` or range (``since the early
+1920s``) is one :class:`StatedDate` spanning those years (:attr:`StatedDate.last_year`):
+a start or end given as a window, kept in its words, never read as its first year.
 
 In a range the left date borrows what it leaves out from the right one: ``8–16 March
 1921``, ``27 March–2 April 1922``, ``1922–34`` (two-digit years). A ledger row may name

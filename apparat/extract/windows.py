@@ -179,7 +179,9 @@ class EventDates:
     ``add`` records a statement; ``lookup(slug, source)`` prefers the source's own
     dating of the event, else the ``reference`` source's (the profile saying
     ``reference = true``: the monograph's table), else any source's, and returns
-    ``(time, source, spans)`` or None.
+    ``(time, source, spans)`` or None. A source's own dating counts even when it is
+    relative (``after X``: resolved by :func:`~.writer.compile_claims` into a window,
+    before any row that names the event takes another source's dating).
     """
 
     reference: str | None = None
