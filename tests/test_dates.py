@@ -160,7 +160,8 @@ def test_before_an_event_dated_only_after_another_takes_no_latest_bound_from_it(
                         "26,event,stalin,,krupskaya,after cc-foreign-trade-vote-1922-10,,,,,stalin-call-to-krupskaya,,",
                         "28,event,lenin,,krupskaya,before lenin-testament,,,,,lenin-learns-of-krupskaya-incident,,",
                         "28,document,lenin-testament,letter,,after stalin-call-to-krupskaya,,,,,,,",
-                        "30,event,lenin,,,after lenin-testament,,,,,lenin-stroke-3,,")
+                        "30,event,lenin,,,after lenin-testament,,,,,lenin-stroke-3,,",
+                        "36,died,lenin,,,after lenin-stroke-3,,,,,lenin-death,,")
     blog = _ledger(tmp_path, "four-attempts-blog",
                    "13,event,lenin,,krupskaya,before lenin-testament,,,,,lenin-learns-of-krupskaya-incident,,")
     monograph = _ledger(tmp_path, "rogovin-1992", "1084,document,lenin-testament,letter,,23–25 December 1922,,,,,,,")
@@ -176,6 +177,9 @@ def test_before_an_event_dated_only_after_another_takes_no_latest_bound_from_it(
     assert bounds("stalin-gensec-spartacus", "event/lenin-learns-of-krupskaya-incident") == (None, None)
     assert bounds("stalin-gensec-spartacus", "document/lenin-testament") == ("1922-11-01", None)
     assert bounds("stalin-gensec-spartacus", "event/lenin-stroke-3") == ("1922-11-01", None)
+    # a chain resolves through the source's own datings, never through 004's on the way
+    # (the stroke's row comes before the Testament's among the events a row names)
+    assert bounds("stalin-gensec-spartacus", "event/lenin-death") == ("1922-11-01", None)
     assert bounds("four-attempts-blog", "event/lenin-learns-of-krupskaya-incident") == (None, "1922-12-22")
 
 
