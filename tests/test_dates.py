@@ -4,11 +4,21 @@ notes and the table of congresses print, and what a statement says about time.""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 
 import pytest
+from rdflib import URIRef
 
 from apparat.extract import biographies, congresses
-from apparat.extract.dates import DateSyntaxError, EventRef, parse_date, parse_time
+from apparat.extract.dates import DateSyntaxError, EventRef, decade, parse_date, parse_time
+from apparat.extract.gazetteer import load_gazetteer
+from apparat.extract.ledger import read_ledger
+from apparat.extract.windows import point_window, tenure
+from apparat.extract.writer import compile_claims
+from apparat.namespaces import AP
+
+ROOT = Path(__file__).resolve().parents[1]
+HEADER = "lines,kind,subject,role,object,date,at,value,who,certainty,id,extra,note\n"
 
 
 @pytest.mark.parametrize(("text", "iso", "old_style"), [
@@ -61,6 +71,16 @@ def test_vague_dates_are_marked_not_narrowed(text, approximate, qualifier):
     ("no later than February 1923", "window", None, "1923-02"),
     ("after 1925", "window", "1925", None),
     ("the 1920s", "window", "1920", "1929"),
+    ("the early 1920s", "window", "1920", "1923"),
+    ("early 1920s", "window", "1920", "1923"),
+    ("in the early 1920s", "window", "1920", "1923"),
+    ("the mid-1920s", "window", "1923", "1926"),
+    ("mid 1920s", "window", "1923", "1926"),
+    ("the late 1920s", "window", "1926", "1929"),
+    ("since the early 1920s", "from", "1920/1923", None),
+    ("from the 1920s", "from", "1920/1929", None),
+    ("until the mid-1920s", "until", None, "1923/1926"),
+    ("after the early 1920s", "window", "1920/1923", None),
 ])
 def test_what_a_statement_says_about_time(text, kind, start, end):
     time = parse_time(text)
@@ -74,6 +94,93 @@ def test_a_date_may_name_an_event_instead():
     assert time.start == EventRef("party-congress-11")
     resolved = time.resolved(lambda slug: (parse_date("27 March 1922"), parse_date("2 April 1922")))
     assert (str(resolved.start), resolved.strict) == ("1922-04-02", True)
+
+
+@pytest.mark.parametrize(("text", "first", "last", "qualifier"), [
+    ("the 1920s", 1920, 1929, None), ("the early 1920s", 1920, 1923, "early"),
+    ("mid-1920s", 1923, 1926, "mid"), ("the late 1930s", 1936, 1939, "late"),
+])
+def test_a_decade_or_its_part_is_a_span_of_years_kept_as_stated(text, first, last, qualifier):
+    span = decade(text)
+    assert (span.earliest(), span.latest()) == (dt.date(first, 1, 1), dt.date(last, 12, 31))
+    assert (span.qualifier, span.text, span.precision) == (qualifier, text, "years")
+    assert decade("1920") is None and decade("the 1920s and 1930s") is None
+
+
+@pytest.mark.parametrize(("text", "kind", "held", "earliest", "latest"), [
+    # 003:64 (Kern): "since the early 1920s": a start somewhere in 1920-1923, no year of it stated
+    ("since the early 1920s", "OpenEnded", (None, None), dt.date(1920, 1, 1), None),
+    ("from 1923", "OpenEnded", (dt.date(1923, 1, 1), None), dt.date(1923, 1, 1), None),
+    ("until the mid-1920s", "EndOnly", (None, None), None, dt.date(1926, 12, 31)),
+    ("the early 1920s", "Window", (None, None), dt.date(1920, 1, 1), dt.date(1923, 12, 31)),
+    ("before the late 1920s", "EndOnly", (dt.date(1925, 1, 1), dt.date(1925, 12, 31)), None, dt.date(1925, 12, 31)),
+])
+def test_a_start_or_end_in_a_decade_is_held_in_no_year(text, kind, held, earliest, latest):
+    t = tenure(parse_time(text), "stated")
+    assert t.kind.split("#")[1] == kind
+    assert (t.held.earliest, t.held.latest) == held
+    assert (t.bounds.earliest, t.bounds.latest) == (earliest, latest)
+    if "1920s" in text:
+        assert t.start is None and t.end is None  # no ap:startDate narrows the span to one year
+
+
+@pytest.mark.parametrize(("stated", "date", "earliest", "latest"), [
+    # E dated by a date or a range: before its start, after its end, at their precision
+    ("December 1922", "before E", None, "1922-11-30"),
+    ("23–25 December 1922", "after E", "1922-12-26", None),
+    # E dated only by a window: its own bounds, and nothing where it leaves a side open
+    ("after October 1922", "before E", None, None),
+    ("after October 1922", "after E", "1922-11-01", None),
+    ("no earlier than October 1922", "after E", "1922-10-01", None),
+    ("between November 1922 and January 1923", "before E", None, "1923-01-31"),
+    ("between November 1922 and January 1923", "after E", "1922-11-01", None),
+    ("before 1923", "before E", None, "1922-12-31"),
+    ("before 1923", "after E", None, None),
+    ("February or March 1923", "at E", "1923-02-01", "1923-03-31"),
+])
+def test_before_or_after_an_event_is_never_stronger_than_its_dating(stated, date, earliest, latest):
+    time = parse_time(date.replace("E", "event-e")).resolved(lambda slug: parse_time(stated))
+    w = point_window(time)
+    assert (str(w.earliest) if w.earliest else None, str(w.latest) if w.latest else None) == (earliest, latest)
+
+
+def _ledger(tmp_path: Path, source: str, *rows: str) -> Path:
+    path = tmp_path / f"{source}.csv"
+    path.write_text(HEADER + "".join(r + "\n" for r in rows), encoding="utf-8")
+    return path
+
+
+def test_before_an_event_dated_only_after_another_takes_no_latest_bound_from_it(tmp_path):
+    """Issue 10: 002 places the Testament only after Stalin's call (itself after the October 1922
+    vote), so its row 'before the Testament' has no latest end (it had 30 September 1922); a
+    source that does not date the Testament takes the reference source's dating."""
+    gazetteer = load_gazetteer(ROOT / "triples" / "gazetteer")
+    spartacus = _ledger(tmp_path, "stalin-gensec-spartacus",
+                        "22,decision,central-committee,,stalin,October 1922,,a vote,,,cc-foreign-trade-vote-1922-10,,",
+                        "26,event,stalin,,krupskaya,after cc-foreign-trade-vote-1922-10,,,,,stalin-call-to-krupskaya,,",
+                        "28,event,lenin,,krupskaya,before lenin-testament,,,,,lenin-learns-of-krupskaya-incident,,",
+                        "28,document,lenin-testament,letter,,after stalin-call-to-krupskaya,,,,,,,",
+                        "30,event,lenin,,,after lenin-testament,,,,,lenin-stroke-3,,",
+                        "36,died,lenin,,,after lenin-stroke-3,,,,,lenin-death,,")
+    blog = _ledger(tmp_path, "four-attempts-blog",
+                   "13,event,lenin,,krupskaya,before lenin-testament,,,,,lenin-learns-of-krupskaya-incident,,")
+    monograph = _ledger(tmp_path, "rogovin-1992", "1084,document,lenin-testament,letter,,23–25 December 1922,,,,,,,")
+    claims = [c for path in (spartacus, blog, monograph) for c in read_ledger(path, path.stem, gazetteer)]
+    graphs = compile_claims(claims, gazetteer, reference="rogovin-1992")
+
+    def bounds(source, node):
+        g, node = graphs[source], URIRef(f"https://w3id.org/apparat/id/{node}")
+        assert g.value(node, AP.dateAsStated) is not None  # the words as stated, whatever the bounds
+        return tuple(None if v is None else str(v) for v in (g.value(node, AP.earliestStart),
+                                                             g.value(node, AP.latestEnd)))
+
+    assert bounds("stalin-gensec-spartacus", "event/lenin-learns-of-krupskaya-incident") == (None, None)
+    assert bounds("stalin-gensec-spartacus", "document/lenin-testament") == ("1922-11-01", None)
+    assert bounds("stalin-gensec-spartacus", "event/lenin-stroke-3") == ("1922-11-01", None)
+    # a chain resolves through the source's own datings, never through 004's on the way
+    # (the stroke's row comes before the Testament's among the events a row names)
+    assert bounds("stalin-gensec-spartacus", "event/lenin-death") == ("1922-11-01", None)
+    assert bounds("four-attempts-blog", "event/lenin-learns-of-krupskaya-incident") == (None, "1922-12-22")
 
 
 @pytest.mark.parametrize("text", ["32 March 1921", "29 February 1923", "1921-13-01", "3 1922", "foo", "between 1921"])

@@ -29,9 +29,13 @@ written                                     ``kind``    meaning
 ``until D``, ``till D``, ``up to D``        until       holds up to D (start not stated)
 ``between D1 and D2``, ``D1 or D2``         window      a point somewhere in D1 .. D2
 ``before D``, ``by D``, ``no later than D`` window      a point no later than D (``before``: earlier)
-``the 1920s``, ``early 1920s``              window      a point in the decade
+``the 1920s``, ``the early 1920s``          window      a point in those years (:data:`DECADE_PARTS`)
 ``after D``, ``no earlier than D``          window      a point no earlier than D (``after``: later)
 ==========================================  ==========  ==========================================
+
+A decade or a part of it as the bound of a ``from``, ``until`` or range (``since the early
+1920s``) is one :class:`StatedDate` spanning those years (:attr:`StatedDate.last_year`):
+a start or end given as a window, kept in its words, never read as its first year.
 
 In a range the left date borrows what it leaves out from the right one: ``8–16 March
 1921``, ``27 March–2 April 1922``, ``1922–34`` (two-digit years). A ledger row may name
@@ -54,6 +58,7 @@ from dataclasses import dataclass, field, replace
 
 __all__ = [
     "DATE_IN_TEXT",
+    "DECADE_PARTS",
     "MONTH_IN_TEXT",
     "RANGE_IN_TEXT",
     "RANGE_SPLIT_RE",
@@ -62,6 +67,7 @@ __all__ = [
     "EventRef",
     "StatedDate",
     "StatedTime",
+    "decade",
     "find_dates",
     "parse_date",
     "parse_time",
@@ -88,6 +94,9 @@ class StatedDate:
     qualifier: str | None = None
     malformed: str | None = None
     text: str = field(default="", compare=False)
+    #: The last year of a span of years stated as one date (``the early 1920s``: 1923, with
+    #: ``year`` 1920); None for a date of one year, month or day.
+    last_year: int | None = None
 
     def earliest(self) -> datetime.date:
         """The first day the stated precision allows.
@@ -104,27 +113,35 @@ class StatedDate:
         datetime.date(1924, 2, 29)
         """
         if self.month is None:
-            return datetime.date(self.year, 12, 31)
+            return datetime.date(self.last_year or self.year, 12, 31)
         last = calendar.monthrange(self.year, self.month)[1]
         return datetime.date(self.year, self.month, self.day or last)
 
     @property
     def precision(self) -> str:
-        """``year``, ``month`` or ``day``."""
+        """``year``, ``month`` or ``day``; ``years`` for a span of years (``the early 1920s``)."""
+        if self.last_year is not None:
+            return "years"
         return "year" if self.month is None else "month" if self.day is None else "day"
 
     def iso(self) -> str:
-        """The date at its own precision: ``1922``, ``1922-04`` or ``1922-04-03``."""
+        """The date at its own precision: ``1922``, ``1922-04`` or ``1922-04-03``; a span
+        of years as an ISO 8601 interval of years, ``1920/1923``."""
+        if self.last_year is not None:
+            return f"{self.year:04d}/{self.last_year:04d}"
         parts = [f"{self.year:04d}"] + [f"{p:02d}" for p in (self.month, self.day) if p]
         return "-".join(parts)
 
     def key(self) -> str:
-        """Zero-padded ``yyyy-mm-dd`` (``00`` for what is not stated), as IRIs use it."""
+        """Zero-padded ``yyyy-mm-dd`` (``00`` for what is not stated), as IRIs use it;
+        ``yyyy-yyyy`` for a span of years."""
+        if self.last_year is not None:
+            return f"{self.year:04d}-{self.last_year:04d}"
         return f"{self.year:04d}-{self.month or 0:02d}-{self.day or 0:02d}"
 
     def sort_key(self) -> tuple:
         old = self.old_style.sort_key() if self.old_style else ()
-        return (self.year, self.month or 0, self.day or 0, self.approximate, old, self.text)
+        return (self.year, self.month or 0, self.day or 0, self.last_year or 0, self.approximate, old, self.text)
 
     def __str__(self) -> str:
         return self.iso()
@@ -165,26 +182,95 @@ class StatedTime:
     def resolved(self, lookup) -> StatedTime:
         """This time with every :class:`EventRef` replaced through ``lookup(slug)``.
 
-        ``lookup`` returns the event's own ``(start, end)`` stated dates. ``at E`` becomes
-        a point within the event's span (its date if it has one); ``after E`` starts after E's end; ``before E`` ends
-        before its start; in a range or ``from``/``until`` an event stands for its start
-        (as a start) or its end (as an end).
+        ``lookup`` returns the event's own time, a :class:`StatedTime` with no references
+        (or a ``(start, end)`` pair of its stated dates). ``at E`` becomes a point within
+        the event's time (its date if it has one; a window if E is dated by one). ``after
+        E`` starts after E's end, ``before E`` ends before its start, each at the precision
+        of E's dates; where E itself is dated only by a window (``after X``, ``before X``,
+        ``between …``, as an event dated relative to another resolves), ``before E`` ends
+        no earlier than E's latest bound and ``after E`` starts no later than its earliest
+        one, and a side E leaves open is left open: nothing is stronger than E's dating.
+        In a range or ``from``/``until`` an event stands for its start (as a start) or its
+        end (as an end).
+
+        >>> t = parse_time("before lenin-testament")
+        >>> str(t.resolved(lambda slug: parse_time("between November 1922 and 1923")).end)
+        '1923'
+        >>> t.resolved(lambda slug: parse_time("after October 1922")).end is None
+        True
         """
         if not self.refs:
             return self
         start, end = self.start, self.end
         if self.kind == "at" and isinstance(start, EventRef):
-            first, last = lookup(start.slug)
-            if last is not None and last != first:
-                return replace(self, kind="window", start=first, end=last, strict=False)
-            return replace(self, start=first)
+            event = _event_time(lookup(start.slug))
+            if event.kind == "window":
+                return replace(self, kind="window", start=event.start, end=event.end, strict=event.strict)
+            if event.kind in ("from", "until"):  # at an event held from (until) a date: a window open on one side
+                return replace(self, kind="window", start=event.start, end=event.end, strict=False)
+            if event.kind == "range" and event.end != event.start:
+                return replace(self, kind="window", start=event.start, end=event.end, strict=False)
+            return replace(self, start=event.start)
+        if self.kind == "window":
+            strict = [self.strict]
+            if isinstance(start, EventRef):
+                start, excluded = _bound(_event_time(lookup(start.slug)), "start", self.strict)
+                strict.append(excluded or start is None)
+            if isinstance(end, EventRef):
+                end, excluded = _bound(_event_time(lookup(end.slug)), "end", self.strict)
+                strict.append(excluded or end is None)
+            return replace(self, start=start, end=end, strict=all(strict))
         if isinstance(start, EventRef):
-            first, last = lookup(start.slug)
-            start = last if (self.kind == "window" and self.strict) else first
+            event = _event_time(lookup(start.slug))
+            start = event.start if event.kind != "until" else event.end
         if isinstance(end, EventRef):
-            first, last = lookup(end.slug)
-            end = first if (self.kind == "window" and self.strict) else (last or first)
-        return replace(self, start=start, end=end)
+            event = _event_time(lookup(end.slug))
+            first = event.start if event.kind != "until" else event.end
+            end = (event.end if event.kind == "range" else None) or first
+        kind = self.kind
+        if kind == "range" and (start is None or end is None):  # the event gave only one side
+            kind = "from" if end is None else "until"
+        if (kind == "from" and start is None) or (kind == "until" and end is None):
+            return StatedTime("undated", text=self.text)
+        return replace(self, kind=kind, start=start, end=end)
+
+
+def _event_time(found) -> StatedTime:
+    """An event's time as ``lookup`` gives it: a :class:`StatedTime`, or a ``(start, end)`` pair."""
+    if isinstance(found, StatedTime):
+        return found
+    first, last = found
+    return StatedTime("at", first) if last is None or last == first else StatedTime("range", first, last)
+
+
+def _bound(event: StatedTime, side: str, strict: bool) -> tuple[StatedDate | None, bool]:
+    """The date a window's bound naming an event resolves to, and whether it is excluded.
+
+    ``side`` ``start`` (``after E``, ``no earlier than E``, ``between E and …``) or ``end``;
+    ``strict``: the window excludes the event (``after``/``before``). An event dated by a
+    date or a range is bounded at that date's precision (``after E``: after its end);
+    one dated by a window only by that window's own bound (``after E`` where E is ``after
+    X``: after X; ``before E`` where E is ``after X``: no bound), excluded where E's was.
+    """
+    k = event.kind
+    if k == "at":
+        return event.start, strict
+    if k == "range":
+        if side == "start":
+            return (event.end if strict else event.start), strict
+        return (event.start if strict else event.end), strict
+    if k == "from":  # held from D on, its end not stated
+        if side == "start":
+            return event.start, False  # after it: after its start at least, not after D as a whole
+        return (event.start, True) if strict else (None, False)
+    if k == "until":  # held up to D, its start not stated
+        if side == "start":
+            return (event.end, True) if strict else (None, False)
+        return (None, False) if strict else (event.end, False)
+    if k == "window":  # a point somewhere in it: only its own bounds bound what is before or after it
+        date = event.start if side == "start" else event.end
+        return date, event.strict if date is not None else False
+    return None, False
 
 
 # ------------------------------------------------------------------------------ one date
@@ -301,13 +387,34 @@ _DASH = (r"\s*[–—]\s*|(?<=\b\d{4})-(?=(?:\d{2}|\d{4})\b(?!-))|\s+-\s+"
 _WORDS = {"to", "until", "till", "through", "thru"}
 
 
-_DECADE_RE = re.compile(r"(?:the\s+)?(?:(?:early|mid|late)[\s-]+)?(?:the\s+)?(?P<d>\d{3}0)s", re.I)
+_DECADE_RE = re.compile(r"(?:the\s+)?(?:(?P<q>early|mid|late)[\s-]+)?(?:the\s+)?(?P<d>\d{3}0)'?s", re.I)
+#: The years of a decade each part names, as offsets from its first year (a convention, as
+#: the text gives no bounds): four years each, a neighbour sharing an edge year, since where
+#: "early" ends and "mid" begins is not sharp: the early 1920s 1920–1923, the mid-1920s
+#: 1923–1926, the late 1920s 1926–1929; the 1920s 1920–1929.
+DECADE_PARTS = {None: (0, 9), "early": (0, 3), "mid": (3, 6), "late": (6, 9)}
+
+
+def decade(text: str) -> StatedDate | None:
+    """A decade or a part of one (``the 1920s``, ``the early 1920s``, ``mid-1920s``,
+    ``late 1920s``) as a span of years (:attr:`StatedDate.last_year`), its words kept; None
+    when ``text`` is no decade.
+
+    >>> d = decade("the early 1920s"); (d.iso(), d.qualifier, str(d.latest()))
+    ('1920/1923', 'early', '1923-12-31')
+    """
+    m = _DECADE_RE.fullmatch(" ".join(text.split()))
+    if m is None:
+        return None
+    q = m["q"].lower() if m["q"] else None
+    first, last = (int(m["d"]) + k for k in DECADE_PARTS[q])
+    return StatedDate(first, qualifier=q, last_year=last, text=" ".join(text.split()))
 
 
 def _date_or_ref(text: str, default_year: int | None = None) -> StatedDate | EventRef:
     text = text.strip()
-    if m := _DECADE_RE.fullmatch(text):  # "from the early 1920s": from the decade's first year
-        return StatedDate(int(m["d"]), approximate=True, qualifier=" ".join(text.split()).lower(), text=text)
+    if span := decade(text):  # "since the early 1920s": a start somewhere in 1920-1923
+        return span
     try:
         return parse_date(text, default_year)
     except DateSyntaxError:
@@ -346,9 +453,9 @@ def parse_time(text: str) -> StatedTime:
     low = shown.lower()
     if not shown:
         return StatedTime("undated")
-    if m := _DECADE_RE.fullmatch(shown):  # "the 1920s", "early 1920s": somewhere in the decade
-        first = int(m["d"])
-        return StatedTime("window", StatedDate(first, text=shown), StatedDate(first + 9, text=shown), text=shown)
+    if span := decade(shown):  # "the 1920s", "the early 1920s": a point somewhere in those years
+        return StatedTime("window", StatedDate(span.year, text=shown), StatedDate(span.last_year, text=shown),
+                          text=shown)
     for word, kind, side, strict in (("between ", "window", None, False),
                                      ("from ", "from", "start", False),
                                      ("since ", "from", "start", False),

@@ -23,7 +23,14 @@ __all__ = ["EventDates", "Tenure", "Window", "date_literal", "day_literal", "poi
 
 
 def date_literal(date: StatedDate) -> Literal:
-    """A stated date as a literal of its own precision (``xsd:gYear``, ``xsd:gYearMonth``, ``xsd:date``)."""
+    """A stated date as a literal of its own precision (``xsd:gYear``, ``xsd:gYearMonth``, ``xsd:date``).
+
+    Raises:
+        ValueError: a span of years (``the early 1920s``): no XSD type holds one, and
+            writing its first year would narrow it (its words go into ``ap:dateAsStated``).
+    """
+    if date.precision == "years":
+        raise ValueError(f"{date.text or date.iso()!r} is a span of years, not a date of one precision")
     datatype = {"year": XSD.gYear, "month": XSD.gYearMonth, "day": XSD.date}[date.precision]
     return Literal(date.iso(), datatype=datatype)
 
@@ -40,6 +47,17 @@ def _before(date: StatedDate) -> dt.date:
 def _after(date: StatedDate) -> dt.date:
     """The first day of the unit after ``date``."""
     return date.latest() + dt.timedelta(days=1)
+
+
+def _one_year(date: StatedDate) -> bool:
+    """Whether ``date`` lies in one calendar year (a span of years, ``the early 1920s``, does not)."""
+    return date.earliest().year == date.latest().year
+
+
+def _stated(date: StatedDate | None) -> StatedDate | None:
+    """``date`` as a start or end a membership states (``ap:startDate``), or None for a span
+    of years: that is a bound given as a window, kept only in its words."""
+    return None if date is None or date.precision == "years" else date
 
 
 @dataclass(frozen=True)
@@ -107,17 +125,25 @@ def tenure(time: StatedTime, mode: str, meeting: bool = False) -> Tenure:
             return Tenure(AP.AtTime, held=Window(w.earliest, hi))
     if k == "range" or (k == "window" and meeting and mode == "stated" and s and e):
         # "between 1920 and 1929" is a window, never a range (the ledger guide); the days
-        # of a meeting a member sat at are the span he held the seat
-        return Tenure(AP.Range, s, e, held=Window(s.earliest(), e.latest()),
-                      bounds=Window(s.earliest(), e.latest()))
+        # of a meeting a member sat at are the span he held the seat. A bound that is a span
+        # of years ("from the early 1920s to 1930") is a start or end given as a window:
+        # held in no year, as such a start is
+        bounds = Window(s.earliest(), e.latest())
+        held = bounds if _one_year(s) and _one_year(e) else Window(None, None)
+        return Tenure(AP.Range, _stated(s), _stated(e), held=held, bounds=bounds)
     if k == "from":
-        return Tenure(AP.OpenEnded, s, held=Window(s.earliest(), None), bounds=Window(s.earliest(), None))
+        # "since the early 1920s": an open-ended tenure whose start is a window over several
+        # years holds in no year, "possibly" from the window's first day
+        held = Window(s.earliest(), None) if _one_year(s) else Window(None, None)
+        return Tenure(AP.OpenEnded, _stated(s), held=held, bounds=Window(s.earliest(), None))
     if k == "until" or (k == "window" and e is not None and s is None and mode in ("stated", "end")):
         if time.strict:  # "before 1921": it held up to the year (month, day) before
             last = _before(e)
-            return Tenure(AP.EndOnly, held=Window(last.replace(month=1, day=1) if e.precision == "year"
+            return Tenure(AP.EndOnly, held=Window(last.replace(month=1, day=1) if e.precision in ("year", "years")
                                                   else last.replace(day=1) if e.precision == "month" else last,
                                                   last), bounds=Window(None, last))
+        if not _one_year(e):  # "until the mid-1920s": an end given as a window, held in no year
+            return Tenure(AP.EndOnly, held=Window(None, None), bounds=Window(None, e.latest()))
         return Tenure(AP.EndOnly, end=e, held=Window(e.earliest(), e.latest()), bounds=Window(None, e.latest()))
     if k == "window":
         w = point_window(time)
@@ -153,7 +179,9 @@ class EventDates:
     ``add`` records a statement; ``lookup(slug, source)`` prefers the source's own
     dating of the event, else the ``reference`` source's (the profile saying
     ``reference = true``: the monograph's table), else any source's, and returns
-    ``(time, source, spans)`` or None.
+    ``(time, source, spans)`` or None. A source's own dating counts even when it is
+    relative (``after X``: resolved by :func:`~.writer.compile_claims` into a window,
+    before any row that names the event takes another source's dating).
     """
 
     reference: str | None = None

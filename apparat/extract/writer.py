@@ -122,8 +122,7 @@ class Writer:
                 raise LookupError(slug)
             stated, source, spans = found
             used.append((source, spans))
-            first = stated.start if stated.kind != "until" else stated.end
-            return first, stated.end if stated.kind == "range" else first
+            return stated  # its own time: a date, a range, or a window (an event dated "after X")
 
         try:
             resolved = time.resolved(lookup)
@@ -330,6 +329,10 @@ class Writer:
                              "start"))
         elif t.kind == AP.StartOnly:
             compared.append((node, AP.startDate, Literal(time.text), t.held, "start"))
+        elif t.kind in (AP.OpenEnded, AP.Range) and isinstance(time.start, StatedDate):
+            # a start given as a span of years ("since the early 1920s"): compared as its window
+            compared.append((node, AP.startDate, Literal(time.text), Window(time.start.earliest(),
+                                                                             time.start.latest()), "start"))
         if t.end:
             compared.append((node, AP.endDate, date_literal(t.end), Window(t.end.earliest(), t.end.latest()), "end"))
         if t.at:
@@ -556,7 +559,8 @@ def _old_style(time: StatedTime) -> StatedDate | None:
 
 
 def _vague(date) -> bool:
-    return isinstance(date, StatedDate) and bool(date.approximate or date.qualifier or date.malformed)
+    return isinstance(date, StatedDate) and bool(date.approximate or date.qualifier or date.malformed
+                                                 or date.precision == "years")
 
 
 def compile_claims(claims: Iterable[Claim], gazetteer: Gazetteer,
@@ -574,17 +578,34 @@ def compile_claims(claims: Iterable[Claim], gazetteer: Gazetteer,
     for c in named:  # an event or document a row names and dates dates what refers to it, after meetings
         dates.add(c.id, c.source, c.time, c.spans)
     writer = Writer(gazetteer, dates)
-    for _ in range(5):  # "after X", where X is dated "after Y": resolve a few links deep
+
+    def resolved_here(slug: str, source: str, spans) -> bool:
+        return any(src == source and sp == spans for src, _, sp in dates.stated.get(slug, []))
+
+    def pending(slug: str, source: str) -> bool:
+        # the dating a lookup takes (the source's own, else the reference's) is still only
+        # relative: wait for it, so that no row takes another source's dating meanwhile
+        for src in (source, dates.reference):
+            if any(s == src for s, _, _ in dates.stated.get(slug, [])):
+                return False
+            if any(s == src for s, _, _ in dates.relative.get(slug, [])):
+                return True
+        return False
+
+    wait = True
+    for _ in range(20):  # "after X", where X is dated "after Y": resolve a few links deep
         added = False
         for c in named:
-            if c.time.refs and not any(src == c.source and spans == c.spans
-                                       for src, _, spans in dates.stated.get(c.id, [])):
+            if c.time.refs and not resolved_here(c.id, c.source, c.spans):
+                if wait and any(pending(r.slug, c.source) for r in c.time.refs):
+                    continue
                 writer._dated_by = []
                 resolved = writer._resolve_time(c)
                 if resolved.kind != "undated" and not resolved.refs:
                     dates.add(c.id, c.source, resolved, c.spans)
                     added = True
-        if not added:
+        if not added and not wait:
             break
+        wait = added  # nothing more resolves in order: what is left waits on an event none dates
     return writer.write(claims)
 
