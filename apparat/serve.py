@@ -5,11 +5,12 @@ production"): granian is a Rust server (hyper, tokio) whose connections are
 cheap async tasks, so slow or silent sockets hold no Python thread; its
 header-read timeout closes slow-header clients, and our WSGI app refuses an
 over-long body from its headers alone (413) before a byte of it is read.
-By default (``http_interface = wsgi``) granian serves the WSGI app on its own
-threads, with no body timeout; ``http_interface = asgi`` serves our ASGI front
+By default (``http_interface = asgi``) granian serves our ASGI front
 (``apparat.web.front``), which awaits the body on the event loop with a
-deadline (``body_timeout``, else 408) and then runs the WSGI app in a thread
-pool, at some cost in throughput (README "Limits").
+deadline (``body_timeout``, else 408), answers cached ``GET /sparql`` lookups
+there, and runs the WSGI app in a thread pool; ``http_interface = wsgi`` serves
+the WSGI app on granian's own threads, faster but with no body timeout (only
+behind a proxy that buffers bodies; README "Limits").
 
 Before the server starts, the build is pinned (``apparat.query.store.pin_build``):
 every worker and every executor serves that build, whatever happens to

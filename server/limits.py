@@ -4,11 +4,12 @@
   ``max_header_bytes`` for the request line and headers together; more is
   ``431``. A URL longer than that is also ``431``.
 - **Body**: over ``max_request_bytes`` is ``413`` from the headers alone
-  (``server.http``). A body shorter than its ``Content-Length`` holds one of
-  granian's ``threads`` until the client closes the connection: granian has no
-  body timeout, and a read blocked in it cannot be given up from Python (a
-  reader thread was tried: the request thread still waits for it). See the
-  README for the measurement and the remedy (a proxy that buffers bodies).
+  (``server.http``). A body shorter than its ``Content-Length``: under the
+  default ASGI front (``server.front``) the body is awaited on the event loop
+  under ``body_timeout`` and then refused with ``408`` (no thread is held); on
+  granian's WSGI interface (``http_interface = wsgi``) it holds one of granian's
+  ``threads`` until the client closes the connection, as granian has no body
+  timeout: put a proxy that buffers bodies in front (README "Limits").
 - **Query text**: over ``max_query_length`` characters is ``414`` for a GET
   (the text is in the URL) and ``413`` for a POST.
 - **Form fields**: more than ``max_form_fields`` is ``413`` for a form POST
