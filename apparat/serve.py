@@ -36,6 +36,7 @@ import shutil
 import socket
 import sys
 import tempfile
+import time
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -95,11 +96,58 @@ def _event(event: str, **details) -> None:
     print(json.dumps(line), file=sys.stderr, flush=True)
 
 
-def announce_ready() -> None:
-    """Called by a web worker once its app is made: a reload may now stop the worker it replaces."""
+def announce_ready(manifest: dict | None = None) -> None:
+    """Called by a web worker once its app is made: a reload may now stop the worker it replaces.
+
+    The ``ready-<pid>`` file names the build the worker serves (``etag``, ``built_at``) and when it
+    became ready, so ``/health`` can tell which build every live worker serves (:func:`live_builds`).
+    """
     runtime = os.environ.get("APPARAT_RUNTIME_DIR")
     if runtime and Path(runtime).is_dir():
-        (Path(runtime) / f"ready-{os.getpid()}").touch()
+        ready = Path(runtime) / f"ready-{os.getpid()}"
+        said = {key: (manifest or {}).get(key) for key in ("etag", "built_at")}
+        written = ready.with_name(f".{ready.name}.tmp")
+        written.write_text(json.dumps({**said, "ready_at": time.time()}))
+        os.replace(written, ready)  # whole or absent: the reload waits for it to exist
+
+
+def live_builds() -> list[dict] | None:
+    """The build each live web worker of this server serves, oldest first (``etag``, ``built_at``,
+    ``ready_at``, ``pid``): its ``ready-<pid>`` file, kept while the worker is a live child of the
+    server (an old one finishing its requests after a reload counts until it exits). None
+    outside ``apparat serve`` (no runtime folder). A directory listing and a few small reads.
+    """
+    runtime, server = os.environ.get("APPARAT_RUNTIME_DIR"), os.environ.get("APPARAT_SERVER_PID")
+    if not runtime or not Path(runtime).is_dir():
+        return None
+    found = []
+    for ready in Path(runtime).glob("ready-*"):
+        try:
+            pid = int(ready.name.removeprefix("ready-"))
+            said = json.loads(ready.read_text())
+        except (OSError, ValueError):  # gone meanwhile (its worker stopped)
+            continue
+        if _live_child(pid, int(server) if server else None):
+            found.append({**said, "pid": pid})
+    return sorted(found, key=lambda worker: worker.get("ready_at") or 0)
+
+
+def _live_child(pid: int, parent: int | None) -> bool:
+    """Whether ``pid`` runs (not a zombie) and, where /proc says, is a child of ``parent`` (a dead
+    worker's pid taken by another process does not count)."""
+    if not Path("/proc/self/stat").exists():  # no /proc here: ask the kernel whether the pid exists
+        try:
+            os.kill(pid, 0)
+        except ProcessLookupError:
+            return False
+        except PermissionError:
+            pass
+        return True
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_bytes().rsplit(b")", 1)[1].split()
+    except (OSError, IndexError):
+        return False
+    return stat[0] not in (b"Z", b"X") and (parent is None or int(stat[1]) == parent)
 
 
 def _granian_server():
@@ -111,16 +159,16 @@ def _granian_server():
     worker's ``ready-<pid>`` file (at most ``respawn_interval``, then as granian does).
     Written against granian 2.8.7 (pinned), whose ``_respawn_workers`` it replaces.
     """
-    import time
-
     from granian import Granian
     from granian.server.common import logger
 
     class _Server(Granian):
         def _respawn_workers(self, workers, spawn_target, target_loader, delay: float = 0):
-            if not delay:  # a crashed worker: granian's own respawn
-                return super()._respawn_workers(workers, spawn_target, target_loader, delay)
             runtime = Path(os.environ["APPARAT_RUNTIME_DIR"])
+            if not delay:  # a crashed worker: granian's own respawn (its ready file names no live worker)
+                for idx in workers:
+                    (runtime / f"ready-{self.wrks[idx].inner.pid}").unlink(missing_ok=True)
+                return super()._respawn_workers(workers, spawn_target, target_loader, delay)
             for idx in workers:
                 self.respawned_wrks[idx] = time.monotonic()
                 old = self.wrks.pop(idx)

@@ -97,5 +97,5 @@ def create_app(test_config: dict | None = None) -> Flask:
     pool.start()  # in the process that serves: executors belong to the process that uses them
     # The caches every page shares, filled before the worker says it is ready (server/warmup.py).
     logs.worker_event("worker_warm", seconds=warm_up(app))
-    announce_ready()  # a reload may now stop the worker this one replaces
+    announce_ready(build.manifest)  # a reload may now stop the worker this one replaces
     return app

@@ -9,6 +9,7 @@ Liveness bounds only (a few seconds); only 127.0.0.0/8 is contacted.
 
 from __future__ import annotations
 
+import bisect
 import json
 import os
 import signal
@@ -212,13 +213,18 @@ def test_a_rebuild_is_reloaded_under_load_with_no_error_and_no_mixed_answer(tmp_
         assert says(server.base_url) == (200, "old", etags["old"])
         stop = threading.Event()
         seen: list[tuple] = []
+        asked: list[tuple[float, str]] = []  # (when a request was sent, the ETag of its answer)
         retried: list[str] = []
+        healths: list[tuple[float, int, dict]] = []  # (when /health answered, its status, its body)
 
         def load():
             while not stop.is_set() and len(seen) < 20_000:
                 for attempt in range(3):
                     try:
-                        seen.append(says(server.base_url))
+                        sent = time.monotonic()
+                        answer = says(server.base_url)
+                        seen.append(answer)
+                        asked.append((sent, answer[2]))
                         break
                     except requests.ConnectionError as err:
                         # An old worker that stops closes a connection it accepted but had not
@@ -231,7 +237,17 @@ def test_a_rebuild_is_reloaded_under_load_with_no_error_and_no_mixed_answer(tmp_
                             retried.append(repr(err))
                             time.sleep(0.2)
 
+        def poll_health():
+            while not stop.is_set() and len(healths) < 20_000:
+                try:
+                    answer = requests.get(server.base_url + "/health", timeout=10)
+                    healths.append((time.monotonic(), answer.status_code, answer.json()))
+                except requests.ConnectionError:
+                    pass  # as for the clients: a connection an old worker closed
+                time.sleep(0.02)
+
         clients = [threading.Thread(target=load, daemon=True) for _ in range(3)]
+        clients.append(threading.Thread(target=poll_health, daemon=True))
         for client in clients:
             client.start()
         try:
@@ -271,6 +287,28 @@ def test_a_rebuild_is_reloaded_under_load_with_no_error_and_no_mixed_answer(tmp_
         assert len([x for x in server.log if '"event": "reload"' in x]) == 2
         assert wait_for(lambda: value_now(server.base_url) == "newer")  # the last good build, still
         assert health_etag(server.base_url) in etags["newer"]
+        # /health names the build every live worker serves: it moves old -> new -> newer, never back,
+        # and says "reloading" (200, both checksums) while the workers differ.
+        order = ["old", "new", "newer"]
+
+        def rank(etag: str) -> int:
+            return next(i for i, name in enumerate(order) if etag and etag in etags[name])
+
+        # (503 "busy" is possible: the slow query holds one worker's only executor.)
+        assert all((status, body["status"]) in ((200, "ok"), (200, "reloading"), (503, "busy"))
+                   for _at, status, body in healths), {(h[1], h[2]["status"]) for h in healths}
+        ranks = [rank(body["etag"]) for _at, _status, body in sorted(healths, key=lambda h: h[0])]
+        assert ranks and ranks == sorted(ranks) and ranks[-1] == 2, ranks[:50]
+        reloading = [body for _at, _status, body in healths if "reload" in body]
+        assert reloading, "no /health answer said reloading"
+        assert all(rank(body["reload"]["from"]) == rank(body["etag"]) and
+                   rank(body["reload"]["to"]) == rank(body["etag"]) + 1 for body in reloading), reloading[:3]
+        # Once /health named a build, no request sent after that got an older build's answer.
+        answered_at = [at for at, _status, _body in sorted(healths, key=lambda h: h[0])]
+        older = [(sent, etag) for sent, etag in asked  # ranks only grow (above): the last one before
+                 if (before := bisect.bisect_left(answered_at, sent)) and rank(etag) < ranks[before - 1]]
+        assert not older, older[:3]
+        print(f"/health during the reloads: {len(healths)} answers, {len(reloading)} said reloading")
         # The query in flight when its worker was replaced finished there, on the old build.
         finished = slow["value"]
         assert finished.status_code == 200 and finished.headers["ETag"] == etags["old"]

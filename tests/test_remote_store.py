@@ -20,6 +20,7 @@ import pytest
 import requests
 from conftest import TEST_ENV
 from harness import OxigraphServer, ServerProcess, oxigraph_binary
+from test_operations import wait_for
 
 from apparat.build import BuildInputs, build
 from apparat.build.upload import upload
@@ -210,18 +211,28 @@ def _ask(base: str) -> requests.Response:
                         headers={"Accept": "application/json"}, timeout=30)
 
 
-def test_store_down_is_502_and_the_server_recovers(fragile):
+def test_store_down_is_502_health_503_and_the_server_recovers(fragile):
     store, base = fragile
     assert _ask(base).status_code == 200
+    assert _health(base) == (200, "ok", "ok")
     store.stop()
     try:
         down = _ask(base)
         assert down.status_code == 502, down.text
         assert "cannot be reached" in down.json()["message"]
-        assert requests.get(base + "/health", timeout=10).status_code == 200  # the server itself is fine
+        # /health asks the store (answers kept a second): a load balancer takes this replica out.
+        assert wait_for(lambda: _health(base) == (503, "store_down", "down"), 10), _health(base)
+        answer = requests.get(base + "/health", timeout=10)
+        assert answer.headers["X-Apparat-Reason"] == "health_store_down" and answer.headers["Retry-After"] == "2"
     finally:
         store.start()
     assert _ask(base).json()["boolean"] is True
+    assert wait_for(lambda: _health(base) == (200, "ok", "ok"), 10), _health(base)
+
+
+def _health(base: str) -> tuple[int, str, str]:
+    answer = requests.get(base + "/health", timeout=10)
+    return answer.status_code, answer.json()["status"], answer.json().get("store")
 
 
 def test_store_slow_is_504_within_the_deadline(fragile):

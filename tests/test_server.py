@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
 
 import pytest
 import requests
@@ -38,6 +41,41 @@ def test_health_reports_counts_and_build_time(live_server, build_dir):
     assert body["status"] == "ok"
     assert body["built_at"] == manifest["built_at"]
     assert body["triples"] == {"asserted": manifest["asserted"], "inferred": manifest["inferred"]}
+
+
+def test_health_is_503_down_when_no_executor_is_alive(app, client, monkeypatch):
+    pool = app.extensions["apparat"].pool
+    monkeypatch.setattr(pool, "occupancy", lambda **_: {"size": 2, "busy": 0, "waiting": 0, "alive": 0})
+    answer = client.get("/health")
+    assert answer.status_code == 503 and answer.json["status"] == "down"
+    assert answer.headers["Retry-After"] == "2" and answer.headers["X-Apparat-Reason"] == "health_down"
+    assert answer.headers["Cache-Control"] == "no-store"
+
+
+def test_health_names_the_build_every_live_worker_serves(client, build_dir, tmp_path, monkeypatch):
+    """Two "workers" (this process, and a child on another build) say what they serve in their
+    ready files, as ``apparat serve``'s workers do: "reloading" (200) while they differ, and the
+    build served longest; the new one once the old worker has exited."""
+    own = json.loads((build_dir / "build.json").read_text())
+    monkeypatch.setenv("APPARAT_RUNTIME_DIR", str(tmp_path))
+    monkeypatch.setenv("APPARAT_SERVER_PID", str(os.getpid()))  # the child's parent, as the server is its workers'
+    old = subprocess.Popen([sys.executable, "-c", "import time; time.sleep(60)"])
+    try:
+        (tmp_path / f"ready-{old.pid}").write_text(json.dumps(
+            {"etag": "0ld", "built_at": "2020-01-01T00:00:00+00:00", "ready_at": 1.0}))
+        (tmp_path / f"ready-{os.getpid()}").write_text(json.dumps(
+            {"etag": own["etag"], "built_at": own["built_at"], "ready_at": 2.0}))
+        answer = client.get("/health")
+        assert answer.status_code == 200, answer.json
+        assert answer.json["status"] == "reloading" and answer.json["etag"] == "0ld"
+        assert answer.json["built_at"] == "2020-01-01T00:00:00+00:00"
+        assert answer.json["reload"] == {"from": "0ld", "to": own["etag"]} and answer.json["answering"] == own["etag"]
+    finally:
+        old.kill()
+        old.wait()  # reaped: its pid no longer runs (a zombie would not count either)
+    answer = client.get("/health")
+    assert answer.status_code == 200 and answer.json["status"] == "ok" and answer.json["etag"] == own["etag"]
+    assert "reload" not in answer.json
 
 
 def test_select_over_get_with_sparqlwrapper(live_server):
