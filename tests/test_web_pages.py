@@ -373,7 +373,7 @@ def test_a_saved_query_page_links_here_only_what_answers(live_server, params):
     assert minted  # shown, not linked
     with ThreadPoolExecutor(3) as pool:
         statuses = dict(zip(local, pool.map(
-            lambda h: requests.get(live_server + h, headers=HTML, timeout=120).status_code, local)))
+            lambda h: requests.get(live_server + h, headers=HTML, timeout=120).status_code, local), strict=True))
     assert {h: s for h, s in statuses.items() if s != 200} == {}
 
 
