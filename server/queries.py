@@ -131,9 +131,9 @@ def _page(saved, values: dict[str, str]):
 
 #: The most rows of an answer its page draws (the downloads hold them all).
 PAGE_ROWS = 500
-ID = "https://w3id.org/apparat/id/"
+ID = BASE + "id/"
 #: Our IRIs that always have a page here: a source and its line spans (sources_view), a named graph.
-_ALWAYS_LOCAL = ("https://w3id.org/apparat/source/", "https://w3id.org/apparat/graph/")
+_ALWAYS_LOCAL = (BASE + "source/", BASE + "graph/")
 
 
 def _shown(table: dict, truncated: str | None) -> dict:
