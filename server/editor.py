@@ -76,9 +76,25 @@ def with_prefixes(text: str) -> str:
     return "\n".join([*lines, text]) if lines else text
 
 
+def _example_values(saved) -> dict[str, str]:
+    """A saved query's example values (``#+ params:`` ``example``, as in the OpenAPI document)."""
+    return {p.name: str(p.example) for p in saved.parameters if p.example is not None}
+
+
+def _example_text(saved) -> str:
+    """The saved query as its page runs it with its example values: bound (a ``VALUES`` row), defaults too."""
+    return saved.bind(_example_values(saved)) if saved.parameters else saved.text
+
+
+def _example_name(saved) -> str:
+    """``co-members (person=bukharin)``: the name, and the values bound."""
+    values = _example_values(saved)
+    return f"{saved.name} ({', '.join(f'{k}={v}' for k, v in values.items())})" if values else saved.name
+
+
 def query_page(query: str | None = None):
     """The editor (or, without its files, the plain form), with ``query`` filled in."""
-    examples = [(q.name, q.summary, q.text) for q in state().saved.values() if not q.parameters][:12]
+    examples = [(_example_name(q), q.summary, _example_text(q)) for q in state().saved.values()]
     text = query if query is not None else DEFAULT_QUERY
     if not editor_installed():
         page = render_template("sparql.html", query=text, examples=[(s, t) for _, s, t in examples])

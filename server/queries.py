@@ -24,8 +24,10 @@ from flask import Blueprint, Response, jsonify, render_template, request, url_fo
 
 from apparat import __version__
 from apparat.errors import KgError, UnknownQuery
+from apparat.namespaces import BASE
 from apparat.query.formats import RESULT_FORMATS
 
+from .lookup import select
 from .results import answer_query, wants_inference
 from .state import state
 
@@ -116,6 +118,7 @@ def _page(saved, values: dict[str, str]):
                 table, offered = _triples_table(response.get_data()), GRAPH_DOWNLOADS
             else:
                 table, offered = _table(json.loads(response.get_data())), RESULT_DOWNLOADS
+            table = _shown(table, response.headers.get("X-Apparat-Truncated"))
             sources = _source_titles(sources_in(response.get_data()))
             downloads = _downloads(saved.name, offered)
         except KgError as err:
@@ -124,6 +127,48 @@ def _page(saved, values: dict[str, str]):
     return render_template("saved_query.html", q=saved, values=values, table=table, error=error, choices=choices,
                            missing=missing, timeline=_timeline(table) if saved.default_view == "Timeline" else None,
                            sources=sources, downloads=downloads), status
+
+
+#: The most rows of an answer its page draws (the downloads hold them all).
+PAGE_ROWS = 500
+ID = BASE + "id/"
+#: Our IRIs that always have a page here: a source and its line spans (sources_view), a named graph.
+_ALWAYS_LOCAL = (BASE + "source/", BASE + "graph/")
+
+
+def _shown(table: dict, truncated: str | None) -> dict:
+    """The table as the page draws it: its first :data:`PAGE_ROWS` rows, ``total`` (the answer's
+    rows), ``cut_at`` (the executor's ``max_rows``, when it truncated the answer: header
+    ``X-Apparat-Truncated: true; limit=N``), and each IRI cell's ``href``: a line span, a source
+    or a graph here; an ``…/id/…`` IRI here only if the build holds it as a subject (else text,
+    no link: a CONSTRUCT's minted nodes have no page); any other IRI as itself."""
+    rows, total = table["rows"][:PAGE_ROWS], len(table["rows"])
+    cut_at = None
+    if truncated:
+        found = re.search(r"limit=(\d+)", truncated)
+        cut_at = int(found[1]) if found else total
+    known = _subjects({c["value"] for row in rows for c in row
+                       if c and c["type"] == "uri" and c["value"].startswith(ID)})
+    for row in rows:
+        for c in row:
+            if c and c["type"] == "uri":
+                value = c["value"]
+                if value.startswith(ID):
+                    c["href"] = "/" + value.removeprefix(BASE) if value in known else None
+                elif value.startswith(_ALWAYS_LOCAL):
+                    c["href"] = "/" + value.removeprefix(BASE)
+                else:
+                    c["href"] = value
+    return {**table, "rows": rows, "total": total, "cut_at": cut_at}
+
+
+def _subjects(iris: set[str]) -> set[str]:
+    """Those of ``iris`` the build holds as a subject (of an asserted or inferred triple): one SELECT."""
+    if not iris:
+        return set()
+    values = " ".join(f"<{i}>" for i in sorted(iris) if not any(ch in i for ch in '<>"{}|^`\\ '))
+    rows = select(f"SELECT ?s WHERE {{ VALUES ?s {{ {values} }} FILTER EXISTS {{ ?s ?p ?o }} }}", prologue=False)
+    return {row["s"] for row in rows}
 
 
 #: The answer's formats the page links, by kind of result: (format name, what a reader calls it).

@@ -351,6 +351,58 @@ def test_saved_query_pages_link_our_iris_to_this_server(live_server):
     assert not [h for h in hrefs if h.startswith(BASE)]
 
 
+def _count(page: str) -> tuple[int, int, str]:
+    """The answer's rows, the rows drawn, and what the page says of them (``<p id="count">``, tags dropped)."""
+    found = re.search(r'<p id="count" data-rows="(\d+)" data-shown="(\d+)">(.*?)</p>', page, re.DOTALL)
+    return int(found[1]), int(found[2]), " ".join(re.sub(r"<[^>]+>", "", found[3]).split())
+
+
+@pytest.mark.parametrize("params", [{"person": "bukharin"}, {}], ids=["bukharin", "everyone"])
+def test_a_saved_query_page_links_here_only_what_answers(live_server, params):
+    """``wikidata-statements`` mints nodes (a membership's ``…/P580`` start value …) that the build does not
+    hold: they stay text. Every local link of the page answers 200 (once each, three at a time)."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    page = requests.get(live_server + "/queries/wikidata-statements", params=params, headers=HTML, timeout=120)
+    assert page.status_code == 200
+    local = sorted({h for h in links(page.text) if h.startswith("/")})
+    ids = [h for h in local if h.startswith("/id/")]
+    assert len(ids) > 50 and any(h.startswith("/id/membership/") for h in ids)
+    assert not [h for h in ids if re.search(r"/P58[02]$", h)]
+    minted = re.findall(r"<td>(https://w3id\.org/apparat/id/membership/[^<]*/P58[02])</td>", page.text)
+    assert minted  # shown, not linked
+    with ThreadPoolExecutor(3) as pool:
+        statuses = dict(zip(local, pool.map(
+            lambda h: requests.get(live_server + h, headers=HTML, timeout=120).status_code, local), strict=True))
+    assert {h: s for h, s in statuses.items() if s != 200} == {}
+
+
+def test_a_saved_query_page_draws_500_rows_and_says_what_the_answer_holds(live_server):
+    """A page draws the first 500 rows and says how many the answer has; when the executor cut the answer
+    at ``max_rows`` (``X-Apparat-Truncated``) it says that too. The downloads keep the whole answer."""
+    everyone = requests.get(live_server + "/queries/wikidata-statements", headers=HTML, timeout=120).text
+    download = requests.get(live_server + "/queries/wikidata-statements", params={"format": "ntriples"}, timeout=120)
+    assert download.headers["X-Apparat-Truncated"] == "true; limit=10000"
+    assert len(download.text.splitlines()) == 10000
+    assert _count(everyone) == (10000, 500, "The first 500 of 10000 rows; download for all. The answer itself was "
+                                "cut at 10000 rows (the server's max_rows): the query has more, and the downloads "
+                                "stop there too.")
+    assert everyone.count("<tr>") == 1 + 500  # the head and the rows drawn
+    assert 'href="#downloads"' in everyone and 'id="downloads"' in everyone
+
+    cited = requests.get(live_server + "/queries/documents-cited", headers=HTML, timeout=120).text
+    rows = requests.get(live_server + "/queries/documents-cited", params={"format": "json"}, timeout=120)
+    assert "X-Apparat-Truncated" not in rows.headers
+    total = len(rows.json()["results"]["bindings"])
+    assert total > 500
+    assert _count(cited) == (total, 500, f"The first 500 of {total} rows; download for all.")
+
+    one = requests.get(live_server + "/queries/wikidata-statements", params={"person": "bukharin"}, headers=HTML,
+                       timeout=120).text
+    rows, shown, says = _count(one)
+    assert rows == shown < 500 and says == f"{rows} rows" and 'id="truncated"' not in one
+
+
 SPARQL_RESULTS = "{http://www.w3.org/2005/sparql-results#}"
 #: Per kind of answer: each format the page must link, its media type, and how many rows or triples its body holds.
 RESULT_KINDS = {
@@ -443,7 +495,7 @@ def test_saved_query_pages_link_their_answer_in_every_format_of_its_kind(live_se
             refused.add(name)
             continue
         page, bodies = _follow_download_links(live_server, name, params)
-        rows = int(re.search(r'<p id="count">(\d+) rows</p>', page)[1])
+        rows = int(re.search(r'<p id="count" data-rows="(\d+)"', page)[1])  # the answer's rows, drawn or not
         if "json" in bodies:
             kinds.add("results")
             assert {fmt: len(body) for fmt, body in bodies.items()} == dict.fromkeys(bodies, rows), name
