@@ -111,10 +111,14 @@ def _own_iri(path: str) -> ox.NamedNode:
     try:
         raw.encode("latin-1").decode("utf-8")  # WSGI gives the decoded bytes as latin-1 (PEP 3333)
     except UnicodeEncodeError:
-        pass  # a server that hands over text: werkzeug's U+FFFD for a bad byte is refused below
+        pass  # not PEP 3333's form: the U+FFFD test below still holds
     except UnicodeDecodeError as err:
         raise BadEncoding(f"the path is not valid UTF-8: byte {err.start} (0x{raw.encode('latin-1')[err.start]:02x})"
                           " of the percent-decoded path") from None
+    if "\ufffd" in path:
+        # The ASGI front (server.front) and werkzeug's test client hand over the path already decoded, a
+        # byte that is not UTF-8 replaced by U+FFFD, which no IRI holds either.
+        raise BadEncoding("the path is not valid UTF-8 (it holds U+FFFD, which stands for bytes that are not)")
     value = BASE + path
     try:
         sparql_iri(value)
