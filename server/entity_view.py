@@ -66,6 +66,115 @@ _MEMBERSHIPS = """SELECT ?m ?person ?organ ?role ?start ?end ?date ?asStated ?st
 }"""
 
 
+_MEMBERSHIP_HEADING = """SELECT ?person ?organ ?role ?start ?end ?date ?asStated ?oldStyle ?kind WHERE {
+  %(m)s a org:Membership ; org:member ?person ; org:organization ?organ ; org:role ?role .
+  FILTER NOT EXISTS { %(m)s org:role ?narrower . ?narrower ap:impliesRole ?role FILTER(?narrower != ?role) }
+  OPTIONAL { %(m)s ap:startDate ?start } OPTIONAL { %(m)s ap:endDate ?end } OPTIONAL { %(m)s ap:date ?date }
+  OPTIONAL { %(m)s ap:dateAsStated ?asStated } OPTIONAL { %(m)s ap:oldStyle ?oldStyle }
+  OPTIONAL { %(m)s ap:timeStatement ?kind }
+}"""
+_CLAIM_HEADING = """SELECT ?about ?property ?value ?kind ?countedIn WHERE {
+  %(c)s a ap:Claim ; ap:about ?about .
+  OPTIONAL { %(c)s ap:property ?property } OPTIONAL { %(c)s ap:value ?value }
+  OPTIONAL { %(c)s ap:statementKind ?kind } OPTIONAL { %(c)s ap:countedIn ?countedIn }
+}"""
+
+
+def _one(values) -> str:
+    """Values of one slot, each once, in a stable order ("1922-04", or "1922-04 / 1922-05" where they differ)."""
+    return " / ".join(sorted(set(values)))
+
+
+def stated_dates(kind: str, start=(), end=(), date=(), words=(), old_style=()) -> str:
+    """When a membership held, as its statement says it: the source's words (``ap:dateAsStated``) where the
+    ledger kept them (marked "start only" or "end only" where the time statement says the words date only
+    that), else the stated dates in the shape of the time statement (``ap:timeStatement``).
+
+    >>> stated_dates("Range", ["1924-06-02"], ["1929-11-17"])
+    '1924-06-02 – 1929-11-17'
+    >>> stated_dates("Range", ["1919"], ["1924"]), stated_dates("OpenEnded", ["1934"]), stated_dates("Undated")
+    ('1919–1924', 'from 1934 on', 'undated')
+    >>> stated_dates("StartOnly", ["1922-04"], words=["April 1922"]), stated_dates("StartOnly", ["1928"])
+    ('April 1922 (start only)', 'began 1928')
+    >>> stated_dates("EndOnly", words=["before Tenth Congress"]), stated_dates("EndOnly", end=["1952-10-16"])
+    ('before Tenth Congress (end only)', 'until 1952-10-16')
+    >>> stated_dates("AtTime", date=["1917-10-29"], old_style=["1917-10-16"])
+    '1917-10-29 (O.S. 1917-10-16)'
+    """
+    if words:
+        return _one(words) + {"StartOnly": " (start only)", "EndOnly": " (end only)"}.get(kind, "")
+    start, end, date = _one(start), _one(end), _one(date)
+    old = f" (O.S. {_one(old_style)})" if old_style else ""
+    if kind == "Range" and start and end:
+        dash = " – " if "-" in start + end else "–"
+        return f"{start}{dash}{end}{old}"
+    if start and kind == "OpenEnded":
+        return f"from {start} on{old}"
+    if start:
+        return f"began {start}{old}" if not end else f"{start} – {end}{old}"
+    if end:
+        return f"until {end}{old}"
+    if date:
+        return date + old
+    return "undated"
+
+
+def membership_heading(iri: str) -> str | None:
+    """A membership node as a historian reads it: "Nikolai Bukharin — full member, Politburo, 1924-06-02 –
+    1929-11-17" (person, role, organ, when, as stated); None when the graph has no such membership."""
+    rows = select(_MEMBERSHIP_HEADING % {"m": sparql_iri(iri)})
+    if not rows:
+        return None
+    values: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        for key, value in row.items():
+            values[key].add(value)
+    labels = labels_of({*values["person"], *values["organ"], *values["role"]})
+
+    def named(key: str) -> str:
+        return ", ".join(sorted(labels.get(i) or i.rsplit("/", 1)[-1] for i in values[key]))
+
+    kind = _one(k.rsplit("#", 1)[-1] for k in values["kind"])
+    when = stated_dates(kind, values["start"], values["end"], values["date"], values["asStated"],
+                        values["oldStyle"])
+    return f"{named('person')} — {named('role')}, {named('organ')}, {when}"
+
+
+def claim_heading(iri: str) -> str | None:
+    """A claim node as a historian reads it: "Claim: <what it is about> — <property>: <value>" (the property by
+    the ontology's label, the value by its label), or "— <kind of statement>" for a claim that gives no property
+    (a document cited, a person arrested); a claim about a membership names the membership as
+    :func:`membership_heading` does. None when the graph has no such claim."""
+    rows = select(_CLAIM_HEADING % {"c": sparql_iri(iri)})
+    if not rows:
+        return None
+    values: dict[str, set[str]] = defaultdict(set)
+    for row in rows:
+        for key, value in row.items():
+            values[key].add(value)
+    # ap:value is a literal or an IRI; the rows say not which, and only IRIs have labels
+    labels = labels_of(v for v in {*values["about"], *values["value"], *values["countedIn"]}
+                       if v.startswith(("http://", "https://")))
+
+    def named(value: str) -> str:
+        if value.startswith(BASE + "id/membership/"):
+            return membership_heading(value) or value.rsplit("/", 1)[-1]
+        return labels.get(value) or (value.rsplit("/", 1)[-1] if value.startswith(("http://", "https://"))
+                                     else value)
+
+    about = "; ".join(sorted(named(a) for a in values["about"]))
+    if values["property"]:
+        plabels = predicate_labels()
+        said = "; ".join(sorted(plabels.get(p) or shorten(p) for p in values["property"]))
+        if values["value"]:
+            said += ": " + ", ".join(sorted(named(v) for v in values["value"]))
+    else:
+        said = _one(values["kind"]) or "claim"
+    if values["countedIn"]:
+        said += " (in " + ", ".join(sorted(named(b) for b in values["countedIn"])) + ")"
+    return f"Claim: {about} — {said}"
+
+
 def span_label(value: str) -> str | None:
     """``rogovin-1992, l. 6867`` for a line-span IRI (None for anything else)."""
     found = _SPAN.match(value)
@@ -303,8 +412,13 @@ def render(iri: str, quads: list, incoming: list):
         picture = charts.career_timeline(rows)
     elif kind == "organ" and rows:
         picture = charts.composition(iri, rows)
+    label = labels.get(iri)
+    if label is None and kind == "membership":
+        label = membership_heading(iri)
+    elif label is None and kind == "claim":
+        label = claim_heading(iri)
     return render_template(
-        "entity_view.html", iri=iri, label=labels.get(iri) or iri.rsplit("/", 1)[-1], kind=kind,
+        "entity_view.html", iri=iri, label=label or iri.rsplit("/", 1)[-1], kind=kind,
         types=sorted(set(types)), wikidata=wikidata,
         statements=group_statements(quads, lambda q: q.object, labels, plabels, disputed),
         incoming=group_statements(incoming, lambda q: q.subject, labels, plabels, set()),

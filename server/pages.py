@@ -21,6 +21,8 @@ from apparat.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from apparat.query.executor import QuadsRequest
 from apparat.terms import to_rdflib
 
+from .limits import BadEncoding
+from .lookup import iri as sparql_iri
 from .ontology_doc import describe_ontology
 from .results import graph_response
 from .state import state
@@ -83,17 +85,60 @@ def ontology():
 
 @bp.get("/id/<path:rest>")
 def entity(rest: str):
-    return _describe(ox.NamedNode(f"{BASE}id/{rest}"))
+    return _describe(_own_iri(f"id/{rest}"))
 
 
 @bp.get("/source/<path:rest>")
 def source(rest: str):
     """A source (``/source/rogovin-1992``) or one of its line spans (``…/lines/573-575``)."""
+    _own_iri(f"source/{rest}")
     if _prefers_html():
         from .sources_view import source_page
 
         return source_page(rest)
     return _describe(ox.NamedNode(f"{BASE}source/{rest}"))
+
+
+def _own_iri(path: str) -> ox.NamedNode:
+    """The IRI ``<base><path>`` that the request's path names, or the client error saying why it names none.
+
+    A path is percent-decoded before it gets here, so it may hold what no IRI may (RFC 3987): bytes
+    that are not UTF-8 (``%FF``: a malformed request, ``400``, as :mod:`.limits` answers for a query
+    string) or a space, ``<``, ``"`` … (``%20``, ``%3C``: no IRI of ours, ``404``). Both are refused here,
+    before pyoxigraph or a query sees them: they are the client's mistake, not our ``500``.
+    """
+    raw = request.environ.get("PATH_INFO", "")
+    try:
+        raw.encode("latin-1").decode("utf-8")  # WSGI gives the decoded bytes as latin-1 (PEP 3333)
+    except UnicodeEncodeError:
+        pass  # not PEP 3333's form: the U+FFFD test below still holds
+    except UnicodeDecodeError as err:
+        raise BadEncoding(f"the path is not valid UTF-8: byte {err.start} (0x{raw.encode('latin-1')[err.start]:02x})"
+                          " of the percent-decoded path") from None
+    if "\ufffd" in path:
+        # The ASGI front (server.front) and werkzeug's test client hand over the path already decoded, a
+        # byte that is not UTF-8 replaced by U+FFFD, which no IRI holds either.
+        raise BadEncoding("the path is not valid UTF-8 (it holds U+FFFD, which stands for bytes that are not)")
+    value = BASE + path
+    try:
+        sparql_iri(value)
+        return ox.NamedNode(value)
+    except ValueError:
+        bad = next((c for c in path if not _iri_char(c)), None)
+        why = (f"it holds {bad!r} (U+{ord(bad):04X}), which an IRI may not hold" if bad
+               else "a '%' in an IRI begins an escape such as %20")
+        abort(404, description=f"/{path} names no IRI: {why} (RFC 3987), so nothing is known about it; "
+                               "the entities are listed at /browse")
+
+
+def _iri_char(char: str) -> bool:
+    """Whether an IRI may hold ``char`` ("%" may, as the start of an escape)."""
+    try:
+        sparql_iri(BASE + char + ("20" if char == "%" else ""))
+        ox.NamedNode(BASE + char + ("20" if char == "%" else ""))
+    except ValueError:
+        return False
+    return True
 
 
 def _describe(iri: ox.NamedNode):

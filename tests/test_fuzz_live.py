@@ -16,7 +16,12 @@ from harness import ServerProcess
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-PATHS = ["/sparql", "/sparql/", "/queries", "/health", "/metrics", "/.well-known/void", "/admin/reload", "/nowhere"]
+PATHS = ["/sparql", "/sparql/", "/queries", "/health", "/metrics", "/.well-known/void", "/admin/reload", "/nowhere",
+         # routes that make an IRI of the path: a segment not UTF-8, or holding what no IRI may (a space, "<")
+         "/id/%FF", "/id/a%20b", "/id/%3C", "/id/person/%22", "/source/%FF", "/source/a%20b", "/source/%3C",
+         "/source/rogovin-1992/lines/1-%FF", "/id/%", "/source/%ZZ", "/graph/%FF"]
+#: The routes whose path becomes an IRI (``server.pages``), to which arbitrary bytes are appended.
+IRI_ROUTES = ["/id/", "/id/person/", "/id/membership/", "/source/", "/source/rogovin-1992/lines/", "/graph/"]
 PARAMS = ["query", "format", "infer", "default-graph-uri", "named-graph-uri", "update", "x"]
 TYPES = ["application/x-www-form-urlencoded", "application/sparql-query", "application/sparql-query; charset=latin-1",
          "application/sparql-update", "text/plain", "multipart/form-data; boundary=x", ""]
@@ -45,8 +50,15 @@ def query_strings(draw) -> str:
     return encoded + junk
 
 
+def iri_paths() -> st.SearchStrategy[str]:
+    """One of :data:`IRI_ROUTES` with a tail of arbitrary bytes, percent-encoded ("/" kept)."""
+    tails = st.binary(max_size=12) | st.sampled_from([b"\xff", b"a b", b"<", b"%", b"\xc3", b"bukharin", b"1-2"])
+    return st.builds(lambda route, tail: route + urllib.parse.quote_from_bytes(tail, safe="/"),
+                     st.sampled_from(IRI_ROUTES), tails)
+
+
 @settings(max_examples=120, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(path=st.sampled_from(PATHS), method=st.sampled_from(["GET", "POST", "HEAD", "OPTIONS", "PUT"]),
+@given(path=st.sampled_from(PATHS) | iri_paths(), method=st.sampled_from(["GET", "POST", "HEAD", "OPTIONS", "PUT"]),
        query=query_strings(), content_type=st.sampled_from(TYPES),
        body=st.binary(max_size=200) | st.sampled_from(SNIPPETS).map(str.encode),
        headers=st.dictionaries(st.sampled_from(["Accept", "Accept-Encoding", "If-None-Match", "X-Any", "Origin"]),
