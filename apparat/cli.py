@@ -186,6 +186,12 @@ def serve(host, port, build_dir, workers, data, ontology, no_reasoning, store, s
         settings = load_settings({"host": host, "port": port, "build_dir": build_dir, "workers": workers,
                                   "store": store, "store_query_url": store_query_url,
                                   "store_graph_url": store_graph_url})
+        from .web.clients import trusted_networks
+
+        try:
+            trusted_networks(settings["trusted_proxies"])  # a typo fails here, not in every worker
+        except ValueError as err:
+            raise click.UsageError(str(err)) from None
         if data:
             _run_build(settings, data, ontology, no_reasoning)
         if settings["store"] == "embedded":

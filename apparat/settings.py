@@ -49,6 +49,9 @@ SETTINGS: tuple[Setting, ...] = (
                                 "when the store is one."),
     Setting("executor_store", "disk", "disk: executors share the build's on-disk store; memory: each copies it."),
     Setting("client_queries", 2, "Queries one client address may run at once; more wait their turn."),
+    Setting("trusted_proxies", "",
+            "Proxies (addresses or CIDR networks, space- or comma-separated) whose X-Forwarded-For names the "
+            "client; empty: the socket peer is the client and the header is ignored."),
     Setting("query_queue", 64, "Requests that may wait for an executor; more get 503 with Retry-After."),
     Setting("cache_bytes", 64 * 1024 * 1024, "Bytes of answers each web process keeps (0: no cache)."),
     Setting("max_request_bytes", 1024 * 1024, "Largest request body accepted; larger is 413 before reading."),

@@ -21,6 +21,7 @@ from apparat.query.store import read_build
 from apparat.serve import announce_ready
 from apparat.settings import load_settings
 
+from .clients import trusted_networks
 from .state import EXTENSION, AppState
 from .warmup import warm_up
 
@@ -36,6 +37,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     """
     app = Flask(__name__)
     settings = load_settings(test_config)
+    trusted_proxies = trusted_networks(settings["trusted_proxies"])  # a typo fails here, before any executor
     # A remote store (setting ``store``) says itself which build it holds; executors query it.
     build = read_build(settings["build_dir"]) if settings["store"] == "embedded" else read_store_build(settings)
     # SERVICE calls go through this process's gateway (one cache for all its executors);
@@ -54,6 +56,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         settings=settings, build=build, engine=engine, pool=pool,
         cache=ResponseCache(settings["cache_bytes"]),
         saved=load_saved_queries(settings["queries_dir"]),  # parsed once; requests reuse them
+        trusted_proxies=trusted_proxies,
     )
 
     from . import (

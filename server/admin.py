@@ -1,7 +1,9 @@
 """``POST /admin/reload``: serve the build ``build/`` holds now, without downtime.
 
 Off unless the ``admin_reload`` setting is on (then 404, as if it did not
-exist), and only for a client on a loopback address (else 403). It sends
+exist), and only for a client on a loopback address (else 403): the socket
+peer's address, never an ``X-Forwarded-For`` (not even from a proxy in
+``trusted_proxies``: a proxy on loopback forwards anyone). It sends
 SIGHUP to the ``apparat serve`` process, which pins the new build and
 replaces the workers one by one (``apparat.serve``); the answer (202) comes
 from a worker that is about to be replaced and says which build it serves.
@@ -27,7 +29,8 @@ def reload():
     if not st.settings["admin_reload"]:
         raise NotFound()
     try:
-        loopback = ipaddress.ip_address(request.remote_addr or "").is_loopback
+        # REMOTE_ADDR, the socket peer: never server.clients' forwarded client.
+        loopback = ipaddress.ip_address(request.environ.get("REMOTE_ADDR") or "").is_loopback
     except ValueError:
         loopback = False
     if not loopback:

@@ -23,8 +23,8 @@ _EXECUTORS = logging.getLogger("apparat.executors")
 
 #: Characters of the query text kept in the request line (the full text goes to ``query_log``).
 QUERY_HEAD = 200
-_FIELDS = ("time", "client", "method", "route", "path", "status", "format", "rows", "bytes", "duration", "cache",
-           "executor", "query_hash", "query", "refusal", "timeout", "worker")
+_FIELDS = ("time", "client", "peer", "method", "route", "path", "status", "format", "rows", "bytes", "duration",
+           "cache", "executor", "query_hash", "query", "refusal", "timeout", "worker")
 
 
 def configure(settings: dict) -> logging.Logger:

@@ -10,11 +10,12 @@ from __future__ import annotations
 import json
 import time
 
-from flask import g, has_request_context, request
+from flask import g, has_request_context
 
 from apparat.namespaces import BASE, PREFIXES
 from apparat.query.executor import QueryRequest
 
+from .clients import request_client
 from .state import state
 
 #: The PREFIX lines every page query may use.
@@ -28,7 +29,7 @@ def select(text: str, *, infer: bool = True, prologue: bool = True) -> list[dict
     key = ("web-select", st.build.etag, query, infer)
     rows = st.cache.get(key)
     if rows is None:
-        client = (request.remote_addr or "") if has_request_context() else "web"
+        client = request_client() if has_request_context() else "web"
         started = g.get("started", time.monotonic()) if has_request_context() else time.monotonic()
         answer = st.pool.run(QueryRequest(query, result_format="json", infer=infer), client=client, started=started)
         body = b"".join(answer.chunks)

@@ -20,6 +20,7 @@ from datetime import UTC, datetime
 from flask import Flask, has_request_context, request
 
 from . import logs, metrics
+from .clients import client_of
 
 _KEY = "apparat.record"
 _FRONT_ROUTES = {"/sparql": "/sparql", "/sparql/": "/sparql/"}
@@ -41,7 +42,7 @@ def init_app(app: Flask) -> None:
             chained(event, pid, **details)
 
     pool.on_event = on_event
-    st.observer = Observer(app.wsgi_app, pool, logger)
+    st.observer = Observer(app.wsgi_app, pool, logger, st.trusted_proxies)
     app.wsgi_app = st.observer
 
     @app.before_request
@@ -105,8 +106,9 @@ class Observer:
     cache hits it answers on its event loop, so those are observed by this same code.
     """
 
-    def __init__(self, wsgi_app, pool, logger):
+    def __init__(self, wsgi_app, pool, logger, trusted_proxies=()):
         self.wsgi_app, self.pool, self.logger = wsgi_app, pool, logger
+        self.trusted_proxies = trusted_proxies
 
     def __call__(self, environ, start_response):
         record = self.begin(environ)
@@ -127,9 +129,13 @@ class Observer:
         """Start the request's record (in ``environ``, where :func:`note` finds it)."""
         # The ASGI front read the body before this; its wait counts (``server.front``).
         started = environ.get("apparat.arrived") or time.monotonic()
+        peer = environ.get("REMOTE_ADDR", "")
+        client = client_of(environ, self.trusted_proxies)  # behind a trusted proxy, the one it names
         record = {"started": started, "time": datetime.now(UTC).isoformat(timespec="milliseconds"),
-                  "client": environ.get("REMOTE_ADDR", ""), "method": environ.get("REQUEST_METHOD", ""),
+                  "client": client, "method": environ.get("REQUEST_METHOD", ""),
                   "path": environ.get("PATH_INFO", "")}
+        if client != peer:
+            record["peer"] = peer  # the proxy the request came through
         environ[_KEY] = record
         metrics.occupancy(self.pool, alive=False)
         return record

@@ -21,6 +21,7 @@ from apparat.namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from apparat.query.executor import QuadsRequest
 from apparat.terms import to_rdflib
 
+from .clients import request_client
 from .limits import BadEncoding
 from .lookup import iri as sparql_iri
 from .ontology_doc import describe_ontology
@@ -46,7 +47,7 @@ def _quads(*patterns) -> list[list[ox.Quad]]:
     key = ("web-quads", st.build.etag, asked)  # the build is immutable: kept like a page's SELECTs
     chunks = st.cache.get(key)
     if chunks is None:
-        answer = st.pool.run(QuadsRequest(asked, limit=2000), client=request.remote_addr or "",
+        answer = st.pool.run(QuadsRequest(asked, limit=2000), client=request_client(),
                              started=g.get("started"))
         chunks = list(answer.chunks)
         st.cache.put(key, chunks, sum(map(len, chunks)) + 256)

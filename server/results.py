@@ -19,6 +19,7 @@ from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS, Format, find_fo
 from apparat.query.sparql import check_query_length
 from apparat.terms import to_ox
 
+from .clients import request_client
 from .observe import note
 from .state import state
 
@@ -89,7 +90,7 @@ def answer_query(text: str, *, format_name, infer: bool = True,
                            default_graphs=tuple(default_graphs or ()), named_graphs=tuple(named_graphs or ()),
                            base_iri=base_iri)
         try:
-            answer = st.pool.run(req, client=request.remote_addr or "", started=g.get("started", time.monotonic()),
+            answer = st.pool.run(req, client=request_client(), started=g.get("started", time.monotonic()),
                                  trace=trace)
         finally:
             note(executor=trace.get("executor"))

@@ -40,6 +40,8 @@ class AppState:
     #: (``server.front``); set by ``server.http`` and ``server.observe``.
     front_cache: FrontCache | None = None
     observer: Observer | None = None
+    #: The ``trusted_proxies`` setting, parsed (``server.clients``).
+    trusted_proxies: tuple = ()
     _enumerations: dict | None = field(default=None, repr=False)
     _enumerations_of: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)

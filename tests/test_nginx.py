@@ -2,6 +2,8 @@
 ``apparat serve``. It passes queries through, caches GET answers, refuses large bodies
 itself, hides ``/admin/``, and buffers request bodies, so 60 clients that send less than
 their ``Content-Length`` do not hold the server's threads (they would, straight to granian).
+With ``trusted_proxies = 127.0.0.1`` the server takes each client's address from nginx's
+``X-Forwarded-For``: two clients get their own query slots and are logged as themselves.
 
 Skipped, saying so, where nginx is not installed (``apt-get install nginx-light``).
 """
@@ -9,10 +11,13 @@ Skipped, saying so, where nginx is not installed (``apt-get install nginx-light`
 from __future__ import annotations
 
 import contextlib
+import http.client
+import json
 import os
 import shutil
 import socket
 import subprocess
+import threading
 import time
 import urllib.parse
 from pathlib import Path
@@ -181,3 +186,98 @@ def test_a_replica_killed_under_load_fails_no_request_beyond_its_own(build_dir, 
             assert len(failed) <= clients, failed
             assert requests.get(base + "/health", timeout=10).status_code == 200
             print(f"replicas: {len(results)} requests, {len(failed)} failed, {before} before the kill")
+
+
+# --- the client's own address, from X-Forwarded-For (trusted_proxies) ---------------------------
+
+RUNAWAY = "SELECT (COUNT(*) AS ?n) WHERE { ?a ?b ?c . ?d ?e ?f . ?g ?h ?i . ?j ?k ?l . ?m ?n2 ?o }"
+CHEAP = "ASK { apid:organ\\/politburo a ap:PartyOrgan }"
+TIMEOUT = 3
+Headers = http.client.HTTPMessage
+
+
+@pytest.fixture(scope="module")
+def forwarding(build_dir, tmp_path_factory):
+    """nginx in front of a server that trusts it (``trusted_proxies = 127.0.0.1``), with one
+    query at once and 4 in flight per client (``client_queries = 1``, ``threads = 8``)."""
+    prefix, logs = tmp_path_factory.mktemp("nginx-forwarding"), tmp_path_factory.mktemp("logs")
+    env = {**TEST_ENV, "APPARAT_TRUSTED_PROXIES": "127.0.0.1", "APPARAT_CLIENT_QUERIES": "1",
+           "APPARAT_THREADS": "8", "APPARAT_QUERY_TIMEOUT": str(TIMEOUT), "APPARAT_QUERY_EXECUTORS": "3",
+           "APPARAT_ACCESS_LOG": str(logs / "access.jsonl")}
+    with ServerProcess(build_dir, "--workers", "1", env=env) as server:
+        with _nginx(prefix, urllib.parse.urlsplit(server.base_url).netloc) as base:
+            server.access_log = logs / "access.jsonl"
+            yield base, server
+
+
+def _post(base: str, query: str, source: str, headers: dict | None = None) -> tuple[int, Headers, bytes]:
+    """POST ``query`` to ``base`` from the address ``source``; return (status, headers, body)."""
+    parts = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=TIMEOUT + 20,
+                                            source_address=(source, 0))
+    try:
+        connection.request("POST", "/sparql", body=query.encode(), headers={
+            "Content-Type": "application/sparql-query", **JSON, **(headers or {})})
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def _log(server) -> list[dict]:
+    path = server.access_log
+    return [json.loads(line) for line in path.read_text().splitlines() if line.strip()] if path.exists() else []
+
+
+def _refused_by_the_server(results) -> list:
+    """The 429s the server gave (its reason header), not nginx's own (``limit_conn``)."""
+    return [h for status, h, _b in results if status == 429 and h.get("X-Apparat-Reason") == "client_in_flight"]
+
+
+def _logged(server, predicate) -> list[dict]:
+    """The log lines that satisfy ``predicate``, once there are some (a line is written after its last byte)."""
+    deadline = time.monotonic() + 10
+    while True:
+        found = [line for line in _log(server) if predicate(line)]
+        if found or time.monotonic() > deadline:
+            return found
+        time.sleep(0.1)
+
+
+def test_forwarded_clients_each_get_their_own_query_slots(forwarding):
+    base, server = forwarding
+    greedy: list[tuple[int, Headers, bytes]] = []
+    # 127.0.0.2 sends 6 runaways at once: 1 runs, 3 wait, the others are 429 (its own 4 in flight) ...
+    threads = [threading.Thread(target=lambda: greedy.append(_post(base, RUNAWAY, "127.0.0.2"))) for _ in range(6)]
+    for thread in threads:
+        thread.start()
+    deadline = time.monotonic() + 10
+    while not _refused_by_the_server(greedy) and time.monotonic() < deadline:
+        time.sleep(0.05)
+    assert _refused_by_the_server(greedy), [status for status, _h, _b in greedy]
+    # ... while 127.0.0.3, behind the same nginx (the same socket peer), is answered at once.
+    status, _headers, body = _post(base, CHEAP, "127.0.0.3")
+    still_waiting = len(greedy) < len(threads)
+    for thread in threads:
+        thread.join(timeout=TIMEOUT + 25)
+    assert status == 200 and json.loads(body)["boolean"] is True
+    assert still_waiting  # the greedy client's queries were still in flight when the other was answered
+    assert {s for s, _h, _b in greedy} <= {429, 503}, [s for s, _h, _b in greedy]
+
+    refused = _logged(server, lambda line: line.get("status") == 429 and line.get("refusal") == "client_in_flight")
+    answered = _logged(server, lambda line: line.get("client") == "127.0.0.3" and line.get("route") == "/sparql")
+    assert refused and {line["client"] for line in refused} == {"127.0.0.2"}
+    assert {line["peer"] for line in refused} == {"127.0.0.1"}  # nginx, as the socket saw it
+    assert answered and answered[-1]["status"] == 200 and answered[-1]["peer"] == "127.0.0.1"
+    # No metric carries a client's address.
+    metrics = requests.get(server.base_url + "/metrics", timeout=10).text
+    assert "127.0.0.2" not in metrics and "127.0.0.3" not in metrics
+
+
+def test_only_a_trusted_peer_is_believed(forwarding):
+    """Straight to the server from 127.0.0.4 (not a trusted proxy), X-Forwarded-For is ignored."""
+    _base, server = forwarding
+    status, _h, _b = _post(server.base_url, CHEAP, "127.0.0.4", {"X-Forwarded-For": "198.51.100.7"})
+    assert status == 200
+    lines = _logged(server, lambda line: line.get("client") in ("127.0.0.4", "198.51.100.7"))
+    assert lines and lines[-1]["client"] == "127.0.0.4" and "peer" not in lines[-1]

@@ -60,12 +60,13 @@ def total(samples, name: str, **labels) -> float:
     return sum(v for (n, ls), v in samples.items() if n == name and wanted <= set(ls))
 
 
-def post(server, query: str, source: str = "127.0.0.1", timeout: float = 30.0) -> tuple[int, dict, bytes]:
+def post(server, query: str, source: str = "127.0.0.1", timeout: float = 30.0,
+         headers: dict | None = None) -> tuple[int, dict, bytes]:
     parts = urllib.parse.urlsplit(server.base_url)
     connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=timeout, source_address=(source, 0))
     try:
         connection.request("POST", "/sparql", body=query.encode(),
-                           headers={"Content-Type": "application/sparql-query", **JSON})
+                           headers={"Content-Type": "application/sparql-query", **JSON, **(headers or {})})
         response = connection.getresponse()
         return response.status, response.headers, response.read()
     finally:
@@ -257,9 +258,11 @@ def _post_bytes(server, body: bytes):
 
 def test_a_client_with_too_many_queries_in_flight_gets_429_with_retry_after(server):
     results = []
-    threads = [threading.Thread(target=lambda: results.append(post(server, RUNAWAY, source="127.0.0.5",
-                                                                   timeout=TIMEOUT + 15)))
-               for _ in range(11)]  # in flight at most max(4 x 1, 8 / 2) = 4 per worker; two workers
+    # Each names another client in X-Forwarded-For: with trusted_proxies empty (here) it is ignored.
+    threads = [threading.Thread(target=lambda n=n: results.append(post(
+                   server, RUNAWAY, source="127.0.0.5", timeout=TIMEOUT + 15,
+                   headers={"X-Forwarded-For": f"198.51.100.{n + 1}"})))
+               for n in range(11)]  # in flight at most max(4 x 1, 8 / 2) = 4 per worker; two workers
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -269,6 +272,8 @@ def test_a_client_with_too_many_queries_in_flight_gets_429_with_retry_after(serv
     assert all(h["Retry-After"] == "2" and h["X-Apparat-Reason"] == "client_in_flight" for h, _b in refused)
     assert {status for status, _h, _b in results} <= {429, 503}
     assert post(server, CHEAP, source="127.0.0.5")[0] == 200  # and the client is served again after
+    logged = wait_for(lambda: [line for line in log_lines(server) if line.get("refusal") == "client_in_flight"])
+    assert logged and {line["client"] for line in logged} == {"127.0.0.5"} and not any("peer" in x for x in logged)
 
 
 def test_the_service_description_states_the_limits(server):
