@@ -6,9 +6,8 @@ The live half (two clients behind nginx) is in ``tests/test_nginx.py``."""
 from __future__ import annotations
 
 import pytest
-from conftest import ALLOWED_SERVICE
-
 from apparat.web.clients import forwarded_client, trusted_networks
+from conftest import ALLOWED_SERVICE
 
 PROXIES = trusted_networks("127.0.0.1, 10.0.0.0/8 ::1")
 
