@@ -28,7 +28,8 @@ sys.path.insert(0, str(Path(__file__).resolve().parent))
 from bench import apparat, cell, family, oxigraph  # noqa: E402
 
 QUERY = "point lookup, distinct IRIs"
-CONFIGS = {"Apparat": {}, "Apparat, no cache": {"APPARAT_CACHE_BYTES": "0"}}
+#: ``--configs`` names: (the server's name in the table, its settings).
+CONFIGS = {"default": ("Apparat", {}), "nocache": ("Apparat, no cache", {"APPARAT_CACHE_BYTES": "0"})}
 OXIGRAPH = "oxigraph serve-read-only"
 
 
@@ -41,6 +42,16 @@ def subjects_of(build_dir: Path) -> list[str]:
     return sorted(solution["s"].value for solution in found)
 
 
+@contextlib.contextmanager
+def baseline(tree: Path, build_dir: Path, name: str, env: dict):
+    """Apparat started from another source tree: its working directory, so that the server,
+    its granian workers and its executors all import that tree's packages."""
+    with contextlib.ExitStack() as stack:
+        with contextlib.chdir(tree):
+            peer = stack.enter_context(apparat(build_dir, name, env))
+        yield peer
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", type=Path, default=Path("build"))
@@ -48,19 +59,18 @@ def main(argv=None) -> None:
     parser.add_argument("--seconds", type=float, default=3.0)
     parser.add_argument("--repeat", type=int, default=3)
     parser.add_argument("--connections", default="1,4,16")
-    parser.add_argument("--configs", default=",".join(CONFIGS), help="which Apparat settings to run")
+    parser.add_argument("--configs", default=",".join(CONFIGS), help=f"Apparat settings to run: {', '.join(CONFIGS)}")
     parser.add_argument("--hold", type=float, default=0.0)
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
     subjects = subjects_of(build_dir)
     servers = {}
-    for name in args.configs.split(","):
-        servers[name] = lambda name=name: apparat(build_dir, name, CONFIGS[name])
+    for key in args.configs.split(","):
+        name, settings = CONFIGS[key]
+        servers[name] = lambda name=name, env=settings: apparat(build_dir, name, env)
         if args.baseline:
-            # The baseline's packages come first on sys.path (and not this tree's, the
-            # working directory): in the server, its granian workers and its executors.
-            env = {**CONFIGS[name], "PYTHONSAFEPATH": "1", "PYTHONPATH": str(args.baseline.resolve())}
-            servers[f"{name} (before)"] = lambda name=name, env=env: apparat(build_dir, f"{name} (before)", env)
+            servers[f"{name} (before)"] = lambda name=name, env=settings: baseline(
+                args.baseline.resolve(), build_dir, f"{name} (before)", env)
     servers[OXIGRAPH] = lambda: oxigraph(build_dir)
     connections = [int(c) for c in args.connections.split(",")]
     rows: dict[str, dict[int, list[dict]]] = {name: {c: [] for c in connections} for name in servers}
