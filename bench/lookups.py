@@ -104,16 +104,20 @@ def report(rows: dict, connections: list[int], args) -> str:
         return f"{statistics.median(pairs):.2f}" if pairs else "—"
 
     mine = [n for n in names if n != OXIGRAPH]
+    pairs = [(n, f"{n} (before)") for n in mine if f"{n} (before)" in rows]
     lines = ["| conns | " + " | ".join(f"{n} req/s" for n in names) + " | "
              + " | ".join(f"{n} / oxigraph" for n in mine) + " | "
+             + "".join(f"{a} / before | " for a, _b in pairs)
              + " | ".join(f"{n} p50 / p99 ms" for n in names) + " |",
-             "|---:|" + "---:|" * (2 * len(names) + len(mine))]
+             "|---:|" + "---:|" * (2 * len(names) + len(mine) + len(pairs))]
     for conns in connections:
         ox_runs = rows[OXIGRAPH][conns]
         p = [f"{statistics.median(r['p50_ms'] or 0 for r in rows[n][conns]):.2f} / "
              f"{statistics.median(r['p99_ms'] or 0 for r in rows[n][conns]):.1f}" for n in names]
         lines.append(f"| {conns} | " + " | ".join(runs(rows[n][conns], "rps", ",.0f") for n in names) + " | "
-                     + " | ".join(ratio(rows[n][conns], ox_runs) for n in mine) + " | " + " | ".join(p) + " |")
+                     + " | ".join(ratio(rows[n][conns], ox_runs) for n in mine) + " | "
+                     + "".join(f"{ratio(rows[a][conns], rows[b][conns])} | " for a, b in pairs)
+                     + " | ".join(p) + " |")
     lines.append(f"\n{args.repeat} × {args.seconds:g} s a cell, wrk; medians of same-run ratios and latencies.")
     return "\n".join(lines)
 
