@@ -131,13 +131,25 @@ def rdflib_endpoint(build_dir: Path):
 
 # --- load -----------------------------------------------------------------------------------
 
+# Every request's text is new: wrk's threads (and every run of a cell) start the same
+# Lua state, so the LIMIT holds the thread's number and the second the thread started,
+# not math.random (seeded alike in every thread and run: a run's "distinct" texts were
+# the previous run's and the other thread's, answered from the cache).
 LUA_DISTINCT = """
 local iris = {%s}
 local n = 0
+local threads = 0
+function setup(thread)
+  threads = threads + 1
+  thread:set("id", threads)
+end
+function init(args)
+  salt = (os.time() %% 100000) * 10000000
+end
 request = function()
   n = n + 1
   local iri = iris[(n %% #iris) + 1]
-  local q = "SELECT ?p ?o WHERE { <" .. iri .. "> ?p ?o } LIMIT " .. (100000 + n + math.random(1, 1000000) * 1000)
+  local q = "SELECT ?p ?o WHERE { <" .. iri .. "> ?p ?o } LIMIT " .. (100000 + salt + n * 16 + (id or 0))
   local e = string.gsub(q, "([^%%w])", function(c) return string.format("%%%%%%02X", string.byte(c)) end)
   return wrk.format("GET", "%s?query=" .. e, {["Accept"] = "%s"})
 end

@@ -10,9 +10,12 @@ gets the protocol's answer.
 
 from __future__ import annotations
 
+import functools
 import re
 
 from flask import Blueprint, abort, current_app, make_response, render_template, request, send_from_directory
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from apparat.namespaces import ONTOLOGY_GRAPH, PREFIXES
 from apparat.query.formats import GRAPH_FORMATS, RESULT_FORMATS
@@ -56,7 +59,20 @@ def editor_installed() -> bool:
 
 def prefers_page() -> bool:
     """True when the request's Accept ranks text/html above every format we answer in."""
-    accept = request.accept_mimetypes
+    accept = request.environ.get("HTTP_ACCEPT")
+    if accept is not None and len(accept) > 1024:  # not remembered (see _prefers_page)
+        return _ranks_html_first(request.accept_mimetypes)
+    return _prefers_page(accept)
+
+
+@functools.lru_cache(maxsize=256)
+def _prefers_page(accept: str | None) -> bool:
+    """:func:`prefers_page` for one ``Accept`` header, remembered: most clients send the same one
+    with every request."""
+    return _ranks_html_first(parse_accept_header(accept, MIMEAccept))  # = request.accept_mimetypes
+
+
+def _ranks_html_first(accept) -> bool:
     html = accept["text/html"]
     return html > 0 and all(html > accept[f.media_type] for f in (*RESULT_FORMATS, *GRAPH_FORMATS))
 

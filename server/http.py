@@ -28,6 +28,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from flask import Flask, g, request
+from werkzeug.http import http_date
 
 from apparat import __version__
 
@@ -54,6 +55,8 @@ def page_version(root: Path | None = None) -> tuple[str, datetime]:
 def init_app(app: Flask) -> None:
     app.config["APPARAT_PAGE_VERSION"] = page_version()
     st = app.extensions["apparat"]
+    # The build's time as a Last-Modified value, written once (an answer's every response has it).
+    app.config["APPARAT_BUILT_AT"] = http_date(datetime.fromisoformat(st.manifest["built_at"]))
     st.front_cache = FrontCache(app.wsgi_app, st.cache, st.build.etag)
     app.wsgi_app = _BodyCap(st.front_cache, app.config["MAX_CONTENT_LENGTH"], app.config["APPARAT"]["body_timeout"])
 
@@ -70,7 +73,7 @@ def init_app(app: Flask) -> None:
         _cors(response)
         if request.method in ("GET", "HEAD") and response.status_code == 200 and not response.direct_passthrough:
             _validators(app, response)
-            response = response.make_conditional(request)
+            response = _conditional(response)
         if response.status_code == 200 and not response.direct_passthrough:
             _gzip(response)
         return response
@@ -196,9 +199,41 @@ class FrontCache:
         return [data]
 
 
+#: What makes werkzeug's ``make_conditional`` do more than add ``Date`` and ``Content-Length``.
+_MAKES_CONDITIONAL = (*_CONDITIONAL, "HTTP_RANGE")
+
+
+def _conditional(response):
+    """``response.make_conditional(request)``. For a request without a conditional or Range
+    header that is a ``Date`` (if none) and a ``Content-Length`` (if it can be known): done here
+    without its parsing of the response's ETag and Last-Modified (werkzeug 3.1's steps)."""
+    environ = request.environ
+    if any(name in environ for name in _MAKES_CONDITIONAL):
+        return response.make_conditional(request)
+    if "date" not in response.headers:
+        response.headers["Date"] = _date_now()
+    if response.automatically_set_content_length and "content-length" not in response.headers:
+        length = response.calculate_content_length()
+        if length is not None:
+            response.headers["Content-Length"] = str(length)
+    return response
+
+
+_DATE: tuple[int, str] = (0, "")
+
+
+def _date_now() -> str:
+    """``http_date()`` (now, to the second), written once a second."""
+    global _DATE
+    now = int(time.time())
+    if _DATE[0] != now:
+        _DATE = (now, http_date(now))
+    return _DATE[1]
+
+
 def _validators(app: Flask, response) -> None:
     if response.get_etag()[0]:  # answers carry the build's checksum already
-        response.last_modified = datetime.fromisoformat(app.extensions["apparat"].manifest["built_at"])
+        response.headers["Last-Modified"] = app.config["APPARAT_BUILT_AT"]
         return
     manifest = app.extensions["apparat"].manifest
     code, changed = app.config["APPARAT_PAGE_VERSION"]

@@ -8,10 +8,13 @@ kind by running the query, picks the one that applies.
 
 from __future__ import annotations
 
+import functools
 import time
 
 import pyoxigraph as ox
 from flask import Response, g, request
+from werkzeug.datastructures import MIMEAccept
+from werkzeug.http import parse_accept_header
 
 from apparat.errors import NotAcceptable
 from apparat.query.executor import QueryRequest
@@ -35,6 +38,11 @@ def choose_format(names, offered: tuple[Format, ...]) -> Format:
     Raises:
         NotAcceptable: the named format is unknown, or nothing offered is acceptable.
     """
+    return _choose(names, offered, lambda: request.accept_mimetypes)
+
+
+def _choose(names, offered: tuple[Format, ...], accepted) -> Format:
+    """:func:`choose_format`, with ``accepted()`` giving the parsed ``Accept`` header."""
     names = [names] if isinstance(names, str) else [n for n in names or () if n]
     if names:
         for name in names:
@@ -42,7 +50,7 @@ def choose_format(names, offered: tuple[Format, ...]) -> Format:
             if fmt is not None:
                 return fmt
         raise NotAcceptable(f"unknown format {names[0]!r}; offered: {', '.join(f.name for f in offered)}")
-    accept = request.accept_mimetypes
+    accept = accepted()
     if not accept:
         return offered[0]
     # Our own media types first: an alias (text/xml, application/json) is only
@@ -57,11 +65,34 @@ def choose_format(names, offered: tuple[Format, ...]) -> Format:
     return find_format(best, offered)
 
 
-def _negotiate(names, offered) -> tuple[str | None, str]:
+def _negotiate(names, offered, accepted) -> tuple[str | None, str]:
     try:
-        return choose_format(names, offered).name, ""
+        return _choose(names, offered, accepted).name, ""
     except NotAcceptable as err:
         return None, str(err)
+
+
+#: Longest ``Accept`` header whose negotiation is remembered (longer ones are negotiated each time).
+_REMEMBERED_ACCEPT = 1024
+
+
+@functools.lru_cache(maxsize=256)
+def _negotiated(accept: str | None, names: tuple[str, ...]) -> tuple[tuple[str | None, str], tuple[str | None, str]]:
+    """Both negotiations of a request, for a SELECT/ASK result and for a graph: a function of the
+    ``Accept`` header and the ``format`` parameters only, so clients that send the same ones (most
+    send one Accept for every query) have them parsed and matched once."""
+    parsed = parse_accept_header(accept, MIMEAccept)  # what werkzeug's request.accept_mimetypes is
+    return _negotiate(names, RESULT_FORMATS, lambda: parsed), _negotiate(names, GRAPH_FORMATS, lambda: parsed)
+
+
+def negotiate_both(names: list[str]) -> tuple[tuple[str | None, str], tuple[str | None, str]]:
+    """(result format, why not) for a SELECT/ASK result and for a graph, as :func:`choose_format`
+    would pick them for this request's ``Accept`` header and ``format`` parameters ``names``."""
+    accept = request.environ.get("HTTP_ACCEPT")
+    if accept is not None and len(accept) > _REMEMBERED_ACCEPT:
+        return (_negotiate(names, RESULT_FORMATS, lambda: request.accept_mimetypes),
+                _negotiate(names, GRAPH_FORMATS, lambda: request.accept_mimetypes))
+    return _negotiated(accept, tuple(names))
 
 
 def answer_query(text: str, *, format_name, infer: bool = True,
@@ -76,8 +107,7 @@ def answer_query(text: str, *, format_name, infer: bool = True,
     st = state()
     check_query_length(text, st.settings["max_query_length"])
     names = [format_name] if isinstance(format_name, str) else list(format_name or ())
-    result_format, why_not_results = _negotiate(names, RESULT_FORMATS)
-    graph_format, why_not_graph = _negotiate(names, GRAPH_FORMATS)
+    (result_format, why_not_results), (graph_format, why_not_graph) = negotiate_both(names)
     key = (st.build.etag, text, infer, tuple(default_graphs or ()), tuple(named_graphs or ()), base_iri,
            result_format, graph_format)
     answer = st.cache.get(key)

@@ -150,3 +150,46 @@ def test_union_default_graph_has_set_semantics(dataset):
     count = f"SELECT (COUNT(*) AS ?n) WHERE {{ {s} {p} ?x }}"
     distinct = f"SELECT (COUNT(DISTINCT ?x) AS ?n) WHERE {{ {s} {p} ?x }}"
     assert run_query(dataset, count, max_rows=1).rows == run_query(dataset, distinct, max_rows=1).rows
+
+
+#: Terms whose text looks like the bytes where a solution starts (``formats._STARTS``).
+_TRICKY = ('"}},{}"', '"},{\\"x"', '"\\"},{}\\\\"', '"{},{},{}"', '"<result>"', '"\\\\"', '"t\\ny"', '"x"@en',
+           '1', '<http://e/a>', 'UNDEF')
+
+
+@pytest.mark.parametrize("fmt", ["json", "xml"])
+def test_json_and_xml_are_counted_and_cut_exactly_whatever_the_values_hold(fmt):
+    """JSON and XML are written in one pass and counted as they go: the count and the cut hold
+    for values that look like a solution's start, for solutions binding nothing, and for any
+    split of the bytes into writes and chunks."""
+    import random
+
+    from apparat.query.formats import _Capped, _SolutionWriter
+
+    rnd, store = random.Random(20261202), ox.Store()
+    for _ in range(400):
+        names = [f"?v{i}" for i in range(rnd.randint(0, 3))]
+        rows = ["(" + " ".join(rnd.choice(_TRICKY) for _ in names) + ")" for _ in range(rnd.randint(0, 12))]
+        text = f"SELECT * {{ VALUES ({' '.join(names)}) {{ {' '.join(rows)} }} }}"
+        whole = store.query(text).serialize(format=OX_FORMATS[fmt])
+        expected = list(store.query(text))
+        limit = rnd.randint(1, 14)
+        chunks: list[bytes] = []
+        writer = _SolutionWriter(fmt, limit, chunks.append, rnd.randint(1, 50))
+        try:
+            at = 0
+            while at < len(whole):  # pyoxigraph writes 8 KiB at a time: here, any split
+                step = rnd.randint(1, 9)
+                writer.write(whole[at:at + step])
+                at += step
+        except _Capped:
+            pass
+        writer.close()
+        body = b"".join(chunks)
+        assert (writer.rows, writer.cut) == (min(len(expected), limit), len(expected) > limit), text
+        assert [str(s) for s in ox.parse_query_results(body, OX_FORMATS[fmt])] == [str(s) for s in expected[:limit]]
+        if not writer.cut:
+            assert body == whole
+        native_chunks: list[bytes] = []
+        cut = write_answer(store.query(text), fmt, max_rows=limit, emit=native_chunks.append, chunk_bytes=20)
+        assert (cut, b"".join(native_chunks)) == (writer.cut, body), text

@@ -370,3 +370,42 @@ def test_busy_answers_say_when_to_retry(limited_server):
     for thread in threads:
         thread.join(timeout=60)
     assert all(r.status_code == 503 and int(r.headers["Retry-After"]) > 0 for r in statuses)
+
+
+_ACCEPTS = [None, "", "*/*", "application/json", "text/xml", "text/html", "text/html,application/xhtml+xml,*/*;q=0.8",
+            "text/csv;q=0.5, application/sparql-results+xml", "application/n-triples, text/turtle;q=0.9",
+            "image/png", "text/*;q=0.3, text/html;q=0.7", "application/ld+json;q=0, */*;q=0.1"]
+
+
+@pytest.mark.parametrize("names", [[], ["csv"], ["nope"], ["nope", "ttl"]])
+def test_remembered_negotiation_is_the_one_each_request_would_make(app, names):
+    """The negotiations remembered per Accept header (``results.negotiate_both``) and the editor's
+    check (``editor.prefers_page``) say what werkzeug's parse of that request's Accept says."""
+    from flask import request
+
+    from apparat.web.editor import _ranks_html_first, prefers_page
+    from apparat.web.results import GRAPH_FORMATS, RESULT_FORMATS, _negotiate, negotiate_both
+
+    too_long = "text/html;q=0.9, " + "x/y;q=0.1, " * 200 + "*/*;q=0.2"  # over 1 kB: negotiated each time
+    for accept in [*_ACCEPTS, too_long]:
+        headers = {} if accept is None else {"Accept": accept}
+        for _ in range(2):  # the second time from memory
+            with app.test_request_context("/sparql", headers=headers):
+                fresh = (_negotiate(names, RESULT_FORMATS, lambda: request.accept_mimetypes),
+                         _negotiate(names, GRAPH_FORMATS, lambda: request.accept_mimetypes))
+                assert negotiate_both(names) == fresh, accept
+                assert prefers_page() == _ranks_html_first(request.accept_mimetypes), accept
+
+
+def test_an_answer_is_conditional_as_werkzeug_makes_it(client):
+    """A GET answer carries Date, Content-Length, ETag and Last-Modified, and its ETag or date
+    sent back gets 304 (``http._conditional`` leaves conditional requests to werkzeug)."""
+    url = "/sparql?query=" + requests.utils.quote("ASK { ?s ?p ?o }")
+    first = client.get(url, headers={"Accept": "application/sparql-results+json"})
+    assert first.status_code == 200
+    assert {"Date", "Content-Length", "ETag", "Last-Modified"} <= set(first.headers.keys())
+    assert int(first.headers["Content-Length"]) == len(first.data)
+    for header in ("If-None-Match", "If-Modified-Since"):
+        value = first.headers["ETag" if header == "If-None-Match" else "Last-Modified"]
+        again = client.get(url, headers={"Accept": "application/sparql-results+json", header: value})
+        assert again.status_code == 304, header

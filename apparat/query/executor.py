@@ -37,10 +37,11 @@ import collections
 import ctypes
 import dataclasses
 import logging
+import math
 import multiprocessing
-import multiprocessing.connection
 import os
 import queue
+import select
 import signal
 import threading
 import time
@@ -166,14 +167,23 @@ def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memo
             if fmt is None:
                 raise errors.NotAcceptable(request.unacceptable_graph if graph else request.unacceptable_results)
             stats: dict = {}
+            # Each chunk is sent when the next one is ready; the last rides with the "end"
+            # message, so a small answer is one message (one wake-up of the web thread).
+            held: list[bytes] = []
+
+            def emit(chunk: bytes, held: list[bytes] = held) -> None:
+                if held:
+                    conn.send(("chunk", held.pop()))
+                held.append(chunk)
+
             try:
                 truncated = write_answer(answer, fmt, max_rows=engine.max_rows, prefixes=engine.prefixes,
-                                         emit=lambda chunk: conn.send(("chunk", chunk)), stats=stats)
+                                         emit=emit, stats=stats)
             except OSError as err:  # evaluation is lazy: SERVICE fails here
                 raise service_error(err, engine) from None
             except SyntaxError as err:  # a SERVICE answer that does not parse
                 raise service_error(err, engine, bad_answer=True) from None
-            conn.send(("end", kind, fmt, truncated, stats.get("rows")))
+            conn.send(("end", kind, fmt, truncated, stats.get("rows"), held))
         except errors.KgError as err:
             conn.send(("error", type(err).__name__, str(err), getattr(err, "line", None), getattr(err, "column", None)))
         except Exception as err:  # our bug: report it, keep serving
@@ -231,6 +241,17 @@ class _Executor:
                                         daemon=True, name="apparat-executor")
         self.process.start()
         child.close()
+        # One poll object for the executor's life, on its pipe and its exit: what
+        # ``multiprocessing.connection.wait`` builds afresh on every call.
+        self._poller = select.poll()
+        self._poller.register(parent.fileno(), select.POLLIN)
+        self._poller.register(self.process.sentinel, select.POLLIN)
+
+    def wait(self, timeout: float) -> tuple[bool, bool]:
+        """Wait at most ``timeout`` seconds for a message; return (a message or EOF is there,
+        the process ended)."""
+        fds = {fd for fd, _events in self._poller.poll(math.ceil(max(0.0, timeout) * 1000))}
+        return self.conn.fileno() in fds, self.process.sentinel in fds
 
     def wait_ready(self, timeout: float) -> None:
         if not self.conn.poll(timeout):
@@ -470,13 +491,12 @@ class ExecutorPool:
         try:
             while True:
                 remaining = deadline - time.monotonic()
-                ready = multiprocessing.connection.wait([executor.conn, executor.process.sentinel],
-                                                        max(0.0, remaining)) if remaining > 0 else []
-                if not ready:
+                message_ready, ended = executor.wait(remaining) if remaining > 0 else (False, False)
+                if not (message_ready or ended):
                     self._event("killed", executor.pid, reason="deadline", query=_text(request))
                     self._replace(executor)
                     raise errors.QueryTimeout(f"query stopped after the {self.timeout:g} s time limit")
-                if executor.conn not in ready:  # the process ended and said nothing
+                if not message_ready:  # the process ended and said nothing
                     raise EOFError
                 message = executor.conn.recv()
                 if message[0] == "chunk":
@@ -490,11 +510,11 @@ class ExecutorPool:
             raise errors.KgError("the query engine process died while running this query") from None
         self._idle.put(executor)
         if message[0] == "end":
-            _tag, kind, fmt, extra, rows = message
+            _tag, kind, fmt, extra, rows, *last = message
             if kind == "quads":
                 cut, chunks = extra
                 return Answer(kind, fmt, cut, chunks)
-            return Answer(kind, fmt, extra, chunks, rows)
+            return Answer(kind, fmt, extra, chunks + last[0], rows)
         if message[0] == "error":
             _tag, name, text, line, column = message
             cls = getattr(errors, name, errors.KgError)

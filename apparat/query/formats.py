@@ -4,18 +4,27 @@ own serializers, the row cap exact, in chunks.
 How an answer is written (:func:`write_answer`), by what the engine returned:
 
 - ``QueryBoolean``: its own ``serialize``.
-- ``QuerySolutions``: serialized natively as TSV (one line per solution:
-  TSV escapes newlines inside terms) into a writer that stops the engine after
-  ``max_rows + 1`` lines, so the cut is exact and a runaway result is not
-  computed to its end. The kept lines are then re-read natively and written
-  in the asked format, ``batch`` solutions at a time (JSON/XML frames stitched
-  around the batches), each batch one chunk. No solution becomes a Python dict.
+- ``QuerySolutions`` as JSON or XML: serialized natively in that format, in one
+  pass, into a writer that counts the solutions as the bytes go by
+  (:class:`_SolutionWriter`: where a solution starts is a fixed byte pattern in
+  either format, outside the strings) and stops the engine at the first
+  solution over ``max_rows``, the output cut before it and closed: the cut is
+  exact and a runaway result is not computed to its end. Chunks of about
+  ``chunk_bytes`` go to ``emit`` as they fill.
+- ``QuerySolutions`` as TSV or CSV: serialized natively as TSV (one line per
+  solution: TSV escapes newlines inside terms) into a writer that stops the
+  engine after ``max_rows + 1`` lines. TSV is sent as it is; for CSV (whose
+  quoted cells may hold line breaks) the kept lines are re-read natively and
+  written as CSV, ``batch`` solutions at a time, each batch one chunk.
+  No solution becomes a Python dict.
 - ``QueryTriples``: the same through N-Triples (one line per triple), then
   ``pyoxigraph.serialize`` in the asked format (Turtle with our prefixes).
 """
 
 from __future__ import annotations
 
+import json  # noqa: F401 - the doctest reads JSON
+import re
 from collections.abc import Callable
 from typing import NamedTuple
 
@@ -127,6 +136,129 @@ class _LineWriter:
         return b"".join(self.parts)
 
 
+#: Where a solution starts in pyoxigraph's JSON and XML results, for :class:`_SolutionWriter`.
+#: XML: every ``<result>`` tag (a ``<`` inside a value is written ``&lt;``). JSON: the first
+#: ``{`` after ``"bindings":[``, and each ``},{`` between two solutions: as pyoxigraph writes
+#: JSON (no spaces), ``},{`` outside a string is only ever that, and ``},{"`` (a solution with
+#: a binding) never occurs inside one, since a string's ``"`` is written ``\"``. A ``},{}``
+#: (the next solution binds nothing) may also be text inside a string: once one is seen,
+#: the writer reads the strings from there on to tell them apart (:data:`_JSON_TOKENS`).
+_STARTS = {
+    "json": (b'"bindings":[{', b'},{"', b"},{}"),
+    "xml": (b"<result>",),
+}
+#: What a solution start is cut to, and what closes the output after the cut.
+_CLOSE = {"json": b"]}}", "xml": b"</results></sparql>"}
+#: JSON read for its strings: a whole string, a string not yet complete, or a ``},{`` outside strings.
+_JSON_TOKENS = re.compile(rb'"(?:[^"\\]|\\.)*"|"|\},\{')
+
+
+class _SolutionWriter:
+    """A file-like sink for pyoxigraph's JSON or XML results writer: counts the solutions as
+    their bytes go by, passes the bytes on to ``emit`` in chunks of about ``chunk`` bytes, and
+    at the first solution over ``limit`` cuts the output before it, closes it and stops the
+    writer (:class:`_Capped`); ``rows`` is then the number of solutions written, ``cut`` whether
+    there were more. Call :meth:`close` at the end: it emits the rest.
+
+    >>> store, chunks = ox.Store(), []
+    >>> writer = _SolutionWriter("json", 2, chunks.append, 1024)
+    >>> try:
+    ...     store.query('SELECT ?x { VALUES ?x { "}},{}" 2 3 } }').serialize(writer, ox.QueryResultsFormat.JSON)
+    ... except (_Capped, OSError):
+    ...     pass
+    >>> writer.close(); writer.rows, writer.cut, json.loads(b"".join(chunks))["results"]["bindings"][0]["x"]["value"]
+    (2, True, '}},{}')
+    """
+
+    def __init__(self, fmt: str, limit: int, emit: Callable[[bytes], None], chunk: int):
+        self.fmt, self.limit, self.emit, self.chunk = fmt, limit, emit, chunk
+        self.markers, self.closing = _STARTS[fmt], _CLOSE[fmt]
+        self.longest = max(map(len, self.markers))
+        self.held = bytearray()   # bytes not yet emitted
+        self.scanned = 0          # no solution starts in held[:scanned] that is not counted
+        self.anchor = 0           # held[anchor] is outside any string; held[:anchor] may be emitted
+        self.exact = False        # JSON: the strings are read (a "},{}" was seen)
+        self.rows, self.cut = 0, False
+
+    def write(self, data) -> int:
+        if self.cut:  # pyoxigraph may flush its buffer once more after the stop
+            raise _Capped
+        self.held += data
+        if self.exact:
+            self._read_strings()
+        else:
+            self._count()
+        if self.anchor >= self.chunk:
+            self.emit(bytes(self.held[:self.anchor]))
+            del self.held[:self.anchor]
+            self.scanned -= self.anchor
+            self.anchor = 0
+        return len(data)
+
+    def _count(self) -> None:
+        held, end = self.held, len(self.held)
+        found = sorted((at, marker) for marker in self.markers for at in _positions(held, marker, self.scanned))
+        last = -1
+        for at, marker in found:
+            if marker == b"},{}":  # text in a string, or a solution that binds nothing: read the strings
+                self.exact, self.scanned = True, self.anchor
+                self._read_strings()
+                return
+            if marker == b"<result>":
+                self._start(at)
+            elif marker == b"},{\"":
+                self._start(at + 1)
+                self.anchor = at + 3  # the " that opens the solution's first variable
+            else:  # the first solution: never over a limit of one or more
+                self.rows += 1
+                self.anchor = at + len(marker) - 1
+            last = at
+        self.scanned = max(self.scanned, end - self.longest + 1, last + 1)
+        if self.fmt == "xml":
+            self.anchor = self.scanned
+
+    def _read_strings(self) -> None:
+        """JSON, exactly: from ``scanned`` (outside any string) on, every string is skipped whole."""
+        held, at = self.held, self.scanned
+        while True:
+            token = _JSON_TOKENS.search(held, at)
+            if token is None:  # no quote from here on: a "},{" may still be cut in two at the end
+                at = max(at, len(held) - 2)
+                break
+            if token.group() == b'"':  # a string not yet complete: read it when its end has come
+                at = token.start()
+                break
+            if token.group() == b"},{":
+                self._start(token.start() + 1)
+            at = token.end()
+        self.scanned = self.anchor = at
+
+    def _start(self, cut_at: int) -> None:
+        """A solution starts; were it over the limit, the output would end at ``held[:cut_at]``."""
+        self.rows += 1
+        if self.rows > self.limit:
+            self.rows, self.cut = self.limit, True
+            del self.held[cut_at:]
+            self.held += self.closing
+            raise _Capped
+
+    def flush(self) -> None:
+        pass
+
+    def close(self) -> None:
+        """Emit what is held: the rest of the output, once the writer has finished or was cut."""
+        if self.held:
+            self.emit(bytes(self.held))
+            self.held.clear()
+
+
+def _positions(data: bytearray, marker: bytes, start: int):
+    at = data.find(marker, start)
+    while at >= 0:
+        yield at
+        at = data.find(marker, at + 1)
+
+
 def _capture(serialize, limit: int) -> tuple[bytes, bool]:
     """Run a native serializer into a :class:`_LineWriter`; return (lines, whether more existed)."""
     sink = _LineWriter(limit)
@@ -141,7 +273,8 @@ def _capture(serialize, limit: int) -> tuple[bytes, bool]:
 
 
 def write_answer(answer, fmt: str, *, max_rows: int, emit: Callable[[bytes], None],
-                 prefixes: dict[str, str] | None = None, batch: int = 2000, stats: dict | None = None) -> bool:
+                 prefixes: dict[str, str] | None = None, batch: int = 2000, stats: dict | None = None,
+                 chunk_bytes: int = 256 * 1024) -> bool:
     """Write a pyoxigraph answer as ``fmt``, in chunks passed to ``emit``; return whether it was cut.
 
     ``stats``, if given, gets ``rows``: the solutions (or triples) written (1 for ASK).
@@ -165,6 +298,18 @@ def write_answer(answer, fmt: str, *, max_rows: int, emit: Callable[[bytes], Non
         return False
     if kind == "graph":
         return _write_triples(answer, fmt, max_rows, emit, prefixes, stats)
+    if fmt in _STARTS and max_rows > 0:
+        writer = _SolutionWriter(fmt, max_rows, emit, chunk_bytes)
+        try:
+            answer.serialize(writer, _OX_RESULTS[fmt])
+        except _Capped:
+            pass
+        except OSError:  # pyoxigraph may wrap the exception our writer raised
+            if not writer.cut:
+                raise
+        writer.close()
+        stats["rows"] = writer.rows
+        return writer.cut
     tsv, _ = _capture(lambda sink: answer.serialize(sink, ox.QueryResultsFormat.TSV), max_rows + 2)
     header, _, body = tsv.partition(b"\n")
     rows = body.splitlines(keepends=True)
