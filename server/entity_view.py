@@ -119,16 +119,21 @@ def stated_dates(kind: str, start=(), end=(), date=(), words=(), old_style=()) -
     return "undated"
 
 
-def membership_heading(iri: str) -> str | None:
-    """A membership node as a historian reads it: "Nikolai Bukharin — full member, Politburo, 1924-06-02 –
-    1929-11-17" (person, role, organ, when, as stated); None when the graph has no such membership."""
-    rows = select(_MEMBERSHIP_HEADING % {"m": sparql_iri(iri)})
-    if not rows:
-        return None
+def _values_by_variable(rows: list[dict[str, str]]) -> dict[str, set[str]]:
+    """Every value each variable takes over ``rows`` (empty: no row); a variable no row binds gives an empty set."""
     values: dict[str, set[str]] = defaultdict(set)
     for row in rows:
         for key, value in row.items():
             values[key].add(value)
+    return values
+
+
+def membership_heading(iri: str) -> str | None:
+    """A membership node as a historian reads it: "Nikolai Bukharin — full member, Politburo, 1924-06-02 –
+    1929-11-17" (person, role, organ, when, as stated); None when the graph has no such membership."""
+    values = _values_by_variable(select(_MEMBERSHIP_HEADING % {"m": sparql_iri(iri)}))
+    if not values:
+        return None
     labels = labels_of({*values["person"], *values["organ"], *values["role"]})
 
     def named(key: str) -> str:
@@ -145,13 +150,9 @@ def claim_heading(iri: str) -> str | None:
     the ontology's label, the value by its label), or "— <kind of statement>" for a claim that gives no property
     (a document cited, a person arrested); a claim about a membership names the membership as
     :func:`membership_heading` does. None when the graph has no such claim."""
-    rows = select(_CLAIM_HEADING % {"c": sparql_iri(iri)})
-    if not rows:
+    values = _values_by_variable(select(_CLAIM_HEADING % {"c": sparql_iri(iri)}))
+    if not values:
         return None
-    values: dict[str, set[str]] = defaultdict(set)
-    for row in rows:
-        for key, value in row.items():
-            values[key].add(value)
     # ap:value is a literal or an IRI; the rows say not which, and only IRIs have labels
     labels = labels_of(v for v in {*values["about"], *values["value"], *values["countedIn"]}
                        if v.startswith(("http://", "https://")))
