@@ -381,10 +381,9 @@ _ACCEPTS = [None, "", "*/*", "application/json", "text/xml", "text/html", "text/
 def test_remembered_negotiation_is_the_one_each_request_would_make(app, names):
     """The negotiations remembered per Accept header (``results.negotiate_both``) and the editor's
     check (``editor.prefers_page``) say what werkzeug's parse of that request's Accept says."""
-    from flask import request
-
     from apparat.web.editor import _ranks_html_first, prefers_page
     from apparat.web.results import GRAPH_FORMATS, RESULT_FORMATS, _negotiate, negotiate_both
+    from flask import request
 
     too_long = "text/html;q=0.9, " + "x/y;q=0.1, " * 200 + "*/*;q=0.2"  # over 1 kB: negotiated each time
     for accept in [*_ACCEPTS, too_long]:
