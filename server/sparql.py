@@ -24,14 +24,19 @@ _DIRECT = "application/sparql-query"
 _UPDATE = "application/sparql-update"
 
 
+#: Methods whose query is in the URL: GET, and HEAD, which Flask routes to a GET view and answers with
+#: GET's status and headers and no body.
+_URL_METHODS = frozenset({"GET", "HEAD"})
+
+
 # Both spellings are routed: clients differ on the trailing slash and a
 # redirect would turn a POST into a GET in some of them.
 @bp.route("/sparql", methods=["GET", "POST"])
 @bp.route("/sparql/", methods=["GET", "POST"])
 def sparql():
-    if request.method == "GET" and "query" not in request.args and "update" not in request.args:
+    if request.method in _URL_METHODS and "query" not in request.args and "update" not in request.args:
         return describe_service()
-    if (request.method == "GET" and len(request.args.getlist("query")) == 1 and "format" not in request.args
+    if (request.method in _URL_METHODS and len(request.args.getlist("query")) == 1 and "format" not in request.args
             and "update" not in request.args and prefers_page()):
         return query_page(request.args["query"])  # a permalink opened in a browser
     params, text = _read_request()
@@ -63,7 +68,7 @@ def describe_service():
 
 def _read_request():
     """Return (parameters, query text) for the three protocol forms, or raise."""
-    if request.method == "GET":
+    if request.method in _URL_METHODS:
         params = request.args
         queries = params.getlist("query")
     else:

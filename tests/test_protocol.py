@@ -264,6 +264,20 @@ def test_dump_is_the_whole_dataset(live_server, build_dir):
 
 # --- HTTP niceties ------------------------------------------------------------------------
 
+def test_head_is_answered_as_get_without_a_body(live_server):
+    """HEAD /sparql?query=… (a link checker, a proxy's probe) gets GET's status and content type and no body;
+    the Service Description's HEAD too. A malformed query is GET's 400."""
+    for params in ({"query": ORGANS}, {}):
+        head = requests.head(live_server + "/sparql", params=params, headers={"Accept": "text/turtle, */*;q=0.1"},
+                             timeout=30)
+        get = requests.get(live_server + "/sparql", params=params, headers={"Accept": "text/turtle, */*;q=0.1"},
+                           timeout=30)
+        assert head.status_code == get.status_code == 200, params
+        assert head.headers["Content-Type"] == get.headers["Content-Type"] and head.content == b""
+    bad = requests.head(live_server + "/sparql", params={"query": "SELECT WHERE {"}, timeout=30)
+    assert bad.status_code == 400
+
+
 def test_cors_preflight_and_header(live_server):
     preflight = requests.options(live_server + "/sparql", timeout=10, headers={
         "Origin": "https://example.org", "Access-Control-Request-Method": "POST",
