@@ -27,7 +27,7 @@ from apparat.errors import KgError, UnknownQuery
 from apparat.namespaces import BASE
 from apparat.query.formats import RESULT_FORMATS
 
-from .lookup import select
+from .lookup import iri, select
 from .results import answer_query, wants_inference
 from .state import state
 
@@ -162,11 +162,19 @@ def _shown(table: dict, truncated: str | None) -> dict:
     return {**table, "rows": rows, "total": total, "cut_at": cut_at}
 
 
+def _iri_or_none(value: str) -> str | None:
+    """``value`` as a SPARQL IRI term (``lookup.iri``), or None for one no IRI may be."""
+    try:
+        return iri(value)
+    except ValueError:
+        return None
+
+
 def _subjects(iris: set[str]) -> set[str]:
     """Those of ``iris`` the build holds as a subject (of an asserted or inferred triple): one SELECT."""
     if not iris:
         return set()
-    values = " ".join(f"<{i}>" for i in sorted(iris) if not any(ch in i for ch in '<>"{}|^`\\ '))
+    values = " ".join(term for term in map(_iri_or_none, sorted(iris)) if term)
     rows = select(f"SELECT ?s WHERE {{ VALUES ?s {{ {values} }} FILTER EXISTS {{ ?s ?p ?o }} }}", prologue=False)
     return {row["s"] for row in rows}
 
