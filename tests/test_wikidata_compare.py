@@ -70,6 +70,9 @@ def test_wikidata_positions_compared_lists_exactly_the_planted_disagreements(fed
     assert rows == {
         # a P39 statement we lack
         ("kaganovich", "politburo", "full-member", "missing here", "kaganovich-pb"),
+        ("kaganovich", "orgburo", "full-member", "missing here", "kaganovich-ob"),
+        # the General Secretary: an end no end of ours agrees with (ours 1924-01-18, 1925-01-20, 1925-12-31)
+        ("stalin", "secretariat", "general-secretary", "end differs", "stalin-gs-ended"),
         # a start differing at day precision (ours 1924-06-02); its end 1929-11 agrees at month precision
         ("bukharin", "politburo", "full-member", "start differs", "bukharin-pb"),
         # an end differing by year (ours 1936)
@@ -82,5 +85,8 @@ def test_wikidata_positions_compared_lists_exactly_the_planted_disagreements(fed
     assert len(found) == len(rows)
     start = next(r for r in found if r["disagreement"] == "start differs")
     assert (start["ourStarts"], start["wikidataStart"]) == ("1924-06-02", "1924-06-12T00:00:00Z")
-    end = next(r for r in found if r["disagreement"] == "end differs")
+    end = next(r for r in found if r["disagreement"] == "end differs" and slug(r["person"]) == "yagoda")
     assert (end["ourEnds"], end["wikidataEnd"]) == ("1936", "1938-01-01T00:00:00Z")
+    post = next(r for r in found if r["disagreement"] == "end differs" and slug(r["person"]) == "stalin")
+    assert (sorted(post["ourEnds"].split()), post["wikidataEnd"]) == (["1924-01-18", "1925-01-20", "1925-12-31"],
+                                                                      "1930-01-01T00:00:00Z")
