@@ -118,9 +118,13 @@ def test_the_service_description_states_the_service_settings(federating, endpoin
 
     from apparat.namespaces import AP
 
+    fast, slow = endpoints
     response = requests.get(federating + "/sparql", headers={"Accept": "text/turtle"}, timeout=30)
     graph = Graph().parse(data=response.text, format="turtle")
     service = URIRef(federating + "/sparql#service")
+    # the allowlist, each endpoint SERVICE may call, and the cap on SERVICE clauses
+    assert set(graph.objects(service, AP.federatesWith)) == {URIRef(fast.url), URIRef(slow.url)}
+    assert graph.value(service, AP.maxServiceCalls).toPython() == 3
     assert graph.value(service, AP.serviceTimeoutSeconds).toPython() == 1
     assert graph.value(service, AP.serviceCacheSeconds).toPython() == 600
     assert graph.value(service, AP.serviceCacheBytes) == Literal(16 * 1024 * 1024)
