@@ -1,6 +1,7 @@
 """Our queries/ folder in real grlc (PyPI, its own venv: `make test` makes it), pointed at
 our live server: every .rq loads, and grlc's answer to each saved query equals ours, with
-defaults left out, with other values, and with slugs and IRIs alike."""
+defaults left out, with other values, and with slugs and IRIs alike; the federated ones
+too, against a Wikidata-shaped stand-in on loopback that both reach through our allowlist."""
 
 from __future__ import annotations
 
@@ -11,10 +12,13 @@ import subprocess
 import threading
 import time
 from collections import Counter
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import pytest
 import requests
+from harness import ServerProcess, stand_in_endpoint
 
 from apparat.query.saved import load_saved_queries
 
@@ -23,17 +27,20 @@ QUERIES = ROOT / "queries"
 GRLC_BIN = Path(os.environ.get("GRLC_VENV", ROOT / ".venv-grlc")) / "bin"
 SAVED = load_saved_queries(QUERIES)
 JSON = "application/sparql-results+json"
+WIKIDATA = "https://query.wikidata.org/sparql"
+WIKIDATA_FIXTURE = ROOT / "tests" / "data" / "wikidata-compare.ttl"
+FEDERATED = sorted(name for name, saved in SAVED.items() if "SERVICE" in saved.text)
 
 
-@pytest.fixture(scope="module")
-def grlc(live_server, tmp_path_factory):
-    """grlc under its own gunicorn on 127.0.0.1 and a free port, reading queries/ as its local source."""
+@contextmanager
+def running_grlc(endpoint: str, queries: Path, folder: Path) -> Iterator[str]:
+    """grlc under its own gunicorn on 127.0.0.1 and a free port, reading ``queries`` as its local
+    source and sending them to ``endpoint``; yields its base URL."""
     if not (GRLC_BIN / "gunicorn").exists():
         pytest.skip(f"grlc is not installed in {GRLC_BIN.parent}: `make test` (`make .venv-grlc/.installed`) makes it")
-    folder = tmp_path_factory.mktemp("grlc")
     # grlc reads config.ini from its working directory
-    (folder / "config.ini").write_text(f"[defaults]\nsparql_endpoint = {live_server}/sparql\n"
-                                       f"[local]\nlocal_sparql_dir = {QUERIES}\n")
+    (folder / "config.ini").write_text(f"[defaults]\nsparql_endpoint = {endpoint}\n"
+                                       f"[local]\nlocal_sparql_dir = {queries}\n")
     process = subprocess.Popen([str(GRLC_BIN / "gunicorn"), "-b", "127.0.0.1:0", "-w", "2", "-t", "120",
                                 "grlc.server:app"], cwd=folder, stdout=subprocess.DEVNULL,
                                stderr=subprocess.PIPE, text=True, start_new_session=True)
@@ -68,6 +75,13 @@ def grlc(live_server, tmp_path_factory):
         if drain.is_alive() or drain.ident is not None:
             drain.join(timeout=10)
         process.stderr.close()
+
+
+@pytest.fixture(scope="module")
+def grlc(live_server, tmp_path_factory):
+    """grlc on our queries/ folder, pointed at the live server."""
+    with running_grlc(live_server + "/sparql", QUERIES, tmp_path_factory.mktemp("grlc")) as base:
+        yield base
 
 
 def test_every_saved_query_loads_in_grlc(grlc):
@@ -148,3 +162,36 @@ def test_grlc_answers_as_we_do(live_server, grlc, name, params, with_examples):
         rows = _rows(ours)
         assert rows or not with_examples, f"{name} {params}: no rows"
         assert _rows(theirs) == rows
+
+
+@pytest.fixture(scope="module")
+def federating(build_dir, tmp_path_factory):
+    """The federated queries, in both: a stand-in for Wikidata on loopback (the Wikidata-shaped
+    fixture of test_wikidata_compare.py), a copy of queries/ whose SERVICE IRI is pointed at it,
+    our server on that copy with the stand-in allowlisted, and grlc on the same copy."""
+    folder = tmp_path_factory.mktemp("grlc-federated")
+    with stand_in_endpoint(folder, WIKIDATA_FIXTURE.read_text(encoding="utf-8")) as remote:
+        queries = folder / "queries"
+        queries.mkdir()
+        for path in QUERIES.glob("*.rq"):
+            (queries / path.name).write_text(path.read_text(encoding="utf-8").replace(WIKIDATA, remote),
+                                             encoding="utf-8")
+        env = {"APPARAT_SERVICE_ALLOWLIST": remote, "APPARAT_QUERIES_DIR": str(queries)}
+        with ServerProcess(build_dir, "--workers", "1", env=env) as server, \
+                running_grlc(server.base_url + "/sparql", queries, folder) as base:
+            yield server.base_url, base
+
+
+def test_the_federated_queries_are_the_three_of_wikidata():
+    assert FEDERATED == ["wikidata-enrichment", "wikidata-life-dates", "wikidata-positions-compared"]
+    assert all(WIKIDATA in SAVED[name].text and not SAVED[name].parameters for name in FEDERATED)
+
+
+@pytest.mark.parametrize("name", FEDERATED)
+def test_grlc_answers_a_federated_query_as_we_do(federating, name):
+    ours_base, grlc_base = federating
+    ours = requests.get(f"{ours_base}/queries/{name}", headers={"Accept": JSON}, timeout=120)
+    theirs = requests.get(f"{grlc_base}/api-local/{name}", headers={"Accept": JSON}, timeout=120)
+    rows = _rows(ours)
+    assert rows, f"{name}: no rows"
+    assert _rows(theirs) == rows
