@@ -110,6 +110,17 @@ def test_every_default_is_written_into_the_query_for_grlc():
         assert "#+ endpoint-method: GET" in saved.text, name
 
 
+def test_our_extensions_stay_in_the_files_grlc_reads():
+    """What grlc ignores is still written for us: a WDQS-style #defaultView: on every SELECT, and a
+    #+ params: entry with a description and an example (or a default) for every parameter."""
+    for name, saved in SAVED.items():
+        if not re.search(r"^\s*CONSTRUCT\b", saved.text, re.M | re.I):
+            assert saved.default_view, f"{name}: no #defaultView:"
+        for p in saved.parameters:
+            assert "#+ params:" in saved.text and p.description, f"{name}: {p.name} undocumented"
+            assert p.example is not None or p.default is not None or p.enum, f"{name}: {p.name} has no example"
+
+
 def _rows(response) -> Counter:
     assert response.status_code == 200, response.text[:2000]
     body = response.json()
