@@ -64,12 +64,13 @@ FULL = {
     },
     1925: {
         "bukharin",  # 6867
-        "kamenev",   # 6881; 4688-4690 (Andreev at the Fourteenth Congress, quoted)
+        "kamenev",   # 6881 (4688-4690, Andreev at the Fourteenth Congress, quoted, states no rank)
         "rykov",     # 6959
         "stalin",    # 910; 4590 (Voroshilov at the Fourteenth Congress, reported)
         "tomsky",    # 7009
-        "trotsky",   # 3953-3955 and 3967 (kept in it at the January 1925 plenum); 4354
-        "zinoviev",  # 7049; 4688-4690
+        "zinoviev",  # 7049
+        # not Trotsky: 3953-3955 and 3967 (kept in it at the January 1925 plenum) and 4354 put him in
+        # the Politburo but state no rank (role "member": RANK_NOT_STATED)
     },
     1926: {
         "bukharin",    # 6867; 5727/5731 (Trotsky's letter of 4 March 1926, quoted: "two members")
