@@ -24,7 +24,7 @@ def test_the_repository_gazetteer_loads_with_every_kind():
     assert (post.role, post.organ, post.wikidata) == ("full-member", "politburo", "Q108495011")
     assert g.resolve("stalin").label == "Joseph Stalin"
     assert g.resolve("politburo").parents == ("central-committee",)
-    assert g.implied_roles("general-secretary") == ["secretary", "full-member"]
+    assert g.implied_roles("general-secretary") == ["secretary", "full-member", "member"]  # member: rank not stated
 
 
 def test_a_post_names_a_role_and_an_organ_of_the_gazetteer(tmp_path):

@@ -64,12 +64,13 @@ FULL = {
     },
     1925: {
         "bukharin",  # 6867
-        "kamenev",   # 6881; 4688-4690 (Andreev at the Fourteenth Congress, quoted)
+        "kamenev",   # 6881 (4688-4690, Andreev at the Fourteenth Congress, quoted, states no rank)
         "rykov",     # 6959
         "stalin",    # 910; 4590 (Voroshilov at the Fourteenth Congress, reported)
         "tomsky",    # 7009
-        "trotsky",   # 3953-3955 and 3967 (kept in it at the January 1925 plenum); 4354
-        "zinoviev",  # 7049; 4688-4690
+        "zinoviev",  # 7049
+        # not Trotsky: 3953-3955 and 3967 (kept in it at the January 1925 plenum) and 4354 put him in
+        # the Politburo but state no rank (role "member": RANK_NOT_STATED)
     },
     1926: {
         "bukharin",    # 6867; 5727/5731 (Trotsky's letter of 4 March 1926, quoted: "two members")
@@ -130,3 +131,18 @@ def test_candidate_members(dataset, politburo_in_year, year):
     found, answers = answer(dataset, politburo_in_year, year, "candidate")
     assert found == CANDIDATES[year]
     assert answers == {"stated"}
+
+
+def test_a_membership_of_no_stated_rank_answers_only_possibly(dataset, politburo_in_year):
+    # 1925: 3953-3955 (Stalin, quoted) and 3967 keep Trotsky in the Politburo at the January plenum, 4354 has
+    # him isolated within it: no line says member or candidate (role "member"), so the default answer leaves
+    # him out and mode=possibly lists those rows, rank "not stated", for full and candidate alike
+    for role in ("full", "candidate"):
+        result = run_query(dataset, politburo_in_year.bind({"year": "1925", "role": role, "mode": "possibly"}),
+                           max_rows=10_000)
+        rows = [{k: plain_value(v) for k, v in row.items()} for row in result.rows]
+        trotsky = {(r["source"].rsplit("/", 1)[-1], r["answer"], r["rank"]) for r in rows
+                   if r["person"] == PERSON + "trotsky" and r.get("rank") == "not stated"}
+        assert {("3953-3955", "possibly", "not stated"), ("3967-3967", "possibly", "not stated"),
+                ("4354-4354", "possibly", "not stated")} <= trotsky
+        assert all(r["rank"] == "stated" for r in rows if r["answer"] == "stated")
