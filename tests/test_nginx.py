@@ -281,3 +281,48 @@ def test_only_a_trusted_peer_is_believed(forwarding):
     assert status == 200
     lines = _logged(server, lambda line: line.get("client") in ("127.0.0.4", "198.51.100.7"))
     assert lines and lines[-1]["client"] == "127.0.0.4" and "peer" not in lines[-1]
+
+
+def _get_from(base: str, source: str) -> tuple[int, Headers, bytes]:
+    """A cheap GET (past nginx's cache) from the address ``source``."""
+    parts = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10, source_address=(source, 0))
+    try:
+        connection.request("GET", "/sparql?query=ASK%7B%7D&nocache=1", headers=JSON)
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def test_more_connections_from_one_client_than_the_limit_get_429_from_nginx(proxied):
+    """``limit_conn per_client 16``: with 16 requests in progress from 127.0.0.5 (each announces a
+    body it has not sent yet, which nginx waits for), its next is ``429`` with ``Retry-After`` from
+    nginx itself (no ``X-Apparat-Reason``: it never reached the server), while a query from
+    127.0.0.6 through the same nginx is answered; with 15 in progress the next one is answered."""
+    base, _server = proxied
+    parts = urllib.parse.urlsplit(base)
+    held = []
+    try:
+        for number in range(16):
+            if number == 15:
+                assert _get_from(base, "127.0.0.5")[0] == 200  # 15 in progress: under the limit
+            sock = socket.create_connection((parts.hostname, parts.port), timeout=5, source_address=("127.0.0.5", 0))
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 1000\r\n\r\nASK {}")
+            held.append(sock)
+        time.sleep(0.3)
+        refused = _get_from(base, "127.0.0.5")
+        answered = _get_from(base, "127.0.0.6")
+    finally:
+        for sock in held:
+            sock.close()
+    status, headers, body = refused
+    assert status == 429, (status, body)
+    assert headers["Retry-After"] == "2" and "X-Apparat-Reason" not in headers
+    assert headers["Server"].startswith("nginx")
+    assert answered[0] == 200 and json.loads(answered[2])["boolean"] is True
+    deadline = time.monotonic() + 5  # the held requests closed: nginx frees their places at once
+    while _get_from(base, "127.0.0.5")[0] != 200:
+        assert time.monotonic() < deadline, "127.0.0.5 still refused after its requests closed"
+        time.sleep(0.1)
