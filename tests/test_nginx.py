@@ -326,3 +326,65 @@ def test_more_connections_from_one_client_than_the_limit_get_429_from_nginx(prox
     while _get_from(base, "127.0.0.5")[0] != 200:
         assert time.monotonic() < deadline, "127.0.0.5 still refused after its requests closed"
         time.sleep(0.1)
+
+
+# --- a reload behind nginx: no client sees the handover -----------------------------------------
+
+def test_no_request_through_nginx_fails_across_reloads(build_dir, tmp_path):
+    """Two workers behind nginx, replaced twice (SIGHUP) while two clients send GETs and two send
+    POSTs, each on a new connection: a connection an old worker closes unanswered as it stops is
+    retried by nginx (``proxy_next_upstream error timeout non_idempotent``), so every request,
+    POST included, is answered ``200`` (straight to the server a client must retry it itself:
+    README "Reload without downtime")."""
+    import signal
+
+    env = {**TEST_ENV, "APPARAT_ACCESS_LOG": "", "APPARAT_CACHE_BYTES": "0", "APPARAT_QUERY_EXECUTORS": "1",
+           "APPARAT_RELOAD_GRACE": "30"}
+    with ServerProcess(build_dir, "--workers", "2", env=env) as server:
+        with _nginx(tmp_path, urllib.parse.urlsplit(server.base_url).netloc) as base:
+            results: list[tuple[str, int | str]] = []
+            stop = threading.Event()
+
+            def load(method: str) -> None:
+                n = 0
+                while not stop.is_set():
+                    n += 1  # a new text each time: nginx's cache never answers it
+                    query = f"ASK {{ ?s a ?o }} # {method}-{threading.get_ident()}-{n}"
+                    try:
+                        if method == "GET":
+                            answer = requests.get(base + "/sparql", params={"query": query}, headers=JSON, timeout=30)
+                        else:
+                            answer = requests.post(base + "/sparql", data={"query": query}, headers=JSON, timeout=30)
+                        results.append((method, answer.status_code))
+                    except requests.RequestException as err:
+                        results.append((method, repr(err)))
+
+            def workers() -> set[int]:
+                return {pid for pid in server.descendants()
+                        if Path(f"/proc/{pid}/status").exists() and
+                        f"PPid:\t{server.process.pid}\n" in Path(f"/proc/{pid}/status").read_text()}
+
+            clients = [threading.Thread(target=load, args=(method,), daemon=True) for method in ("GET", "POST") * 2]
+            for client in clients:
+                client.start()
+            try:
+                for _ in range(2):
+                    time.sleep(1.5)
+                    old = workers()
+                    assert len(old) == 2, old
+                    os.kill(server.process.pid, signal.SIGHUP)
+                    deadline = time.monotonic() + 90
+                    while (workers() & old or len(workers()) < 2) and time.monotonic() < deadline:
+                        time.sleep(0.1)
+                    assert not workers() & old, "the old workers were not replaced"
+                time.sleep(1.0)
+            finally:
+                stop.set()
+                for client in clients:
+                    client.join(timeout=40)
+            failed = [result for result in results if result[1] != 200]
+            print(f"reloads behind nginx: {len(results)} requests "
+                  f"({sum(method == 'POST' for method, _ in results)} POST), {len(failed)} failed")
+            assert {method for method, _ in results} == {"GET", "POST"} and len(results) > 50
+            assert not failed, failed[:5]
+            assert len([line for line in server.log if '"event": "reload"' in line]) == 2
