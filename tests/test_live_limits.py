@@ -1,5 +1,6 @@
 """The real server under hostile traffic, on loopback: slow and silent sockets, an
-over-long body, large federated queries, a client looping runaway queries.
+over-long body, large federated queries, a client looping runaway queries, and the issue's
+short load run with runaways in flight (it prints its figures: README "Operating it").
 
 Each test bounds its loops and its time; the bounds are liveness bounds (a few
 seconds), never performance assertions: the numbers go to ``make bench``.
