@@ -4,6 +4,8 @@ itself, hides ``/admin/``, and buffers request bodies, so 60 clients that send l
 their ``Content-Length`` do not hold the server's threads (they would, straight to granian).
 With ``trusted_proxies = 127.0.0.1`` the server takes each client's address from nginx's
 ``X-Forwarded-For``: two clients get their own query slots and are logged as themselves.
+nginx's own ``limit_conn`` refuses a client's 17th request in progress (429, ``Retry-After``)
+while another client is answered, and no request through it fails across two reloads.
 
 Skipped, saying so, where nginx is not installed (``apt-get install nginx-light``).
 """
