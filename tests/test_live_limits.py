@@ -1,5 +1,6 @@
 """The real server under hostile traffic, on loopback: slow and silent sockets, an
-over-long body, large federated queries, a client looping runaway queries.
+over-long body, large federated queries, a client looping runaway queries, and the issue's
+short load run with runaways in flight (it prints its figures: README "Operating it").
 
 Each test bounds its loops and its time; the bounds are liveness bounds (a few
 seconds), never performance assertions: the numbers go to ``make bench``.
@@ -143,3 +144,82 @@ def test_a_client_looping_runaways_does_not_starve_another(server):
         for thread in greedy:
             thread.join(timeout=2 * TIMEOUT + 10)
     assert 503 in runaway_statuses  # the runaways were stopped at the limit
+
+
+LOAD_QUERY = "/sparql?query=" + urllib.parse.quote("ASK { ?s a ?o }")
+
+
+def _cheap_load(server, seconds: float, connections: int = 4) -> dict:
+    """Cheap GETs from 127.0.0.1 on ``connections`` keep-alive connections for ``seconds``:
+    throughput, p50, p99, the statuses, and the longest wait (the liveness bound)."""
+    host, port = address(server)
+    latencies: list[float] = []
+    statuses: dict[int, int] = {}
+    lock = threading.Lock()
+    stop = time.monotonic() + seconds
+
+    def client():
+        connection = http.client.HTTPConnection(host, port, timeout=TIMEOUT + 10)
+        try:
+            while time.monotonic() < stop:
+                started = time.monotonic()
+                try:
+                    connection.request("GET", LOAD_QUERY, headers={"Accept": "application/sparql-results+json"})
+                    response = connection.getresponse()
+                    response.read()
+                    status = response.status
+                except OSError:
+                    connection.close()
+                    status = 0  # a closed connection: counted, never hidden
+                with lock:
+                    latencies.append(time.monotonic() - started)
+                    statuses[status] = statuses.get(status, 0) + 1
+        finally:
+            connection.close()
+
+    started = time.monotonic()
+    threads = [threading.Thread(target=client, daemon=True) for _ in range(connections)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(seconds + TIMEOUT + 20)
+    elapsed = time.monotonic() - started
+    ordered = sorted(latencies)
+    return {"requests_per_second": len(ordered) / elapsed, "p50": ordered[len(ordered) // 2],
+            "p99": ordered[min(len(ordered) - 1, int(len(ordered) * 0.99))], "max": ordered[-1],
+            "statuses": statuses}
+
+
+def test_a_short_load_run_with_runaways_in_flight(server):
+    """The issue's load run, bounded for CI: 4 s of cheap GETs (4 connections, 127.0.0.1, answer
+    cache off) alone, then 4 s more while a second client (127.0.0.2) loops two runaway queries
+    that the deadline kills. Prints throughput, p50 and p99 of each (the README's figures come from
+    here); asserts only that no answer is a 5xx or a closed connection and that none waited past a
+    liveness bound of a few seconds."""
+    figures = {0: _cheap_load(server, 4.0)}
+    stop = threading.Event()
+    runaway_statuses: list[int] = []
+
+    def loop_runaways():
+        while not stop.is_set():
+            runaway_statuses.append(ask(server, RUNAWAY, source="127.0.0.2", timeout=TIMEOUT + 10)[0])
+
+    greedy = [threading.Thread(target=loop_runaways, daemon=True) for _ in range(2)]
+    for thread in greedy:
+        thread.start()
+    try:
+        time.sleep(1.0)  # both runaways are running
+        figures[2] = _cheap_load(server, 4.0)
+    finally:
+        stop.set()
+        for thread in greedy:
+            thread.join(timeout=2 * TIMEOUT + 10)
+    for runaways, result in figures.items():
+        print(f"load, {runaways} runaways: {result['requests_per_second']:.0f} req/s, "
+              f"p50 {result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms, "
+              f"max {result['max'] * 1000:.0f} ms, statuses {result['statuses']}")
+    for result in figures.values():
+        assert set(result["statuses"]) == {200}, result["statuses"]
+        assert result["max"] < TIMEOUT + 2  # liveness: nothing waited much past one deadline
+    assert 503 in runaway_statuses  # the runaways were running, and stopped at the deadline
+    assert ask(server)[0] == 200

@@ -4,6 +4,8 @@ itself, hides ``/admin/``, and buffers request bodies, so 60 clients that send l
 their ``Content-Length`` do not hold the server's threads (they would, straight to granian).
 With ``trusted_proxies = 127.0.0.1`` the server takes each client's address from nginx's
 ``X-Forwarded-For``: two clients get their own query slots and are logged as themselves.
+nginx's own ``limit_conn`` refuses a client's 17th request in progress (429, ``Retry-After``)
+while another client is answered, and no request through it fails across two reloads.
 
 Skipped, saying so, where nginx is not installed (``apt-get install nginx-light``).
 """
@@ -281,3 +283,110 @@ def test_only_a_trusted_peer_is_believed(forwarding):
     assert status == 200
     lines = _logged(server, lambda line: line.get("client") in ("127.0.0.4", "198.51.100.7"))
     assert lines and lines[-1]["client"] == "127.0.0.4" and "peer" not in lines[-1]
+
+
+def _get_from(base: str, source: str) -> tuple[int, Headers, bytes]:
+    """A cheap GET (past nginx's cache) from the address ``source``."""
+    parts = urllib.parse.urlsplit(base)
+    connection = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10, source_address=(source, 0))
+    try:
+        connection.request("GET", "/sparql?query=ASK%7B%7D&nocache=1", headers=JSON)
+        response = connection.getresponse()
+        return response.status, response.headers, response.read()
+    finally:
+        connection.close()
+
+
+def test_more_connections_from_one_client_than_the_limit_get_429_from_nginx(proxied):
+    """``limit_conn per_client 16``: with 16 requests in progress from 127.0.0.5 (each announces a
+    body it has not sent yet, which nginx waits for), its next is ``429`` with ``Retry-After`` from
+    nginx itself (no ``X-Apparat-Reason``: it never reached the server), while a query from
+    127.0.0.6 through the same nginx is answered; with 15 in progress the next one is answered."""
+    base, _server = proxied
+    parts = urllib.parse.urlsplit(base)
+    held = []
+    try:
+        for number in range(16):
+            if number == 15:
+                assert _get_from(base, "127.0.0.5")[0] == 200  # 15 in progress: under the limit
+            sock = socket.create_connection((parts.hostname, parts.port), timeout=5, source_address=("127.0.0.5", 0))
+            sock.sendall(b"POST /sparql HTTP/1.1\r\nHost: x\r\nContent-Type: application/sparql-query\r\n"
+                         b"Content-Length: 1000\r\n\r\nASK {}")
+            held.append(sock)
+        time.sleep(0.3)
+        refused = _get_from(base, "127.0.0.5")
+        answered = _get_from(base, "127.0.0.6")
+    finally:
+        for sock in held:
+            sock.close()
+    status, headers, body = refused
+    assert status == 429, (status, body)
+    assert headers["Retry-After"] == "2" and "X-Apparat-Reason" not in headers
+    assert headers["Server"].startswith("nginx")
+    assert answered[0] == 200 and json.loads(answered[2])["boolean"] is True
+    deadline = time.monotonic() + 5  # the held requests closed: nginx frees their places at once
+    while _get_from(base, "127.0.0.5")[0] != 200:
+        assert time.monotonic() < deadline, "127.0.0.5 still refused after its requests closed"
+        time.sleep(0.1)
+
+
+# --- a reload behind nginx: no client sees the handover -----------------------------------------
+
+def test_no_request_through_nginx_fails_across_reloads(build_dir, tmp_path):
+    """Two workers behind nginx, replaced twice (SIGHUP) while two clients send GETs and two send
+    POSTs, each on a new connection: a connection an old worker closes unanswered as it stops is
+    retried by nginx (``proxy_next_upstream error timeout non_idempotent``), so every request,
+    POST included, is answered ``200`` (straight to the server a client must retry it itself:
+    README "Reload without downtime")."""
+    import signal
+
+    env = {**TEST_ENV, "APPARAT_ACCESS_LOG": "", "APPARAT_CACHE_BYTES": "0", "APPARAT_QUERY_EXECUTORS": "1",
+           "APPARAT_RELOAD_GRACE": "30"}
+    with ServerProcess(build_dir, "--workers", "2", env=env) as server:
+        with _nginx(tmp_path, urllib.parse.urlsplit(server.base_url).netloc) as base:
+            results: list[tuple[str, int | str]] = []
+            stop = threading.Event()
+
+            def load(method: str) -> None:
+                n = 0
+                while not stop.is_set():
+                    n += 1  # a new text each time: nginx's cache never answers it
+                    query = f"ASK {{ ?s a ?o }} # {method}-{threading.get_ident()}-{n}"
+                    try:
+                        if method == "GET":
+                            answer = requests.get(base + "/sparql", params={"query": query}, headers=JSON, timeout=30)
+                        else:
+                            answer = requests.post(base + "/sparql", data={"query": query}, headers=JSON, timeout=30)
+                        results.append((method, answer.status_code))
+                    except requests.RequestException as err:
+                        results.append((method, repr(err)))
+
+            def workers() -> set[int]:
+                return {pid for pid in server.descendants()
+                        if Path(f"/proc/{pid}/status").exists() and
+                        f"PPid:\t{server.process.pid}\n" in Path(f"/proc/{pid}/status").read_text()}
+
+            clients = [threading.Thread(target=load, args=(method,), daemon=True) for method in ("GET", "POST") * 2]
+            for client in clients:
+                client.start()
+            try:
+                for _ in range(2):
+                    time.sleep(1.5)
+                    old = workers()
+                    assert len(old) == 2, old
+                    os.kill(server.process.pid, signal.SIGHUP)
+                    deadline = time.monotonic() + 90
+                    while (workers() & old or len(workers()) < 2) and time.monotonic() < deadline:
+                        time.sleep(0.1)
+                    assert not workers() & old, "the old workers were not replaced"
+                time.sleep(1.0)
+            finally:
+                stop.set()
+                for client in clients:
+                    client.join(timeout=40)
+            failed = [result for result in results if result[1] != 200]
+            print(f"reloads behind nginx: {len(results)} requests "
+                  f"({sum(method == 'POST' for method, _ in results)} POST), {len(failed)} failed")
+            assert {method for method, _ in results} == {"GET", "POST"} and len(results) > 50
+            assert not failed, failed[:5]
+            assert len([line for line in server.log if '"event": "reload"' in line]) == 2

@@ -13,9 +13,10 @@ asserted graphs in :data:`ASSERTED_UNION`), written at build time: an RDF merge,
 as Fuseki's and GraphDB's union default graphs are. It costs disk, not memory
 per process.
 
-A running server pins the build it started with (:func:`pin_build`): hard
-links to the build's files in a folder of its own, so a rebuild that swaps
-``build/`` under it changes nothing until the server is restarted; every
+A running server pins the build it started with (:func:`pin_build`): a copy
+of the build's files in a folder of its own, so neither a rebuild that swaps
+``build/`` under it nor a file of it damaged in place changes anything until
+the server is reloaded or restarted; every
 executor checks the store's checksum against the pinned manifest before it
 answers (:func:`open_store`), so answers from two builds never mix.
 
@@ -46,8 +47,6 @@ ASSERTED_UNION = "urn:x-apparat:asserted-union"
 #: The graph of the OWL 2 RL closure (``apparat.namespaces.INFERRED_GRAPH``).
 INFERRED = "https://w3id.org/apparat/graph/inferred"
 _PIN_PREFIX = ".serving-"
-#: Files up to this size are copied into a pinned build, larger ones hard-linked (see pin_build).
-_PIN_COPY_BYTES = 1 << 20
 
 
 @dataclass(frozen=True)
@@ -214,17 +213,21 @@ def open_store(build_dir: Path, etag: str) -> ox.Store:
 
 
 def pin_build(build_dir: Path) -> Path:
-    """Pin the build ``build_dir`` holds now: its files, in a sibling folder.
+    """Pin the build ``build_dir`` holds now: a copy of its files, in a sibling folder.
 
-    A rebuild replaces ``build_dir`` by renaming; the pinned folder keeps the
-    old files alive, so a server and all its executors go on answering from
-    the one build they started with. Large files are hard links (RocksDB's
-    files are never rewritten in place); small ones (the manifest, RocksDB's
-    CURRENT and OPTIONS) are copied, so that a file rewritten in place in
-    ``build_dir`` (an editor, a tool, a test writing a broken manifest) cannot
-    change the pinned build under workers that start later. A build without a
-    store (or with a stale one) gets one written into the pinned folder.
-    Remove the folder with :func:`unpin`.
+    A rebuild replaces ``build_dir`` by renaming; the pinned folder is a copy of
+    its own, so a server and all its executors go on answering from the one
+    build they started with, whatever happens to ``build_dir`` afterwards: a
+    rebuild, or a file of it written in place (an editor, a tool, a disk
+    error, garbage written into a RocksDB file). Every file is copied, none
+    is hard-linked: a hard link shares the inode, so damage written in place
+    into ``build/store`` would reach the executors of a running server, whose
+    queries then read garbage (or run to the deadline) while ``/health`` says
+    ok. The copy costs the build's size on disk per pin (about 64 MB for the
+    repository's build) and tens of milliseconds at start and at each reload
+    (README "Serving in production"). A build without a store (or with a
+    stale one) gets one written into the pinned folder. Remove the folder
+    with :func:`unpin`.
 
     Returns:
         The pinned folder, to serve from.
@@ -237,13 +240,7 @@ def pin_build(build_dir: Path) -> Path:
         target = pinned / source.relative_to(build_dir)
         if source.is_dir():
             target.mkdir(exist_ok=True)
-            continue
-        if source.stat().st_size <= _PIN_COPY_BYTES:
-            shutil.copy2(source, target)
-            continue
-        try:
-            os.link(source, target)
-        except OSError:  # another file system, or links not allowed: copy
+        else:
             shutil.copy2(source, target)
     try:
         open_store(pinned, info.etag)
