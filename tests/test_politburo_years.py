@@ -146,3 +146,20 @@ def test_a_membership_of_no_stated_rank_answers_only_possibly(dataset, politburo
         assert {("3953-3955", "possibly", "not stated"), ("3967-3967", "possibly", "not stated"),
                 ("4354-4354", "possibly", "not stated")} <= trotsky
         assert all(r["rank"] == "stated" for r in rows if r["answer"] == "stated")
+
+
+@pytest.mark.parametrize("year", list(FULL))
+def test_role_any_is_every_member_once_whatever_the_rank(dataset, politburo_in_year, year):
+    # role=any: who sat on it at all. Every stated full and candidate member, and the rank-unstated rows
+    # (stated for the year, rank "not stated"); each membership once, by its own narrowest role
+    result = run_query(dataset, politburo_in_year.bind({"year": str(year), "role": "any"}), max_rows=10_000)
+    rows = [{k: plain_value(v) for k, v in row.items()} for row in result.rows]
+    found = {r["person"].removeprefix(PERSON) for r in rows}
+    assert FULL[year] | CANDIDATES.get(year, set()) <= found
+    assert {r["answer"] for r in rows} == {"stated"}
+    keys = [tuple(sorted(r.items())) for r in rows]
+    assert len(keys) == len(set(keys))  # no membership twice (once as full, once as "member")
+    assert all((r["rank"] == "not stated") == (r["role"] == "member (rank not stated)") for r in rows)
+    if year == 1925:
+        trotsky = {r["source"].rsplit("/", 1)[-1] for r in rows if r["person"] == PERSON + "trotsky"}
+        assert {"3953-3955", "3967-3967", "4354-4354"} <= trotsky
