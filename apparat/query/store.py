@@ -15,7 +15,7 @@ per process, and build time (37% of the quads). The inferred graph shares no
 triple with the asserted union (the reasoner drops what is asserted), so a
 default graph of the two (``default_graph=[ASSERTED_UNION, INFERRED]``) would
 have set semantics without the materialised union; measured 2026-12-02, it
-made joins 1.3–4.7× and most saved queries 1.4–2.1× slower (pyoxigraph scans
+made joins 1.2–4.7× and the saved queries 1.47× (median) slower (pyoxigraph scans
 both graphs per pattern), so the union stays written.
 
 A running server pins the build it started with (:func:`pin_build`): hard
