@@ -1,4 +1,5 @@
-"""The store's union graphs, written from dataset.nq's text (apparat.query.store.write_store).
+"""The store's union graphs, written from dataset.nq's text (apparat.query.store.write_store) or in
+the build's one pass (apparat.build.install).
 
 The lines below are made up (example.org), chosen for what a text transform could get wrong:
 literals holding spaces, quotes, backslashes and IRI-like text, language tags, datatypes, a
@@ -54,3 +55,34 @@ def test_a_blank_node_is_one_node_in_its_graphs_and_in_the_unions(tmp_path):
                    f"?x <http://example.org/r> ?b }} }}")
     for query in (across_graphs, in_default, in_asserted):
         assert [row["b"].value for row in store.query(query)] == ["http://example.org/b"]
+
+
+def canonical(store: ox.Store) -> set[str]:
+    dataset = ox.Dataset(store.quads_for_pattern(None, None, None, None))
+    dataset.canonicalize(ox.CanonicalizationAlgorithm.RDFC_1_0)
+    return {str(q) for q in dataset}
+
+
+def test_the_build_writes_the_same_dump_and_store_in_one_pass_as_from_the_dump(tmp_path):
+    """install() writes dataset.nq and streams it, with its union lines (store.with_unions), into
+    the store in one pass; the dump and the store equal those written from the dump's text."""
+    from apparat.build.install import install
+    from apparat.build.parse import parse_files
+
+    source = tmp_path / "in.nq"
+    source.write_text("\n".join(LINES) + "\n", encoding="utf-8")
+    graphs = parse_files([], [source], graph_per_file=True)
+    manifest = install(graphs, {"graphs": {}}, tmp_path / "build")
+    one_pass = ox.Store.read_only(str(tmp_path / "build" / "store"))
+    assert json.loads((tmp_path / "build" / "store" / "apparat-store.json").read_text())["etag"] == manifest["etag"]
+    again = tmp_path / "again"
+    again.mkdir()
+    (again / "dataset.nq").write_bytes((tmp_path / "build" / "dataset.nq").read_bytes())
+    (again / "build.json").write_text(json.dumps({"etag": manifest["etag"], "graphs": {}}), encoding="utf-8")
+    from_dump = ox.Store.read_only(str(write_store(again)))
+    assert len(one_pass) == len(from_dump) == len(LINES) + (len(LINES) - 1) + (len(LINES) - 2)
+    assert canonical(one_pass) == canonical(from_dump)
+    dumped, stated = ox.Store(), ox.Store()
+    dumped.load(path=str(tmp_path / "build" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
+    stated.load("\n".join(LINES), format=ox.RdfFormat.N_QUADS)
+    assert canonical(dumped) == canonical(stated)

@@ -5,7 +5,10 @@ other (default graph first, then by IRI), each graph's quads sorted, blank
 nodes with canonical (RDFC-1.0) labels: rebuilds are byte-identical. It is
 written graph by graph, never as one string, and hashed as it is written (the
 ETag). ``build.json`` is the manifest the server reads; ``store/`` the on-disk
-pyoxigraph store it opens read-only, loaded from ``dataset.nq``.
+pyoxigraph store it opens read-only, loaded in the same pass: each block of
+``dataset.nq`` is written and hashed, then streamed with its union lines into
+the store's one ``bulk_load`` (``store.write_store_from``), so the dump is not
+read back and parsed again.
 """
 
 from __future__ import annotations
@@ -15,13 +18,13 @@ import json
 import os
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..layout import DATASET_FILE, MANIFEST_FILE
-from ..query.store import write_store
+from ..query.store import with_unions, write_store_from
 from .parse import Graphs
 from .terms import BNode, ntriples_terms, ox_terms, to_ox
 
@@ -37,9 +40,12 @@ def install(graphs: Graphs, manifest: dict, build_dir: Path,
     staging = Path(tempfile.mkdtemp(prefix=f".{build_dir.name}.new-", dir=build_dir.parent))
     staging.chmod(0o755)
     try:
-        manifest["etag"] = write_dataset(graphs, staging / DATASET_FILE, on_quads)[:32]
+        digest = hashlib.sha256()
+        with open(staging / DATASET_FILE, "wb") as out:  # and the store, block by block, in one pass
+            blocks = (with_unions(lines, name) for name, lines in _written(graphs, out, digest, on_quads))
+            write_store_from(staging, blocks, lambda: digest.hexdigest()[:32])
+        manifest["etag"] = digest.hexdigest()[:32]
         write_manifest(manifest, staging)
-        write_store(staging)
         _swap(staging, build_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -56,24 +62,34 @@ def write_manifest(manifest: dict, folder: Path) -> None:
     os.replace(tmp, folder / MANIFEST_FILE)
 
 
-def write_dataset(graphs: Graphs, path: Path, on_quads: Callable[[int], None] = lambda _n: None) -> str:
-    """Write ``graphs`` as N-Quads to ``path``; return the file's SHA-256."""
+def _written(graphs: Graphs, out, digest, on_quads: Callable[[int], None]) -> Iterator[tuple[str | None, list[str]]]:
+    """The blocks of ``dataset.nq`` (see :func:`_dataset_blocks`), each written to ``out`` and
+    added to ``digest`` before it is yielded."""
+    for name, lines in _dataset_blocks(graphs):
+        block = _nquads(name, lines)
+        out.write(block)
+        digest.update(block)
+        on_quads(len(lines))
+        yield name, lines
+
+
+def _dataset_blocks(graphs: Graphs) -> Iterator[tuple[str | None, list[str]]]:
+    """``dataset.nq``'s triples in order (graph by graph, default first, each sorted) as
+    (graph, up to ``_CHUNK`` triples ``"s p o"`` in N-Triples syntax)."""
     with_bnodes = _canonical_bnode_triples(graphs)
-    digest = hashlib.sha256()
-    with open(path, "wb") as out:
-        for name in sorted(graphs, key=lambda g: "" if g is None else g):
-            term = ntriples_terms()  # per graph: the memo never holds more than one graph's terms
-            suffix = " .\n" if name is None else f" {to_ox(name)} .\n"
-            lines = [f"{term(s)} {term(p)} {term(o)}" for s, p, o in graphs[name]
-                     if not (isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode))]
-            lines += with_bnodes.get(name, [])
-            lines.sort()
-            for start in range(0, len(lines), _CHUNK):
-                block = "".join(line + suffix for line in lines[start:start + _CHUNK]).encode()
-                out.write(block)
-                digest.update(block)
-                on_quads(min(_CHUNK, len(lines) - start))
-    return digest.hexdigest()
+    for name in sorted(graphs, key=lambda g: "" if g is None else g):
+        term = ntriples_terms()  # per graph: the memo never holds more than one graph's terms
+        lines = [f"{term(s)} {term(p)} {term(o)}" for s, p, o in graphs[name]
+                 if not (isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode))]
+        lines += with_bnodes.get(name, [])
+        lines.sort()
+        for start in range(0, len(lines), _CHUNK):
+            yield name, lines[start:start + _CHUNK]
+
+
+def _nquads(graph: str | None, lines: list[str]) -> bytes:
+    suffix = " .\n" if graph is None else f" {to_ox(graph)} .\n"
+    return "".join(line + suffix for line in lines).encode()
 
 
 def _has_bnode(triple) -> bool:
