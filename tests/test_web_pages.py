@@ -656,6 +656,37 @@ def test_memberships_in_a_conflict_are_marked_on_the_timeline_and_the_chart(live
     assert len(elements(chart, "circle", "conflict-dot")) == sum(marked for _, marked in cells)
 
 
+def test_a_saved_query_drawn_as_a_timeline_has_the_person_pages_year_axis(live_server):
+    """``person-career``'s page draws its answer with the person page's chart (charts.career_timeline): a
+    year axis every five years over the answer's dates, one bar per row (rows that differ only in their
+    source merged), full and candidate membership as the role column says, each bar linking to a line span
+    the answer cites; a row without a date writes its words as stated. The other timeline queries too."""
+    path = "/queries/person-career?person=bukharin"
+    page = requests.get(live_server + path, headers=HTML, timeout=60).text
+    answer = requests.get(live_server + path + "&format=json", timeout=60).json()
+    rows = [{k: v["value"] for k, v in b.items()} for b in answer["results"]["bindings"]]
+    svg = _part(page, '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"', "</svg>")
+    assert 'class="track"' not in page  # the old drawing without an axis is gone
+    ticks = [int(t) for t in re.findall(r'<text x="[\d.]+" y="12" text-anchor="middle">(\d{4})</text>', svg)]
+    years = {int(r[c][:4]) for r in rows for c in ("start", "end", "date") if c in r}
+    assert ticks == list(range(ticks[0], ticks[-1] + 1, 5)) and len(ticks) >= 4
+    assert ticks[0] <= min(years) and max(years) < ticks[-1] + 5
+    merged = {tuple(sorted((k, v) for k, v in r.items() if k != "source")) for r in rows}
+    bars = elements(svg, "g", "bar")
+    assert len(bars) == len(merged) > 20
+    kinds = {"full member": "full", "candidate member": "candidate"}
+    expected = sorted(kinds.get(dict(m).get("role"), "other") for m in merged)
+    assert sorted(b["data-kind"] for b in bars) == expected and "candidate" in expected
+    cited = {"/" + r["source"].removeprefix(BASE) for r in rows}
+    bar_links = [a["href"] for a in elements(svg, "a")]
+    assert len(bar_links) == len(bars) and set(bar_links) <= cited
+    assert "between 1922 and 1924" in svg  # a row with no date, only its words
+    for name in ("congresses", "general-secretaries", "organ-renamings"):
+        other = requests.get(live_server + f"/queries/{name}", headers=HTML, timeout=60).text
+        assert elements(_part(other, '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"', "</svg>"),
+                        "g", "bar"), name
+
+
 def test_the_folding_rules_as_documented():
     import doctest
 
