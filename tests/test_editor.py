@@ -244,6 +244,47 @@ def test_the_table_pages_and_sorts_the_answer(browser, live_server, artefacts): 
 
 @needs_editor
 @needs_chromium
+def test_wikidata_prefixes_are_declared_errors_marked_and_the_raw_response_shown(browser, live_server):  # noqa: F811
+    """A permalink using Wikidata's prefixes (and ours) with no PREFIX line opens with each declared and no
+    error mark; a broken line gets the editor's error mark, taken away when mended; the Response view
+    shows the endpoint's JSON as the protocol sends it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from apparat.namespaces import PREFIXES
+
+    wikidata = ("wd", "wdt", "p", "ps", "pq", "pr", "wikibase")
+    query = ("SELECT ?item ?claim WHERE { VALUES (?item ?claim) { (wd:Q1 wdt:P31) (wd:Q2 p:P31) (wd:Q3 ps:P31) "
+             "(wd:Q4 pq:P580) (wd:Q5 pr:P248) (wd:Q6 wikibase:rank) (apid:organ\\/politburo ap:heldFrom) } }")
+    browser.get(live_server + "/sparql?query=" + quote(query))
+    wait_for(browser, ".yasqe .CodeMirror")
+    text = browser.execute_script("return yasgui.getTab().getQuery()")
+    for prefix in (*wikidata, "ap", "apid"):
+        assert f"PREFIX {prefix}: <{PREFIXES[prefix]}>" in text, prefix
+    assert not browser.find_elements(By.CSS_SELECTOR, ".yasqe .parseErrorIcon")
+    assert browser.execute_script("return yasgui.getTab().getYasqe().queryValid") is True
+
+    browser.execute_script("yasgui.getTab().getYasqe().setValue(arguments[0])", text.replace("WHERE {", "WHERE { )", 1))
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe .parseErrorIcon"))
+    assert browser.execute_script("return yasgui.getTab().getYasqe().queryValid") is False
+    browser.execute_script("yasgui.getTab().getYasqe().setValue(arguments[0])", text)
+    WebDriverWait(browser, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".yasqe .parseErrorIcon"))
+
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    wait_for(browser, ".yasr table tbody tr")
+    browser.find_element(By.CSS_SELECTOR, ".yasr .select_response").click()
+    raw = WebDriverWait(browser, 10).until(lambda d: d.execute_script(
+        "const cm = document.querySelector('.yasr .yasr_results .CodeMirror'); return cm && cm.CodeMirror.getValue()"))
+    import json
+
+    shown = json.loads(raw)
+    assert shown["head"]["vars"] == ["item", "claim"]
+    assert [[b[v]["value"] for v in ("item", "claim")] for b in shown["results"]["bindings"]] == \
+        protocol_rows(live_server, text)
+
+
+@needs_editor
+@needs_chromium
 def test_examples_open_the_saved_queries_in_the_editor(browser, live_server):  # noqa: F811
     from selenium.webdriver.common.by import By
 
