@@ -656,6 +656,38 @@ def test_memberships_in_a_conflict_are_marked_on_the_timeline_and_the_chart(live
     assert len(elements(chart, "circle", "conflict-dot")) == sum(marked for _, marked in cells)
 
 
+def test_the_timeline_draws_uncertain_bounds_as_such(live_server):
+    """On Bukharin's timeline a membership with bounds but no held span (``ap:earliestStart`` or
+    ``ap:latestEnd`` only: "between 1920 and 1929", "1929 or 1930", "between 1922 and 1924") is only a
+    dashed outline, no solid bar; one with a held span has its solid bar; one with no bound at all says
+    "undated" and draws neither."""
+    person = BASE + "id/person/bukharin"
+    found = select(live_server, f"""PREFIX org: <http://www.w3.org/ns/org#> PREFIX ap: <{BASE}ontology#>
+      SELECT ?m (BOUND(?f) AS ?held) (BOUND(?e) || BOUND(?l) AS ?bounded) WHERE {{ ?m a org:Membership ;
+      org:member <{person}> . OPTIONAL {{ ?m ap:heldFrom ?f }} OPTIONAL {{ ?m ap:earliestStart ?e }}
+      OPTIONAL {{ ?m ap:latestEnd ?l }} }}""")
+    held = {r["m"] for r in found if r["held"] == "true"}
+    window = {r["m"] for r in found if r["held"] == "false" and r["bounded"] == "true"}
+    undated = {r["m"] for r in found} - held - window
+    assert len(window) >= 3 and undated and held
+    page = requests.get(live_server + "/id/person/bukharin", headers=HTML, timeout=30).text
+    parser = _Elements()
+    parser.feed(_part(page, "<svg", "</svg>"))
+    drawn: dict[str, set[str]] = {}
+    current = None
+    for tag, attrs in parser.tags:
+        classes = set((attrs.get("class") or "").split())
+        if tag == "g" and "bar" in classes:
+            current = attrs["data-membership"]
+            drawn[current] = set()
+        elif current and tag in ("rect", "text") and classes & {"solid", "possible", "undated"}:
+            drawn[current] |= classes & {"solid", "possible", "undated"}
+    assert set(drawn) == held | window | undated
+    assert {m for m, c in drawn.items() if c == {"possible"}} == window
+    assert {m for m, c in drawn.items() if "solid" in c} == held
+    assert {m for m, c in drawn.items() if c == {"undated"}} == undated
+
+
 def test_a_saved_query_drawn_as_a_timeline_has_the_person_pages_year_axis(live_server):
     """``person-career``'s page draws its answer with the person page's chart (charts.career_timeline): a
     year axis every five years over the answer's dates, one bar per row (rows that differ only in their
