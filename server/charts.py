@@ -92,7 +92,7 @@ def career_timeline(rows: list[dict], title: str = "Career timeline: one bar per
         link = row["refs"][0][1] if row["refs"] else ""
         node = f' data-membership="{escape(row["m"])}"' if row.get("m") else ""
         out.append(f'<g class="bar{" conflicted" if disputes else ""}" data-kind="{kind}"{node}>'
-                   f'<a href="{escape(link)}"><title>{escape(tip)}</title>'
+                   + (f'<a href="{escape(link)}">' if link else "<a>") + f'<title>{escape(tip)}</title>'
                    f'<text x="{left}" y="{y + 10}">{escape(_clip(label, 80))}</text>')
         p0, p1 = early if early is not None else start, late if late is not None else end
         right = x(lo) + 45  # where the bar's drawing ends ("undated" is about 45 px wide)
