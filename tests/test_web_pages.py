@@ -117,6 +117,30 @@ def test_bad_search_is_a_clear_400(live_server, params, headers, message):
     assert requests.get(live_server + "/search", params={"q": "Stalin"}, headers=JSON, timeout=30).ok
 
 
+@pytest.mark.parametrize("q", ["Nikolai", "Lev"])
+def test_search_lists_persons_first_ordered_by_surname(live_server, q):
+    """A given name many persons share: the matches at a name's word start first, then those inside a word
+    (Lev in "Vasilievich"); in each, the persons first, ordered by surname (``foaf:familyName``, else the
+    label's last word) as the browse index orders them."""
+    from apparat.web.search import fold
+
+    results = requests.get(live_server + "/search", params={"q": q}, headers=JSON, timeout=30).json()["results"]
+    at_start = [bool(re.search(r"(^| )" + re.escape(fold(q)), fold(r["matched"]))) for r in results]
+    assert at_start == sorted(at_start, reverse=True)  # word starts first
+    rows = select(live_server, "SELECT ?p ?f WHERE { ?p a ap:Person ; foaf:familyName ?f }")
+    surnames = {}
+    for row in rows:
+        surnames[row["p"]] = min(surnames.get(row["p"], row["f"]), row["f"])
+    for group in (True, False):
+        found = [r for r, start in zip(results, at_start, strict=True) if start is group]
+        persons = [r for r in found if r["kind"] == "person"]
+        assert found[:len(persons)] == persons
+        keys = [((surnames.get(p["iri"]) or p["label"].split()[-1]).casefold(), p["label"].casefold())
+                for p in persons]
+        assert keys == sorted(keys), [p["label"] for p in persons]
+    assert sum(r["kind"] == "person" for r in results) >= 3
+
+
 def test_persons_are_browsed_by_surname(live_server):
     persons = requests.get(live_server + "/browse/persons", headers=JSON, timeout=30).json()["entities"]
     assert len(persons) == 257
