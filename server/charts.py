@@ -9,7 +9,9 @@ markup-safe strings with every text escaped.
   Each bar links to the line span that states it. A membership in a conflict
   (``entity_view.membership_conflicts``) gets the class ``conflicted``, a "!"
   in a circle at the end of its row linking to the conflict, and says so in
-  the bar's and the link's titles (what screen readers read).
+  the bar's and the link's titles (what screen readers read). The saved
+  queries drawn as a timeline (``#defaultView:Timeline``: ``person-career`` …)
+  get the same picture from their answer's rows (``queries._timeline``).
 - :func:`composition`: an organ year by year, 1917–1953: one row per person, one
   cell per year in which a statement puts that person on the organ — the same
   rule as the saved query ``organ-members-in-year`` in its default ``stated``
@@ -51,8 +53,13 @@ def _kind(roles) -> str:
     return "full" if FULL in roles else "candidate" if CANDIDATE in roles else "other"
 
 
-def career_timeline(rows: list[dict]) -> Markup:
-    """The SVG timeline of a person's memberships (rows as :func:`entity_view.memberships` gives them)."""
+def career_timeline(rows: list[dict], title: str = "Career timeline: one bar per membership or post") -> Markup:
+    """The SVG timeline of a person's memberships (rows as :func:`entity_view.memberships` gives them).
+
+    A row may instead give its bar's ``label``, its ``kind`` (full, candidate, other) and, for a row with
+    no bound, the ``unbounded`` text to write in place of "undated" (a saved query's answer has no
+    membership node and no role IRIs).
+    """
     years = [y for r in rows for y in (_year(r.get("heldFrom")), _year(r.get("earliest")), _year(r.get("heldUntil")),
                                        _year(r.get("latest"))) if y]
     lo = (min(years, default=FIRST) // 5) * 5
@@ -66,7 +73,7 @@ def career_timeline(rows: list[dict]) -> Markup:
     height = 30 + row_h * len(rows) + 20
     out = [f'<svg xmlns="http://www.w3.org/2000/svg" class="timeline" width="{width}" height="{height}" '
            f'viewBox="0 0 {width} {height}" aria-labelledby="timeline-title">',
-           '<title id="timeline-title">Career timeline: one bar per membership or post</title>', _STYLE,
+           f'<title id="timeline-title">{escape(title)}</title>', _STYLE,
            '<g class="axis">']
     for year in range(lo, hi + 1, 5):
         out.append(f'<line class="tick" x1="{x(year):.1f}" y1="18" x2="{x(year):.1f}" y2="{height - 10}"/>'
@@ -74,18 +81,18 @@ def career_timeline(rows: list[dict]) -> Markup:
     out.append("</g>")
     for i, row in enumerate(rows):
         y = 30 + i * row_h
-        kind = _kind(row["roles"])
+        kind = row.get("kind") or _kind(row["roles"])
         start, end = _year(row.get("heldFrom")), _year(row.get("heldUntil"))
         early, late = _year(row.get("earliest")), _year(row.get("latest"))
         stated = row.get("asStated") or _span_text(row)
-        label = f'{row["organ_label"]} — {row["role_label"]}'
+        label = row.get("label") or f'{row["organ_label"]} — {row["role_label"]}'
         tip = f'{label}: {stated}' + (f' ({row["statement"]})' if row.get("statement") else "")
         disputes = row.get("conflicts") or []
         tip += "".join(f' — {c["note"]}' for c in disputes)
         link = row["refs"][0][1] if row["refs"] else ""
-        out.append(f'<g class="bar{" conflicted" if disputes else ""}" data-kind="{kind}" '
-                   f'data-membership="{escape(row["m"])}">'
-                   f'<a href="{escape(link)}"><title>{escape(tip)}</title>'
+        node = f' data-membership="{escape(row["m"])}"' if row.get("m") else ""
+        out.append(f'<g class="bar{" conflicted" if disputes else ""}" data-kind="{kind}"{node}>'
+                   + (f'<a href="{escape(link)}">' if link else "<a>") + f'<title>{escape(tip)}</title>'
                    f'<text x="{left}" y="{y + 10}">{escape(_clip(label, 80))}</text>')
         p0, p1 = early if early is not None else start, late if late is not None else end
         right = x(lo) + 45  # where the bar's drawing ends ("undated" is about 45 px wide)
@@ -104,7 +111,8 @@ def career_timeline(rows: list[dict]) -> Markup:
                 out.append(f'<line x1="{x(hi) - 8:.1f}" y1="{y + 20}" x2="{x(hi + 1):.1f}" y2="{y + 20}" '
                            f'stroke="#8b1a1a" stroke-width="2"{marker}/>')
         elif p0 is None and p1 is None:
-            out.append(f'<text x="{x(lo):.1f}" y="{y + 25}" class="undated">undated</text>')
+            out.append(f'<text x="{x(lo):.1f}" y="{y + 25}" class="undated">'
+                       f'{escape(_clip(row.get("unbounded") or "undated", 60))}</text>')
         out.append("</a>")
         for n, conflict in enumerate(disputes):  # beside the bar's end, or above it at the right edge
             cx = right + 9 + 16 * n

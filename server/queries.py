@@ -27,6 +27,7 @@ from apparat.errors import KgError, UnknownQuery
 from apparat.namespaces import BASE
 from apparat.query.formats import RESULT_FORMATS
 
+from . import charts
 from .lookup import iri, select
 from .results import answer_query, wants_inference
 from .state import state
@@ -221,32 +222,43 @@ def _triples_table(body: bytes) -> dict:
 _XSD_STRING = "http://www.w3.org/2001/XMLSchema#string"
 
 
-def _timeline(table: dict | None) -> list[dict] | None:
-    """Bars for rows with a start (and maybe an end): years as positions on a shared axis."""
-    if not table or "start" not in table["columns"]:
+#: The answer's columns a timeline's bar is labelled by, in this order (else the row's first literal).
+_LABEL_COLUMNS = ("label", "personLabel", "organLabel", "role")
+_KINDS = {"full member": "full", "candidate member": "candidate"}
+
+
+def _timeline(table: dict | None):
+    """The answer drawn as the person page's timeline (``charts.career_timeline``), or None without dates.
+
+    One bar per row, rows that differ only in their ``source`` merged (each source a link): from
+    ``start`` (or a point ``date``) to ``end``, an arrow when a start has no end; a row with neither
+    writes its ``dateAsStated`` (or "undated"). A ``role`` of full or candidate membership is drawn as
+    the person page draws it, any other grey. The bar is labelled by the row's names.
+    """
+    if not table or not {"start", "date"} & set(table["columns"]):
         return None
-    start_at, end_at = table["columns"].index("start"), table["columns"].index("end") \
-        if "end" in table["columns"] else None
-    bars = []
+    columns = table["columns"]
+    bars: dict[tuple, dict] = {}
     for row in table["rows"]:
-        first = _year(row[start_at])
-        last = _year(row[end_at]) if end_at is not None else None
-        if first is not None:
-            label = next((c["value"] for c in row if c and c["type"] == "literal"), "")
-            bars.append({"label": label, "first": first, "last": last or first})
-    if not bars:
+        cells = dict(zip(columns, row, strict=True))
+        value = {c: (cell or {}).get("value") for c, cell in cells.items()}
+        key = tuple(v for c, v in value.items() if c != "source")
+        bar = bars.get(key)
+        if bar is None:
+            names = [value[c] for c in _LABEL_COLUMNS if value.get(c)]
+            label = " — ".join(names) or next((c["value"] for c in row if c and c["type"] == "literal"), "")
+            start, end, date = value.get("start"), value.get("end"), value.get("date")
+            bar = bars[key] = {"label": label, "kind": _KINDS.get(value.get("role") or "", "other"),
+                               "heldFrom": start or date, "heldUntil": end or (date if date and not start else None),
+                               "start": start, "end": end, "date": date, "asStated": value.get("dateAsStated"),
+                               "unbounded": value.get("dateAsStated"), "statement": value.get("statement"),
+                               "refs": []}
+        source = cells.get("source")
+        if source and source.get("href"):
+            bar["refs"].append((source["value"], source["href"]))
+    if not any(b["heldFrom"] or b["heldUntil"] for b in bars.values()):
         return None
-    low, high = min(b["first"] for b in bars), max(b["last"] for b in bars)
-    span = max(high - low + 1, 1)
-    for bar in bars:
-        bar["left"] = round(100 * (bar["first"] - low) / span, 2)
-        bar["width"] = round(max(100 * (bar["last"] - bar["first"] + 1) / span, 1), 2)
-    return bars
-
-
-def _year(term) -> int | None:
-    text = (term or {}).get("value", "")
-    return int(text[:4]) if text[:4].isdigit() else None
+    return charts.career_timeline(list(bars.values()), title="Timeline: one bar per row of the answer")
 
 
 def _describe(saved) -> dict:

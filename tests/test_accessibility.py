@@ -35,6 +35,7 @@ PAGES = [
     ("/id/organ/politburo", "svg.composition"),
     ("/source/rogovin-1992/lines/6867-6867", "#citation"),
     ("/queries/politburo-in-year?year=1926", "table"),
+    ("/queries/person-career?person=bukharin", "svg.timeline"),
 ]
 
 

@@ -161,6 +161,128 @@ def test_the_table_shows_labels_beside_iris_and_filters_by_them(browser, live_se
     assert browser.find_element(By.CSS_SELECTOR, ".yasr table tbody td .iri-label").text == expected[1][0]
 
 
+# 120 persons with their number of memberships: more rows than a page (50), and counts of one and two digits.
+COUNTS = ("SELECT ?person ?n WHERE { ?person a ap:Person . { SELECT ?person (COUNT(?m) AS ?n) WHERE { "
+          "?m org:member ?person } GROUP BY ?person } } ORDER BY ?person LIMIT 120")
+
+
+@needs_editor
+@needs_chromium
+def test_the_table_pages_and_sorts_the_answer(browser, live_server, artefacts):  # noqa: F811
+    """The table shows 50 rows a page: forward and to the last page, the next rows of the answer in its order,
+    each IRI with its label (the rows of every page labelled, not only the first's). A click on a column's
+    head sorts by it: a count as a number (75 before 8, not between 8 and 7), an IRI as text, each way; the
+    row number stays the row's place in the answer."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+    from test_web_browser import _shoot
+
+    expected = protocol_rows(live_server, COUNTS)
+    assert len(expected) == 120
+    counts = [int(n) for _, n in expected]
+    assert max(counts) >= 10 and min(counts) < 10  # lexical and numeric order differ
+    names = {}
+    for iri, label in protocol_rows(live_server, f"SELECT ?person ?label WHERE {{ {{ {COUNTS} }} ?person rdfs:label "
+                                    "?label FILTER(LANG(?label) = '' || LANGMATCHES(LANG(?label), 'en')) }"):
+        names.setdefault(iri, set()).add(label)
+    assert set(names) == {iri for iri, _ in expected}
+
+    browser.set_window_size(1200, 900)
+    browser.get(live_server + "/sparql?query=" + quote(COUNTS))
+    wait_for(browser, ".yasqe .CodeMirror")
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    WebDriverWait(browser, 20).until(
+        lambda d: len(d.find_elements(By.CSS_SELECTOR, ".yasr table tbody td .iri-label")) == 50)
+
+    def shown() -> list[tuple[int, str, int, str]]:
+        """The page's rows: row number, IRI as the table prints it, count, label (one script, not a call a cell)."""
+        cells = browser.execute_script("""return [...document.querySelectorAll('.yasr table tbody tr')].map(tr => {
+            const td = tr.querySelectorAll('td'), label = td[1].querySelector('.iri-label');
+            return [td[0].textContent, td[1].querySelector('a.iri').textContent, td[2].textContent,
+                    label ? label.textContent : ''];
+        })""")
+        return [(int(n), iri, int(count.split('"')[1]), label) for n, iri, count, label in cells]
+
+    def answer(numbers) -> list[tuple[int, str, int]]:
+        return [(i, shorten(expected[i - 1][0]), counts[i - 1]) for i in numbers]
+
+    def turn(button: str, first: int) -> list[tuple[int, str, int, str]]:
+        browser.find_element(By.CSS_SELECTOR, f".yasr button.dt-paging-button.{button}").click()
+        WebDriverWait(browser, 10).until(lambda d: shown()[0][0] == first and all(r[3] for r in shown()))
+        return shown()
+
+    def labelled(rows) -> bool:
+        return all(label in names[expected[number - 1][0]] for number, _, _, label in rows)
+
+    page = shown()
+    assert [r[:3] for r in page] == answer(range(1, 51)) and labelled(page)
+    page = turn("next", 51)
+    assert [r[:3] for r in page] == answer(range(51, 101)) and labelled(page)
+    page = turn("last", 101)
+    assert [r[:3] for r in page] == answer(range(101, 121)) and labelled(page)
+    _shoot(browser, artefacts, "editor-table-last-page")
+
+    def sort(column: int, direction: str) -> list[tuple[int, str, int, str]]:
+        head = browser.find_elements(By.CSS_SELECTOR, ".yasr table thead th")[column]
+        head.find_element(By.CSS_SELECTOR, ".dt-column-order").click()
+        WebDriverWait(browser, 10).until(lambda d: head.get_attribute("aria-sort") == direction)
+        return shown()
+
+    by_count = sorted(range(1, 121), key=lambda i: counts[i - 1])
+    page = sort(2, "ascending")  # back to the first page, the smallest counts
+    assert [r[2] for r in page] == [counts[i - 1] for i in by_count[:50]]
+    assert [r[:3] for r in page] == answer(r[0] for r in page)  # each row still the answer's row of its number
+    page = sort(2, "descending")
+    assert [r[2] for r in page] == sorted(counts, reverse=True)[:50] and page[0][2] == max(counts)
+    assert [r[:3] for r in page] == answer(r[0] for r in page)
+    _shoot(browser, artefacts, "editor-table-by-count")
+    sort(1, "ascending")
+    page = sort(1, "descending")
+    assert [r[0] for r in page] == list(range(120, 70, -1))  # the answer was ordered by IRI: now reversed
+    assert [r[:3] for r in page] == answer(range(120, 70, -1)) and labelled(page)
+
+
+@needs_editor
+@needs_chromium
+def test_wikidata_prefixes_are_declared_errors_marked_and_the_raw_response_shown(browser, live_server):  # noqa: F811
+    """A permalink using Wikidata's prefixes (and ours) with no PREFIX line opens with each declared and no
+    error mark; a broken line gets the editor's error mark, taken away when mended; the Response view
+    shows the endpoint's JSON as the protocol sends it."""
+    from selenium.webdriver.common.by import By
+    from selenium.webdriver.support.ui import WebDriverWait
+
+    from apparat.namespaces import PREFIXES
+
+    wikidata = ("wd", "wdt", "p", "ps", "pq", "pr", "wikibase")
+    query = ("SELECT ?item ?claim WHERE { VALUES (?item ?claim) { (wd:Q1 wdt:P31) (wd:Q2 p:P31) (wd:Q3 ps:P31) "
+             "(wd:Q4 pq:P580) (wd:Q5 pr:P248) (wd:Q6 wikibase:rank) (apid:organ\\/politburo ap:heldFrom) } }")
+    browser.get(live_server + "/sparql?query=" + quote(query))
+    wait_for(browser, ".yasqe .CodeMirror")
+    text = browser.execute_script("return yasgui.getTab().getQuery()")
+    for prefix in (*wikidata, "ap", "apid"):
+        assert f"PREFIX {prefix}: <{PREFIXES[prefix]}>" in text, prefix
+    assert not browser.find_elements(By.CSS_SELECTOR, ".yasqe .parseErrorIcon")
+    assert browser.execute_script("return yasgui.getTab().getYasqe().queryValid") is True
+
+    browser.execute_script("yasgui.getTab().getYasqe().setValue(arguments[0])", text.replace("WHERE {", "WHERE { )", 1))
+    WebDriverWait(browser, 10).until(lambda d: d.find_elements(By.CSS_SELECTOR, ".yasqe .parseErrorIcon"))
+    assert browser.execute_script("return yasgui.getTab().getYasqe().queryValid") is False
+    browser.execute_script("yasgui.getTab().getYasqe().setValue(arguments[0])", text)
+    WebDriverWait(browser, 10).until(lambda d: not d.find_elements(By.CSS_SELECTOR, ".yasqe .parseErrorIcon"))
+
+    browser.find_element(By.CSS_SELECTOR, ".yasqe_queryButton").click()
+    wait_for(browser, ".yasr table tbody tr")
+    browser.find_element(By.CSS_SELECTOR, ".yasr .select_response").click()
+    raw = WebDriverWait(browser, 10).until(lambda d: d.execute_script(
+        "const cm = document.querySelector('.yasr .yasr_results .CodeMirror'); return cm && cm.CodeMirror.getValue()"))
+    import json
+
+    shown = json.loads(raw)
+    assert shown["head"]["vars"] == ["item", "claim"]
+    assert [[b[v]["value"] for v in ("item", "claim")] for b in shown["results"]["bindings"]] == \
+        protocol_rows(live_server, text)
+
+
 @needs_editor
 @needs_chromium
 def test_examples_open_the_saved_queries_in_the_editor(browser, live_server):  # noqa: F811

@@ -117,6 +117,30 @@ def test_bad_search_is_a_clear_400(live_server, params, headers, message):
     assert requests.get(live_server + "/search", params={"q": "Stalin"}, headers=JSON, timeout=30).ok
 
 
+@pytest.mark.parametrize("q", ["Nikolai", "Lev"])
+def test_search_lists_persons_first_ordered_by_surname(live_server, q):
+    """A given name many persons share: the matches at a name's word start first, then those inside a word
+    (Lev in "Vasilievich"); in each, the persons first, ordered by surname (``foaf:familyName``, else the
+    label's last word) as the browse index orders them."""
+    from apparat.web.search import fold
+
+    results = requests.get(live_server + "/search", params={"q": q}, headers=JSON, timeout=30).json()["results"]
+    at_start = [bool(re.search(r"(^| )" + re.escape(fold(q)), fold(r["matched"]))) for r in results]
+    assert at_start == sorted(at_start, reverse=True)  # word starts first
+    rows = select(live_server, "SELECT ?p ?f WHERE { ?p a ap:Person ; foaf:familyName ?f }")
+    surnames = {}
+    for row in rows:
+        surnames[row["p"]] = min(surnames.get(row["p"], row["f"]), row["f"])
+    for group in (True, False):
+        found = [r for r, start in zip(results, at_start, strict=True) if start is group]
+        persons = [r for r in found if r["kind"] == "person"]
+        assert found[:len(persons)] == persons
+        keys = [((surnames.get(p["iri"]) or p["label"].split()[-1]).casefold(), p["label"].casefold())
+                for p in persons]
+        assert keys == sorted(keys), [p["label"] for p in persons]
+    assert sum(r["kind"] == "person" for r in results) >= 3
+
+
 def test_persons_are_browsed_by_surname(live_server):
     persons = requests.get(live_server + "/browse/persons", headers=JSON, timeout=30).json()["entities"]
     assert len(persons) == 257
@@ -654,6 +678,69 @@ def test_memberships_in_a_conflict_are_marked_on_the_timeline_and_the_chart(live
     marked_years = {year for year, marked in cells if marked}
     assert "1921" in marked_years and marked_years <= {"1919", "1920", "1921"}  # none in 1925
     assert len(elements(chart, "circle", "conflict-dot")) == sum(marked for _, marked in cells)
+
+
+def test_the_timeline_draws_uncertain_bounds_as_such(live_server):
+    """On Bukharin's timeline a membership with bounds but no held span (``ap:earliestStart`` or
+    ``ap:latestEnd`` only: "between 1920 and 1929", "1929 or 1930", "between 1922 and 1924") is only a
+    dashed outline, no solid bar; one with a held span has its solid bar; one with no bound at all says
+    "undated" and draws neither."""
+    person = BASE + "id/person/bukharin"
+    found = select(live_server, f"""PREFIX org: <http://www.w3.org/ns/org#> PREFIX ap: <{BASE}ontology#>
+      SELECT ?m (BOUND(?f) AS ?held) (BOUND(?e) || BOUND(?l) AS ?bounded) WHERE {{ ?m a org:Membership ;
+      org:member <{person}> . OPTIONAL {{ ?m ap:heldFrom ?f }} OPTIONAL {{ ?m ap:earliestStart ?e }}
+      OPTIONAL {{ ?m ap:latestEnd ?l }} }}""")
+    held = {r["m"] for r in found if r["held"] == "true"}
+    window = {r["m"] for r in found if r["held"] == "false" and r["bounded"] == "true"}
+    undated = {r["m"] for r in found} - held - window
+    assert len(window) >= 3 and undated and held
+    page = requests.get(live_server + "/id/person/bukharin", headers=HTML, timeout=30).text
+    parser = _Elements()
+    parser.feed(_part(page, "<svg", "</svg>"))
+    drawn: dict[str, set[str]] = {}
+    current = None
+    for tag, attrs in parser.tags:
+        classes = set((attrs.get("class") or "").split())
+        if tag == "g" and "bar" in classes:
+            current = attrs["data-membership"]
+            drawn[current] = set()
+        elif current and tag in ("rect", "text") and classes & {"solid", "possible", "undated"}:
+            drawn[current] |= classes & {"solid", "possible", "undated"}
+    assert set(drawn) == held | window | undated
+    assert {m for m, c in drawn.items() if c == {"possible"}} == window
+    assert {m for m, c in drawn.items() if "solid" in c} == held
+    assert {m for m, c in drawn.items() if c == {"undated"}} == undated
+
+
+def test_a_saved_query_drawn_as_a_timeline_has_the_person_pages_year_axis(live_server):
+    """``person-career``'s page draws its answer with the person page's chart (charts.career_timeline): a
+    year axis every five years over the answer's dates, one bar per row (rows that differ only in their
+    source merged), full and candidate membership as the role column says, each bar linking to a line span
+    the answer cites; a row without a date writes its words as stated. The other timeline queries too."""
+    path = "/queries/person-career?person=bukharin"
+    page = requests.get(live_server + path, headers=HTML, timeout=60).text
+    answer = requests.get(live_server + path + "&format=json", timeout=60).json()
+    rows = [{k: v["value"] for k, v in b.items()} for b in answer["results"]["bindings"]]
+    svg = _part(page, '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"', "</svg>")
+    assert 'class="track"' not in page  # the old drawing without an axis is gone
+    ticks = [int(t) for t in re.findall(r'<text x="[\d.]+" y="12" text-anchor="middle">(\d{4})</text>', svg)]
+    years = {int(r[c][:4]) for r in rows for c in ("start", "end", "date") if c in r}
+    assert ticks == list(range(ticks[0], ticks[-1] + 1, 5)) and len(ticks) >= 4
+    assert ticks[0] <= min(years) and max(years) < ticks[-1] + 5
+    merged = {tuple(sorted((k, v) for k, v in r.items() if k != "source")) for r in rows}
+    bars = elements(svg, "g", "bar")
+    assert len(bars) == len(merged) > 20
+    kinds = {"full member": "full", "candidate member": "candidate"}
+    expected = sorted(kinds.get(dict(m).get("role"), "other") for m in merged)
+    assert sorted(b["data-kind"] for b in bars) == expected and "candidate" in expected
+    cited = {"/" + r["source"].removeprefix(BASE) for r in rows}
+    bar_links = [a["href"] for a in elements(svg, "a")]
+    assert len(bar_links) == len(bars) and set(bar_links) <= cited
+    assert "between 1922 and 1924" in svg  # a row with no date, only its words
+    for name in ("congresses", "general-secretaries", "organ-renamings"):
+        other = requests.get(live_server + f"/queries/{name}", headers=HTML, timeout=60).text
+        assert elements(_part(other, '<svg xmlns="http://www.w3.org/2000/svg" class="timeline"', "</svg>"),
+                        "g", "bar"), name
 
 
 def test_the_folding_rules_as_documented():

@@ -11,8 +11,9 @@
 (function () {
   const XSD = "http://www.w3.org/2001/XMLSchema#";
   const DATES = ["date", "dateTime", "gYear", "gYearMonth"].map(t => XSD + t);
-  const NUMBERS = ["integer", "decimal", "double", "float", "int", "long", "nonNegativeInteger",
-                   "positiveInteger"].map(t => XSD + t);
+  const NUMBERS = ["integer", "decimal", "double", "float", "int", "long", "short", "byte", "nonNegativeInteger",
+                   "positiveInteger", "nonPositiveInteger", "negativeInteger", "unsignedLong", "unsignedInt",
+                   "unsignedShort", "unsignedByte"].map(t => XSD + t);
   const SVG = "http://www.w3.org/2000/svg";
   const MAX_ROWS = 500;
 
@@ -150,7 +151,7 @@
      sent in one SELECT to this server's /sparql (VALUES, rdfs:label, English or
      untagged), and the table is redrawn on the same page with each label in a
      span.iri-label after its IRI; the row filter matches labels too, sorting
-     stays by IRI. Labels are kept for the page's life (one build). An IRI the
+     stays by IRI (and by value for numbers, below). Labels are kept for the page's life (one build). An IRI the
      data does not label, and any failure, leaves the cell as the bundle draws it. */
   const MAX_LABELLED = 1000;
   const RDFS_LABEL = "http://www.w3.org/2000/01/rdf-schema#label";
@@ -179,12 +180,20 @@
     const label = binding.type === "uri" ? labels.get(binding.value) : null;
     return label ? html.replace(/<\/div>$/, ` <span class="iri-label">${escapeHtml(label)}</span></div>`) : html;
   };
+  /* Numbers sort as numbers: the bundle sorts every column by its values' text
+     ("75" between "8" and "7"); a column whose every bound value is a literal of
+     a numeric XSD datatype is given DataTables' "num" type, sorted by value. */
+  const isNumber = term => term.type !== "uri" && NUMBERS.includes(term.datatype) && !isNaN(Number(term.value));
   const columns = Table.prototype.getColumns;
   Table.prototype.getColumns = function () {
+    const bindings = (this.yasr.results && this.yasr.results.getBindings()) || [];
     return columns.call(this).map((column, i) => {
       if (!i || !column.render) return column;
       const render = column.render;
-      return {...column, render: (value, type, row, meta) => {
+      const values = bindings.map(b => b[column.name]).filter(Boolean);
+      const numeric = values.length > 0 && values.every(isNumber);
+      return {...column, ...(numeric ? {type: "num"} : {}), render: (value, type, row, meta) => {
+        if (numeric && (type === "sort" || type === "type")) return value ? Number(value.value) : null;
         const label = type === "filter" && value && value.type === "uri" ? labels.get(value.value) : null;
         return label ? value.value + " " + label : render(value, type, row, meta);
       }};
