@@ -23,9 +23,17 @@ A ``GET /sparql`` the response cache can answer (``server.http.FrontCache``: sam
 key, same bytes and headers, ``X-Cache: hit``) is answered here on the loop and never
 crosses into the pool; it is observed (log line, metrics) by the same code as one the
 pool answers (``server.observe.Observer``). The lookup never waits for the cache's
-lock (a busy lock sends the request on to the pool), and a miss goes to the pool as
-any request does: Flask never runs on the loop. HEAD, conditional requests, other
+lock (a busy lock sends the request on to the pool). HEAD, conditional requests, other
 paths and a disabled cache (``cache_bytes = 0``) go to the pool as before.
+
+A plain ``GET /sparql?query=…`` that the front cache did not answer is run here too,
+without Flask (:class:`QueryFront`): its executor is taken without waiting and its
+answer awaited on the loop (``ExecutorPool.take`` and ``run_taken``); a request that
+would wait for its client's slots or for an executor waits in a pool thread
+(``ExecutorPool.run``). Its status, headers, body, log line, metrics and cache fills are
+the Flask path's (``tests/test_fast_path.py`` compares them); whatever it is not sure of
+(other parameters, a browser's ``Accept``, refusals of the limits) goes to Flask.
+Flask never runs on the loop.
 
 Responses stream: the pool thread hands the answer to the loop in batches of up
 to 64 KiB as the app yields them (a small answer in the same hop that ran the
