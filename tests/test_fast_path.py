@@ -237,3 +237,47 @@ def test_a_busy_client_waits_in_a_thread_and_is_answered(fronts):
     before = len(calls)
     sent = asyncio.run(scenario())
     assert sent[0]["status"] == 200 and len(calls) == before
+
+
+# --- the pool's loop API (``ExecutorPool.take`` / ``run_taken``) -----------------------------------
+
+def test_run_taken_answers_kills_at_the_deadline_and_survives_a_killed_executor(build_dir):
+    """On the loop: an answer; a runaway killed at the deadline (503) and its executor replaced;
+    an executor killed mid-query (KgError) and replaced; every slot given back."""
+    import os
+    import signal
+    import time
+
+    from test_executor import CHEAP, RUNAWAY, make_pool, wait_for
+
+    from apparat import errors
+    from apparat.query.executor import QueryRequest
+
+    pool = make_pool(build_dir, size=1, timeout=1.0, client_limit=1)
+    pool.start()
+    try:
+        async def run(text, kill_after=None):
+            executor = pool.take("c")
+            assert executor is not None
+            assert pool.take("c") is None  # the client's one slot is taken: run() would wait
+            if kill_after is not None:
+                asyncio.get_running_loop().call_later(kill_after, os.kill, executor.pid, signal.SIGKILL)
+            return await pool.run_taken(executor, QueryRequest(text), client="c")
+
+        answer = asyncio.run(run(CHEAP))
+        assert json.loads(answer.body)["boolean"] is True
+        first = pool.pids
+        started = time.monotonic()
+        with pytest.raises(errors.QueryTimeout):
+            asyncio.run(run(RUNAWAY))
+        assert time.monotonic() - started < 1.0 + 0.8  # the deadline, and the kill
+        assert wait_for(lambda: pool.pids and pool.pids != first, 30)
+        second = pool.pids
+        with pytest.raises(errors.KgError, match="died while running"):
+            asyncio.run(run(RUNAWAY, kill_after=0.2))
+        assert wait_for(lambda: pool.pids and pool.pids != second, 30)
+        assert wait_for(lambda: pool._idle.qsize() == 1, 30)
+        assert json.loads(asyncio.run(run(CHEAP)).body)["boolean"] is True
+        assert not pool._in_flight and not pool._running  # every slot given back
+    finally:
+        pool.close()
