@@ -53,7 +53,7 @@ import time
 from concurrent.futures import ThreadPoolExecutor
 
 from werkzeug.datastructures import MIMEAccept
-from werkzeug.http import parse_accept_header, quote_etag
+from werkzeug.http import parse_accept_header, parse_options_header, quote_etag
 from werkzeug.utils import get_content_type
 from werkzeug.wsgi import get_current_url
 
@@ -112,7 +112,10 @@ class BodyFront:
         scope = {**scope, "headers": headers}
         if body is _TIMEOUT:
             return await self._call(_environ(scope, b"", {BODY_KEY: "timeout", ARRIVED_KEY: arrived}), send)
-        return await self._call(_environ(scope, body, {ARRIVED_KEY: arrived}), send)
+        environ = _environ(scope, body, {ARRIVED_KEY: arrived})
+        if scope["method"] == "POST" and self.queries is not None and await self.queries.answer(environ, send, body):
+            return None
+        return await self._call(environ, send)
 
     async def _hit(self, environ: dict, send) -> bool:
         """Answer a front-cache hit here on the loop, observed as the pool would observe it; False
@@ -302,15 +305,24 @@ class QueryFront:
         self.built_at = app.config["APPARAT_BUILT_AT"]
         self.threads: ThreadPoolExecutor | None = None  # set by BodyFront: its pool, for waits
 
-    def plan(self, environ: dict):
+    def plan(self, environ: dict, body: bytes | None = None):
         """What the request asks, as the Flask path reads it, or None if the fast path must not
-        take it."""
+        take it. ``body``: a POST's (``application/sparql-query`` only)."""
         from .editor import _prefers_page
         from .http import _MAKES_CONDITIONAL
         from .limits import BadEncoding, _decode_fields
 
-        if environ["REQUEST_METHOD"] != "GET" or environ["PATH_INFO"] not in self.paths:
+        method = environ["REQUEST_METHOD"]
+        if method not in ("GET", "POST") or environ["PATH_INFO"] not in self.paths:
             return None
+        if method == "POST":
+            direct = _direct_query(environ.get("CONTENT_TYPE", ""))
+            if body is None or not direct or len(body) > self.settings["max_request_bytes"]:
+                return None
+            try:
+                posted = body.decode("utf-8")
+            except UnicodeDecodeError:
+                return None
         if any(name in environ for name in _MAKES_CONDITIONAL):
             return None
         accept = environ.get("HTTP_ACCEPT")
@@ -323,21 +335,25 @@ class QueryFront:
         if len(fields) > self.settings["max_form_fields"] or any(n not in _FAST_PARAMS for n, _v in fields):
             return None
         queries = [v for n, v in fields if n == "query"]
+        if method == "POST":
+            if queries:
+                return None  # a query in the URL too: Flask's to judge
+            queries = [posted]
         if len(queries) != 1 or not queries[0].strip() or len(queries[0]) > self.settings["max_query_length"]:
             return None
         formats = [v for n, v in fields if n == "format"]
-        if not formats and _prefers_page(accept):
+        if method == "GET" and not formats and _prefers_page(accept):
             return None  # a permalink opened in a browser: the editor's page
         infer = next((v for n, v in fields if n == "infer"), "true").lower() not in ("false", "0", "no")
         default_graphs = tuple(v for n, v in fields if n == "default-graph-uri")
         named_graphs = tuple(v for n, v in fields if n == "named-graph-uri")
         return queries[0], formats, infer, default_graphs, named_graphs, _base_url(environ), accept
 
-    async def answer(self, environ: dict, send) -> bool:
+    async def answer(self, environ: dict, send, body: bytes | None = None) -> bool:
         """Answer the request here if :meth:`plan` takes it; False (nothing sent) if it does not."""
         from .observe import note_environ
 
-        plan = self.plan(environ)
+        plan = self.plan(environ, body)
         if plan is None:
             return False
         observer = self.st.observer
@@ -404,8 +420,9 @@ class QueryFront:
         if answer.truncated:
             headers.append(("X-Apparat-Truncated", f"true; limit={self.settings['max_rows']}"))
         vary = len(headers)
-        headers += [("Vary", "Accept"), ("ETag", quote_etag(f"{st.build.etag}-{fmt.name}", weak=True)), *_CORS,
-                    ("Last-Modified", self.built_at), ("Date", _date_now())]
+        headers += [("Vary", "Accept"), ("ETag", quote_etag(f"{st.build.etag}-{fmt.name}", weak=True)), *_CORS]
+        if environ["REQUEST_METHOD"] == "GET":  # server.http: validators for a GET's 200 only
+            headers += [("Last-Modified", self.built_at), ("Date", _date_now())]
         chunks = [chunk for chunk in answer.chunks if chunk]
         body = b"".join(chunks) if len(chunks) != 1 else chunks[0]
         if len(body) >= 1024 and "gzip" in _encodings(environ.get("HTTP_ACCEPT_ENCODING")):  # server.http._gzip
@@ -450,6 +467,14 @@ class QueryFront:
                 headers.append(("X-Apparat-Reason", err.reason))
             note_error_environ(environ, err)
         return status, headers + _CORS, [body]
+
+
+@functools.lru_cache(maxsize=64)
+def _direct_query(content_type: str) -> bool:
+    """Whether a POST's Content-Type is ``application/sparql-query`` in UTF-8 (``server.sparql``)."""
+    mimetype, options = parse_options_header(content_type)
+    return mimetype.lower() == "application/sparql-query" and options.get("charset", "utf-8").lower() in (
+        "utf-8", "utf8")
 
 
 @functools.lru_cache(maxsize=64)
