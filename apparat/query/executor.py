@@ -29,6 +29,11 @@ The pool (:class:`ExecutorPool`, one per web process):
 - **Drained, then released.** The web thread reads the whole answer from the
   executor before it writes to the client, so a slow reader never holds an
   executor.
+- **From an event loop** (the ASGI front's fast path): :meth:`ExecutorPool.take`
+  gets the client's slot and an idle executor without waiting (or None, and the
+  caller runs :meth:`ExecutorPool.run` in a thread), and
+  :meth:`ExecutorPool.run_taken` awaits the answer on the loop: the same
+  deadline, kill, replacement and errors.
 """
 
 from __future__ import annotations
