@@ -82,16 +82,23 @@ def answer_facts(environ: dict) -> dict:
 
 def note_error(err) -> None:
     """What an error says about the request: a timeout reason, or a refusal reason."""
-    if has_request_context() and request.url_rule is not None:
+    if not has_request_context():
+        return
+    if request.url_rule is not None:
         note(route=request.url_rule.rule)
+    note_error_environ(request.environ, err)
+
+
+def note_error_environ(environ: dict, err) -> None:
+    """:func:`note_error` for the request whose WSGI environ this is (the ASGI front's own answers)."""
     reason = getattr(err, "reason", None)
     status = getattr(err, "status", None) or getattr(err, "code", None) or 500
     if status == 503 and reason and reason != "queue_full":
-        note(timeout=reason)
+        note_environ(environ, timeout=reason)
     elif reason:
-        note(refusal=reason)
+        note_environ(environ, refusal=reason)
     elif 400 <= status < 500:
-        note(refusal=_refusal_name(err))
+        note_environ(environ, refusal=_refusal_name(err))
 
 
 def _refusal_name(err) -> str:

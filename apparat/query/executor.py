@@ -29,6 +29,11 @@ The pool (:class:`ExecutorPool`, one per web process):
 - **Drained, then released.** The web thread reads the whole answer from the
   executor before it writes to the client, so a slow reader never holds an
   executor.
+- **From an event loop** (the ASGI front's fast path): :meth:`ExecutorPool.take`
+  gets the client's slot and an idle executor without waiting (or None, and the
+  caller runs :meth:`ExecutorPool.run` in a thread), and
+  :meth:`ExecutorPool.run_taken` awaits the answer on the loop: the same
+  deadline, kill, replacement and errors.
 """
 
 from __future__ import annotations
@@ -509,19 +514,104 @@ class ExecutorPool:
                         exitcode=executor.process.exitcode)
             raise errors.KgError("the query engine process died while running this query") from None
         self._idle.put(executor)
-        if message[0] == "end":
-            _tag, kind, fmt, extra, rows, *last = message
-            if kind == "quads":
-                cut, chunks = extra
-                return Answer(kind, fmt, cut, chunks)
-            return Answer(kind, fmt, extra, chunks + last[0], rows)
-        if message[0] == "error":
-            _tag, name, text, line, column = message
-            cls = getattr(errors, name, errors.KgError)
-            if cls is errors.QuerySyntaxError:
-                raise cls(text, line, column)
-            raise cls(text)
-        raise errors.KgError(f"query engine failure: {message[1]}")
+        return _result(message, chunks)
+
+    # running, from an event loop (the ASGI front, ``server.front``)
+
+    def take(self, client: str = "") -> _Executor | None:
+        """Without waiting: this client's slot and an idle executor for :meth:`run_taken`, or None
+        when either would need a wait (then :meth:`run`, in a thread, does the waiting as always).
+
+        Nobody is passed: with requests already waiting for an executor it is None. Raises
+        TooManyQueries as :meth:`run` does (past ``client_in_flight``); it never blocks.
+        """
+        if self._keeper is None or self._waiting or self._closed:
+            return None
+        with self._clients:
+            if self._in_flight[client] >= self.client_in_flight:
+                raise errors.TooManyQueries(
+                    f"this address already has {self._in_flight[client]} queries in flight; "
+                    f"at most {self.client_limit} run at once")
+            if self._running[client] >= self.client_limit:
+                return None
+            self._in_flight[client] += 1
+            self._running[client] += 1
+        while True:
+            try:
+                executor = self._idle.get_nowait()
+            except queue.Empty:
+                self._leave(client)
+                return None
+            if executor.process.is_alive():
+                return executor
+            self._event("died", executor.pid, while_="idle", query=None)
+            self._replace(executor)
+
+    async def run_taken(self, executor: _Executor, request: QueryRequest, *, client: str = "",
+                        started: float | None = None, trace: dict | None = None) -> Answer | None:
+        """:meth:`run` on an executor from :meth:`take`, its answer awaited on the running event
+        loop (a reader on the executor's pipe and a timer at the deadline; no thread). The same
+        deadline, kill and replacement, errors and events as :meth:`run`. None if the executor
+        could not take the request (it had died): its slot is given back, and the caller runs
+        :meth:`run` instead."""
+        import asyncio
+
+        deadline = (time.monotonic() if started is None else started) + self.timeout
+        try:
+            if trace is not None:
+                trace["executor"] = executor.pid
+            remaining = deadline - time.monotonic()
+            budget = max(0.05, remaining - min(0.5, remaining / 10))
+            try:
+                executor.conn.send(dataclasses.replace(request, budget=budget))
+            except OSError:
+                self._event("died", executor.pid, while_="taking a query", query=_text(request))
+                self._replace(executor)
+                return None
+            loop = asyncio.get_running_loop()
+            done = loop.create_future()
+            chunks: list[bytes] = []
+            fd = executor.conn.fileno()
+
+            def finish(message) -> None:
+                loop.remove_reader(fd)
+                timer.cancel()
+                if not done.done():
+                    done.set_result(message)
+
+            def readable() -> None:
+                # One message a call: the pipe stays readable while more are there.
+                try:
+                    message = executor.conn.recv()
+                except (EOFError, OSError):
+                    return finish(None)
+                if message[0] == "chunk":
+                    chunks.append(message[1])
+                else:
+                    finish(message)
+                return None
+
+            timer = loop.call_later(max(0.0, remaining), finish, _EXPIRED)
+            loop.add_reader(fd, readable)
+            try:
+                message = await done
+            except BaseException:  # cancelled (the client went away): the executor is mid-query
+                finish(None)
+                await loop.run_in_executor(None, self._replace, executor)
+                raise
+            if message is _EXPIRED:
+                self._event("killed", executor.pid, reason="deadline", query=_text(request))
+                await loop.run_in_executor(None, self._replace, executor)
+                raise errors.QueryTimeout(f"query stopped after the {self.timeout:g} s time limit")
+            if message is None:
+                await loop.run_in_executor(None, self._replace, executor)
+                self._event("died", executor.pid, while_="running", query=_text(request),
+                            exitcode=executor.process.exitcode)
+                raise errors.KgError("the query engine process died while running this query")
+            self._idle.put(executor)
+            return _result(message, chunks)
+        finally:
+            self._leave(client)
 
     def _replace(self, executor: _Executor) -> None:
         """Kill an executor now; the keeper starts its replacement."""
@@ -530,6 +620,26 @@ class ExecutorPool:
         executor.stop()
         if not self._closed:
             self._spawns.put(1)
+
+
+_EXPIRED = object()
+
+
+def _result(message: tuple, chunks: list[bytes]) -> Answer:
+    """The answer an executor's last message (and the chunks before it) makes, or its error raised."""
+    if message[0] == "end":
+        _tag, kind, fmt, extra, rows, *last = message
+        if kind == "quads":
+            cut, chunks = extra
+            return Answer(kind, fmt, cut, chunks)
+        return Answer(kind, fmt, extra, chunks + last[0], rows)
+    if message[0] == "error":
+        _tag, name, text, line, column = message
+        cls = getattr(errors, name, errors.KgError)
+        if cls is errors.QuerySyntaxError:
+            raise cls(text, line, column)
+        raise cls(text)
+    raise errors.KgError(f"query engine failure: {message[1]}")
 
 
 def _text(request) -> str | None:
