@@ -775,7 +775,8 @@ def test_a_membership_page_is_headed_by_person_role_organ_and_dates_as_stated(li
       SELECT ?person ?role ?organ ?start ?end WHERE {{ <{node}> org:member ?person ; org:role ?role ;
         org:organization ?organ ; ap:startDate ?start ; ap:endDate ?end
         # its own role, not the "member" every full membership implies
-        FILTER NOT EXISTS {{ <{node}> org:role ?narrower . ?narrower ap:impliesRole ?role FILTER(?narrower != ?role) }} }}""")
+        FILTER NOT EXISTS {{ <{node}> org:role ?narrower . ?narrower ap:impliesRole ?role
+                             FILTER(?narrower != ?role) }} }}""")
     labels = _labels(live_server, [row["person"], row["role"], row["organ"]])
     expected = (f"{labels[row['person']]} — {labels[row['role']]}, {labels[row['organ']]}, "
                 f"{row['start']} – {row['end']}")
