@@ -9,6 +9,7 @@ Only 127.0.0.0/8 is contacted (127.0.0.2 and 127.0.0.3 stand for other clients).
 
 from __future__ import annotations
 
+import contextlib
 import http.client
 import socket
 import threading
@@ -118,18 +119,30 @@ def test_large_service_queries_do_not_delay_a_cheap_one(server):
     assert {status for status, _s, _b in results} <= {502, 503, 429}, results
 
 
-def test_a_client_looping_runaways_does_not_starve_another(server):
+@contextlib.contextmanager
+def runaways(server, loops: int = 2):
+    """``loops`` threads of a second client (127.0.0.2) each looping a runaway query that the deadline
+    kills, until the block ends; yields the list of their statuses."""
     stop = threading.Event()
-    runaway_statuses = []
+    statuses: list[int] = []
 
     def loop_runaways():
         while not stop.is_set():
-            runaway_statuses.append(ask(server, RUNAWAY, source="127.0.0.2", timeout=TIMEOUT + 10)[0])
+            statuses.append(ask(server, RUNAWAY, source="127.0.0.2", timeout=TIMEOUT + 10)[0])
 
-    greedy = [threading.Thread(target=loop_runaways, daemon=True) for _ in range(2)]
+    greedy = [threading.Thread(target=loop_runaways, daemon=True) for _ in range(loops)]
     for thread in greedy:
         thread.start()
     try:
+        yield statuses
+    finally:
+        stop.set()
+        for thread in greedy:
+            thread.join(timeout=2 * TIMEOUT + 10)
+
+
+def test_a_client_looping_runaways_does_not_starve_another(server):
+    with runaways(server) as runaway_statuses:
         time.sleep(0.5)
         deadline = time.monotonic() + 2 * TIMEOUT + 1  # past at least one kill and replacement
         answered = 0
@@ -139,10 +152,6 @@ def test_a_client_looping_runaways_does_not_starve_another(server):
             assert seconds < 2.0, seconds
             answered += 1
         assert answered >= 5
-    finally:
-        stop.set()
-        for thread in greedy:
-            thread.join(timeout=2 * TIMEOUT + 10)
     assert 503 in runaway_statuses  # the runaways were stopped at the limit
 
 
@@ -197,25 +206,11 @@ def test_a_short_load_run_with_runaways_in_flight(server):
     here); asserts only that no answer is a 5xx or a closed connection and that none waited past a
     liveness bound of a few seconds."""
     figures = {0: _cheap_load(server, 4.0)}
-    stop = threading.Event()
-    runaway_statuses: list[int] = []
-
-    def loop_runaways():
-        while not stop.is_set():
-            runaway_statuses.append(ask(server, RUNAWAY, source="127.0.0.2", timeout=TIMEOUT + 10)[0])
-
-    greedy = [threading.Thread(target=loop_runaways, daemon=True) for _ in range(2)]
-    for thread in greedy:
-        thread.start()
-    try:
+    with runaways(server) as runaway_statuses:
         time.sleep(1.0)  # both runaways are running
         figures[2] = _cheap_load(server, 4.0)
-    finally:
-        stop.set()
-        for thread in greedy:
-            thread.join(timeout=2 * TIMEOUT + 10)
-    for runaways, result in figures.items():
-        print(f"load, {runaways} runaways: {result['requests_per_second']:.0f} req/s, "
+    for loops, result in figures.items():
+        print(f"load, {loops} runaways: {result['requests_per_second']:.0f} req/s, "
               f"p50 {result['p50'] * 1000:.0f} ms, p99 {result['p99'] * 1000:.0f} ms, "
               f"max {result['max'] * 1000:.0f} ms, statuses {result['statuses']}")
     for result in figures.values():

@@ -431,15 +431,7 @@ class ExecutorPool:
         try:
             for _attempt in range(2):  # an executor found dead before it got the request: take another
                 executor = self._acquire(deadline)
-                if trace is not None:
-                    trace["executor"] = executor.pid
-                remaining = deadline - time.monotonic()
-                budget = max(0.05, remaining - min(0.5, remaining / 10))
-                try:
-                    executor.conn.send(dataclasses.replace(request, budget=budget))
-                except OSError:
-                    self._event("died", executor.pid, while_="taking a query", query=_text(request))
-                    self._replace(executor)
+                if not self._send(executor, request, deadline, trace):
                     continue
                 return self._exchange(executor, request, deadline)
             raise errors.KgError("the query engine processes died before they could take this query")
@@ -547,6 +539,21 @@ class ExecutorPool:
             self._event("died", executor.pid, while_="idle", query=None)
             self._replace(executor)
 
+    def _send(self, executor: _Executor, request: QueryRequest, deadline: float, trace: dict | None) -> bool:
+        """Hand ``request`` to ``executor`` with the budget left before ``deadline``; False if the
+        executor had died (it is replaced, and the caller takes another)."""
+        if trace is not None:
+            trace["executor"] = executor.pid
+        remaining = deadline - time.monotonic()
+        budget = max(0.05, remaining - min(0.5, remaining / 10))
+        try:
+            executor.conn.send(dataclasses.replace(request, budget=budget))
+        except OSError:
+            self._event("died", executor.pid, while_="taking a query", query=_text(request))
+            self._replace(executor)
+            return False
+        return True
+
     async def run_taken(self, executor: _Executor, request: QueryRequest, *, client: str = "",
                         started: float | None = None, trace: dict | None = None) -> Answer | None:
         """:meth:`run` on an executor from :meth:`take`, its answer awaited on the running event
@@ -558,15 +565,7 @@ class ExecutorPool:
 
         deadline = (time.monotonic() if started is None else started) + self.timeout
         try:
-            if trace is not None:
-                trace["executor"] = executor.pid
-            remaining = deadline - time.monotonic()
-            budget = max(0.05, remaining - min(0.5, remaining / 10))
-            try:
-                executor.conn.send(dataclasses.replace(request, budget=budget))
-            except OSError:
-                self._event("died", executor.pid, while_="taking a query", query=_text(request))
-                self._replace(executor)
+            if not self._send(executor, request, deadline, trace):
                 return None
             loop = asyncio.get_running_loop()
             done = loop.create_future()
@@ -591,7 +590,7 @@ class ExecutorPool:
                     finish(message)
                 return None
 
-            timer = loop.call_later(max(0.0, remaining), finish, _EXPIRED)
+            timer = loop.call_later(max(0.0, deadline - time.monotonic()), finish, _EXPIRED)
             loop.add_reader(fd, readable)
             try:
                 message = await done
