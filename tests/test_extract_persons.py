@@ -145,8 +145,9 @@ def test_a_role_outside_the_gazetteer_is_refused():
 def test_roles_are_the_gazetteers():
     roles = {e.slug for e in GAZETTEER.of_kind("role")}
     assert ROLES <= roles
-    # roles only ledger rows use: posts the post grammar leaves to a reader (rogovin-1992:6871, 6957, 7005)
-    assert roles - ROLES == {"staff", "deputy-secretary", "military-commissar"}
+    # roles only ledger rows use: posts the post grammar leaves to a reader (rogovin-1992:6871, 6957, 7005),
+    # and "member" (rank not stated: a reader's row that puts someone in an organ and names no rank)
+    assert roles - ROLES == {"staff", "deputy-secretary", "military-commissar", "member"}
     assert set(ROLE_ALIASES.values()) <= ROLES
     assert {ROLE_ALIASES.get(r, r) for r in biographies.ROLES} <= ROLES
 
