@@ -105,7 +105,8 @@ def test_the_politburo_line_573_implies_answers_1921_and_1922_only(dataset, save
     def at_573(year):
         return {r["person"].removeprefix("id/person/") for r in rows(dataset, saved, "politburo-in-year", year=year)
                 if r["source"].endswith("/lines/573-573") and r["answer"] == "stated"}
-    # (Krestinsky too: the five from the Politburo's creation, 569 and 910, to the Tenth Congress of March 1921)
+    # (Krestinsky too: from the Politburo's creation, 569 and 910, to the Tenth Congress of March 1921; the four
+    # others in 1919 with no end stated, 569 + 573 + 910, and after the Tenth Congress)
     assert at_573(1921) == {"kamenev", "krestinsky", "lenin", "stalin", "trotsky", "zinoviev"}
     assert at_573(1919) == {"kamenev", "krestinsky", "lenin", "stalin", "trotsky"}
     assert at_573(1922) == {"kamenev", "lenin", "rykov", "stalin", "tomsky", "trotsky", "zinoviev"}

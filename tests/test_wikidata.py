@@ -5,6 +5,7 @@ that entity its link."""
 from __future__ import annotations
 
 import csv
+from pathlib import Path
 
 import pyoxigraph as ox
 import pytest
@@ -155,6 +156,30 @@ def test_a_post_names_the_organisation_it_directs(live_server):
     assert {"position": ID + "post/general-secretary", "directs": ID + "organ/secretariat",
             "start": "1922-04-03T00:00:00Z", "startPrecision": "11", "statedIn": SRC + "four-attempts-blog",
             "url": SRC + "four-attempts-blog/lines/7-9"} in rows
+
+
+def test_wikidata_statements_leave_out_the_ends_our_claims_contradict(dataset):
+    # an end another claim of the same person, role and organ has him stay past is no pq:P582, and
+    # the query's test agrees with the one computed from the held spans in test_quickstatements.py
+    from test_quickstatements import contradicted_ends
+
+    from apparat.query.saved import load_saved_queries
+
+    saved = load_saved_queries(Path(__file__).resolve().parents[1] / "queries")["wikidata-statements"]
+    triples = run_query(dataset, saved.bind({}), max_rows=1_000_000).triples
+    qualifier = "http://www.wikidata.org/prop/qualifier/"
+    ended = {t.subject.value for t in triples if t.predicate.value == qualifier + "P582"}
+    stated = {row["m"].value for row in run_query(dataset, "SELECT DISTINCT ?m WHERE { ?m a org:Membership ;"
+                                                  " org:member [ a ap:Person ] ; ap:endDate ?end }",
+                                                  max_rows=1_000_000).rows}
+    contradicted = contradicted_ends(dataset)
+    assert ended == stated - contradicted
+    assert ID + "membership/stalin/politburo/full-member/1925-12-18" in contradicted  # at the congress only
+    # 573: Krestinsky left the Politburo after the Tenth Congress (Zinoviev in his place): his end stays
+    assert ID + "membership/krestinsky/politburo/full-member/1919-00-00/to-1921-03-16" in ended
+    # the statements keep their start and reference
+    starts = {t.subject.value for t in triples if t.predicate.value == qualifier + "P580"}
+    assert ID + "membership/stalin/politburo/full-member/1925-12-18" in starts
 
 
 def test_a_bad_person_is_a_400(live_server):
