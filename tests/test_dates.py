@@ -183,6 +183,62 @@ def test_before_an_event_dated_only_after_another_takes_no_latest_bound_from_it(
     assert bounds("four-attempts-blog", "event/lenin-learns-of-krupskaya-incident") == (None, "1922-12-22")
 
 
+@pytest.mark.parametrize(("stated", "date", "earliest", "latest"), [
+    # days are counted exactly: 23-25 December moved by three days
+    ("23–25 December 1922", "three days after E", "1922-12-26", "1922-12-28"),
+    ("23–25 December 1922", "3 days before E", "1922-12-20", "1922-12-22"),
+    ("21 January 1924", "a day after E", "1924-01-22", "1924-01-22"),
+    # "a few", "several": 2-12 (003:14 calls the 4 January postscript "a few days" after 23-25 December)
+    ("23 December 1922", "a few days after E", "1922-12-25", "1923-01-04"),
+    ("25 May 1922", "several days after E", "1922-05-27", "1922-06-06"),
+    # a week: 7 days +-3
+    ("15 July 1923", "two weeks after E", "1923-07-26", "1923-08-01"),
+    # months and years are round: the month reached, +-1 month; +-6 months
+    ("21 January 1924", "ten months before E", "1923-02-01", "1923-04-30"),
+    ("12 June 1923", "a month after E", "1923-06-01", "1923-08-31"),
+    ("1922", "one year after E", "1922-07-01", "1924-06-30"),
+    # an event dated by a window: the amount moves its bounds; an open side stays open
+    ("after October 1922", "three days after E", "1922-11-04", None),
+    ("between November 1922 and January 1923", "a month before E", "1922-09-01", "1923-01-31"),
+])
+def test_an_amount_after_or_before_an_event_moves_its_days(stated, date, earliest, latest):
+    time = parse_time(date.replace("E", "event-e"))
+    assert time.refs and time.text == date.replace("E", "event-e")  # the words are kept
+    w = point_window(time.resolved(lambda slug: parse_time(stated)))
+    assert (str(w.earliest) if w.earliest else None, str(w.latest) if w.latest else None) == (earliest, latest)
+    if not any(w in stated for w in ("–", "after", "between")):  # an amount from one date moves at once
+        direct = point_window(parse_time(date.replace("E", stated)))
+        assert (direct.earliest, direct.latest) == (w.earliest, w.latest)
+
+
+@pytest.mark.parametrize("text", ["three day after event-e", "a days after event-e", "13 months after"])
+def test_an_amount_must_read_as_written(text):
+    with pytest.raises(DateSyntaxError):
+        parse_time(text)
+
+
+def test_an_amount_from_an_event_takes_a_dating_that_bounds_it(tmp_path):
+    """Issue 10: 002:30 puts the third stroke three days after the Testament, which 002 dates
+    only after Stalin's call (no latest day): the amount takes the monograph's 23-25 December
+    1922; "ten months before" 002's own 21 January 1924 (002:36) gives February-April 1923."""
+    gazetteer = load_gazetteer(ROOT / "triples" / "gazetteer")
+    spartacus = _ledger(tmp_path, "stalin-gensec-spartacus",
+                        "26,event,stalin,,krupskaya,after October 1922,,,,,stalin-call-to-krupskaya,,",
+                        "28,document,lenin-testament,letter,,after stalin-call-to-krupskaya,,,,,,,",
+                        "30,event,lenin,,,three days after lenin-testament,,,,,lenin-stroke-3,,",
+                        "30,event,lenin,,,ten months before lenin-death,,,,,lenin-stroke-3,,",
+                        "36,died,lenin,,,21 January 1924,,,,,lenin-death,,")
+    monograph = _ledger(tmp_path, "rogovin-1992", "1084,document,lenin-testament,letter,,23–25 December 1922,,,,,,,")
+    claims = [c for path in (spartacus, monograph) for c in read_ledger(path, path.stem, gazetteer)]
+    g = compile_claims(claims, gazetteer, reference="rogovin-1992")["stalin-gensec-spartacus"]
+    rows = {}
+    for claim in g.subjects(AP.about, URIRef("https://w3id.org/apparat/id/event/lenin-stroke-3")):
+        rows[str(g.value(claim, AP.value))] = (str(g.value(claim, AP.earliest)), str(g.value(claim, AP.latest)),
+                                              {str(o).rsplit("/", 3)[-3] for o in g.objects(claim, AP.datedBy)})
+    assert rows == {"three days after lenin-testament": ("1922-12-26", "1922-12-28", {"rogovin-1992"}),
+                    "ten months before lenin-death": ("1923-02-01", "1923-04-30", {"stalin-gensec-spartacus"})}
+
+
 @pytest.mark.parametrize("text", ["32 March 1921", "29 February 1923", "1921-13-01", "3 1922", "foo", "between 1921"])
 def test_impossible_or_unreadable_dates_are_errors(text):
     with pytest.raises(DateSyntaxError):

@@ -172,6 +172,18 @@ def test_an_event_dated_before_another_against_a_date_after_it_conflicts(tmp_pat
     assert {c[0] for c in conflicts(agrees)} == set()
 
 
+def test_two_amounts_from_events_that_place_one_event_apart_conflict(tmp_path):
+    testament = "10,document,lenin-testament,letter,,23–25 December 1922,,,,,,by=lenin,"
+    death = "20,died,lenin,,,21 January 1924,,,,,lenin-death,,"
+    found = derive(tmp_path, testament, "14,event,lenin,,,three days after lenin-testament,,,,,lenin-stroke-3,,",
+                   "14,event,lenin,,,ten months before lenin-death,,,,,lenin-stroke-3,,", death)
+    # both offsets (each claim's ap:datedBy names the lines dating what it counts from)
+    assert ("offsets-disagree", "event/lenin-stroke-3", "date", 2) in conflicts(found)
+    agrees = derive(tmp_path, testament, "14,event,lenin,,,three days after lenin-testament,,,,,lenin-stroke-3,,",
+                    "14,event,lenin,,,a year before lenin-death,,,,,lenin-stroke-3,,", death)
+    assert {c[0] for c in conflicts(agrees)} == set()
+
+
 REAL = sorted((ROOT / "triples").glob("*.nt"))
 
 
@@ -193,6 +205,15 @@ def test_real_rows_002_orders_lenins_learning_of_the_call_before_the_testament_0
     claims = {r["claim"].value.removeprefix(ID + "claim/") for r in rows}
     assert {"stalin-gensec-spartacus/event-lenin-28", "rogovin-1992/event-lenin-1598",
             "rogovin-1992/document-lenin-testament-1084"} <= claims
+
+
+def test_real_rows_002_puts_the_third_stroke_three_days_after_the_testament_and_ten_months_before_death(real):
+    # 002:30 three days after the Testament (dated by 004: December 1922), ten months before Lenin's
+    # death (002:36, 21 January 1924: February-April 1923): both cannot hold
+    rows = real.query(f"""SELECT ?claim WHERE {{ ?c <{AP}rule> "offsets-disagree" ;
+        <{AP}about> <{ID}event/lenin-stroke-3> ; <{AP}claim> ?claim }}""")
+    claims = {r["claim"].value.removeprefix(ID + "claim/") for r in rows}
+    assert claims == {"stalin-gensec-spartacus/event-lenin-30", "stalin-gensec-spartacus/event-lenin-30-2"}
 
 
 def test_real_rows_no_promotion_or_demotion_is_a_rank_conflict(real):

@@ -31,6 +31,9 @@ written                                     ``kind``    meaning
 ``before D``, ``by D``, ``no later than D`` window      a point no later than D (``before``: earlier)
 ``the 1920s``, ``the early 1920s``          window      a point in those years (:data:`DECADE_PARTS`)
 ``after D``, ``no earlier than D``          window      a point no earlier than D (``after``: later)
+``N days|weeks|months|years after|before``  window      D's days moved by the amount (:class:`Offset`)
+``D`` (N: digits, ``a``, ``one``–``twelve``,
+``a few``, ``several``)
 ==========================================  ==========  ==========================================
 
 A decade or a part of it as the bound of a ``from``, ``until`` or range (``since the early
@@ -65,9 +68,11 @@ __all__ = [
     "YEAR_IN_TEXT",
     "DateSyntaxError",
     "EventRef",
+    "Offset",
     "StatedDate",
     "StatedTime",
     "decade",
+    "event_days",
     "find_dates",
     "parse_date",
     "parse_time",
@@ -172,6 +177,8 @@ class StatedTime:
     end: StatedDate | EventRef | None = None
     strict: bool = False
     text: str = field(default="", compare=False)
+    #: An amount from an event (``three days after X``): the window is X's days moved by it.
+    offset: Offset | None = None
 
     KINDS = ("undated", "at", "range", "from", "until", "window")
 
@@ -202,6 +209,10 @@ class StatedTime:
         if not self.refs:
             return self
         start, end = self.start, self.end
+        if self.offset is not None:
+            ref = start if isinstance(start, EventRef) else end
+            lo, hi = self.offset.moved(event_days(_event_time(lookup(ref.slug))))
+            return replace(self, start=lo, end=hi, strict=False, offset=None)
         if self.kind == "at" and isinstance(start, EventRef):
             event = _event_time(lookup(start.slug))
             if event.kind == "window":
@@ -233,6 +244,101 @@ class StatedTime:
         if (kind == "from" and start is None) or (kind == "until" and end is None):
             return StatedTime("undated", text=self.text)
         return replace(self, kind=kind, start=start, end=end)
+
+
+#: Numbers an amount may be written in, besides digits.
+NUMBER_WORDS = {"a": 1, "an": 1, "one": 1, "two": 2, "three": 3, "four": 4, "five": 5, "six": 6,
+                "seven": 7, "eight": 8, "nine": 9, "ten": 10, "eleven": 11, "twelve": 12}
+#: Vague amounts, as a convention (the text gives no number): "a few days", "several days"
+#: 2–12, since the texts use "a few days" that loosely: 003:14 has the postscript of
+#: 4 January 1923 "a few days" after the Testament of 23–25 December 1922.
+VAGUE_AMOUNTS = {"a few": (2, 12), "several": (2, 12)}
+#: How far a round amount may be off, per unit, as a convention: days are counted exactly
+#: ("three days after" 23–25 December is 26–28 December); a week ±3 days; months and years
+#: are round figures, read at month precision: "ten months before" 21 January 1924 is
+#: March 1923 ±1 month (February–April 1923), "two years after" a month ±6 months.
+OFFSET_SLACK = {"day": 0, "week": 3, "month": 1, "year": 6}
+
+
+@dataclass(frozen=True)
+class Offset:
+    """An amount of time after (``sign`` +1) or before (-1) an event: ``low``..``high`` units."""
+
+    low: int
+    high: int
+    unit: str
+    sign: int
+
+    def moved(self, days: tuple[datetime.date | None, datetime.date | None]) -> tuple[StatedDate | None,
+                                                                                   StatedDate | None]:
+        """The window ``days`` (an event's first and last possible day) moved by this amount:
+        ``(earliest, latest)`` as dates of the precision the unit allows (days and weeks:
+        a day; months and years: a month), either None where the event leaves that side open.
+
+        >>> lo, hi = Offset(3, 3, "day", 1).moved((datetime.date(1922, 12, 23), datetime.date(1922, 12, 25)))
+        >>> str(lo), str(hi)
+        ('1922-12-26', '1922-12-28')
+        >>> lo, hi = Offset(10, 10, "month", -1).moved((datetime.date(1924, 1, 21), datetime.date(1924, 1, 21)))
+        >>> str(lo), str(hi)
+        ('1923-02', '1923-04')
+        """
+        first, last = days
+        if self.sign > 0:
+            near, far = (first, self.low), (last, self.high)
+        else:
+            near, far = (first, -self.high), (last, -self.low)
+        lo = self._shift(*near, -1) if near[0] else None
+        hi = self._shift(*far, 1) if far[0] else None
+        return lo, hi
+
+    def _shift(self, day: datetime.date, amount: int, side: int) -> StatedDate:
+        slack = OFFSET_SLACK[self.unit]
+        if self.unit in ("day", "week"):
+            d = day + datetime.timedelta(days=amount * (7 if self.unit == "week" else 1) + side * slack)
+            return StatedDate(d.year, d.month, d.day)
+        months = day.year * 12 + day.month - 1 + amount * (12 if self.unit == "year" else 1) + side * slack
+        return StatedDate(months // 12, months % 12 + 1)
+
+
+_OFFSET_RE = re.compile(
+    r"(?P<n>\d+|a few|several|" + "|".join(NUMBER_WORDS) + r")\s+(?P<unit>day|week|month|year)s?"
+    r"\s+(?P<dir>after|before)\s+(?P<rest>\S.*)", re.I)
+
+
+def _offset(shown: str) -> StatedTime | None:
+    """``N days|weeks|months|years after|before D`` as a window (None: not an offset)."""
+    m = _OFFSET_RE.fullmatch(shown)
+    if m is None:
+        return None
+    n = m["n"].lower()
+    low, high = VAGUE_AMOUNTS.get(n) or ((int(n),) * 2 if n.isdigit() else (NUMBER_WORDS[n],) * 2)
+    unit, plural = m["unit"].lower(), shown[m.end("unit"):m.end("unit") + 1].lower() == "s"
+    if (low == high == 1) == plural and n not in VAGUE_AMOUNTS:
+        raise DateSyntaxError(f"{m['n']!r} with {m['unit']}{'s' if plural else ''} in {shown!r}")
+    offset = Offset(low, high, unit, 1 if m["dir"].lower() == "after" else -1)
+    anchor = _date_or_ref(m["rest"])
+    if isinstance(anchor, EventRef):
+        return StatedTime("window", anchor, anchor, text=shown, offset=offset)
+    lo, hi = offset.moved(event_days(StatedTime("at", anchor)))  # a date moves at once
+    return StatedTime("window", lo, hi, text=shown)
+
+
+def event_days(event: StatedTime) -> tuple[datetime.date | None, datetime.date | None]:
+    """An event's first and last possible day, from its own time (a window's open side: None)."""
+    s, e = event.start, event.end
+    if event.kind == "at":
+        return s.earliest(), s.latest()
+    if event.kind == "range":
+        return s.earliest(), e.latest()
+    if event.kind == "from":
+        return s.earliest(), None
+    if event.kind == "until":
+        return None, e.latest()
+    if event.kind == "window":
+        lo = (s.latest() + datetime.timedelta(days=1) if event.strict else s.earliest()) if s else None
+        hi = (e.earliest() - datetime.timedelta(days=1) if event.strict else e.latest()) if e else None
+        return lo, hi
+    return None, None
 
 
 def _event_time(found) -> StatedTime:
@@ -453,6 +559,8 @@ def parse_time(text: str) -> StatedTime:
     low = shown.lower()
     if not shown:
         return StatedTime("undated")
+    if moved := _offset(shown):  # "three days after lenin-testament"
+        return moved
     if span := decade(shown):  # "the 1920s", "the early 1920s": a point somewhere in those years
         return StatedTime("window", StatedDate(span.year, text=shown), StatedDate(span.last_year, text=shown),
                           text=shown)

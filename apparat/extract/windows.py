@@ -16,7 +16,7 @@ from rdflib import Literal, URIRef
 from rdflib.namespace import XSD
 
 from ..namespaces import AP
-from .dates import StatedDate, StatedTime
+from .dates import StatedDate, StatedTime, event_days
 from .records import Span
 
 __all__ = ["EventDates", "Tenure", "Window", "date_literal", "day_literal", "point_window", "tenure"]
@@ -181,7 +181,8 @@ class EventDates:
     ``reference = true``: the monograph's table), else any source's, and returns
     ``(time, source, spans)`` or None. A source's own dating counts even when it is
     relative (``after X``: resolved by :func:`~.writer.compile_claims` into a window,
-    before any row that names the event takes another source's dating).
+    before any row that names the event takes another source's dating), except for an
+    amount from the event (``bounded``).
     """
 
     reference: str | None = None
@@ -203,9 +204,24 @@ class EventDates:
             return None
         return self.lookup(slug, source, self.relative)
 
-    def lookup(self, slug: str, source: str, table: dict | None = None):
+    def lookup(self, slug: str, source: str, table: dict | None = None, bounded: bool = False):
+        """``bounded``: take only datings that bound the event on both sides (what an
+        amount from it, ``three days after X``, needs: an amount from an open window says
+        no more than the window), passing over the source's own if it has none; a source's
+        several such datings count as one window from the first day any allows to the last
+        (a footnote's 23 December and the text's 23-25 December 1922: 23-25 December)."""
         found = (self.stated if table is None else table).get(slug, [])
         for wanted in (source, self.reference, None):
+            if bounded:  # every such dating of that source, as one window: 23 December and 23-25 December
+                days = [(event_days(t), src, sp) for src, t, sp in found
+                        if (wanted is None or src == wanted) and None not in event_days(t)]
+                days = [d for d in days if d[1] == days[0][1]] if days else []
+                if days:
+                    lo, hi = min(d[0][0] for d in days), max(d[0][1] for d in days)
+                    window = StatedTime("window", StatedDate(lo.year, lo.month, lo.day),
+                                        StatedDate(hi.year, hi.month, hi.day))
+                    return window, days[0][1], tuple(span for d in days for span in d[2])
+                continue
             for src, time, spans in found:
                 if wanted is None or src == wanted:
                     return time, src, spans

@@ -117,7 +117,7 @@ class Writer:
             return time
 
         def lookup(slug: str):
-            found = self.event_dates.lookup(slug, claim.source)
+            found = self.event_dates.lookup(slug, claim.source, bounded=time.offset is not None)
             if found is None:
                 raise LookupError(slug)
             stated, source, spans = found
