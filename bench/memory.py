@@ -8,8 +8,10 @@ For each server it prints RSS and PSS (``/proc/<pid>/smaps_rollup``) of every pr
 by role (the granian server, its web worker, multiprocessing's resource tracker, the
 executors) at rest after start, the peak while ``bench.py``'s queries run against it
 (``--seconds`` each, at 4 connections; sampled every 0.2 s), and at rest after that
-load. The load's first query, the distinct point lookups, gives the throughput that a
-memory cut must not lower (req/s, same run). Only 127.0.0.1 is contacted.
+load; with ``--long S``, also after S seconds more of distinct point lookups (every answer
+new, so the response cache fills towards ``cache_bytes``). The load's req/s (repeated and
+distinct point lookups above all) are what a memory cut must not lower, in the same run.
+Only 127.0.0.1 is contacted.
 
 Run: ``python bench/memory.py --build-dir build [--baseline /tmp/before] [--seconds 3]``.
 """
@@ -25,8 +27,9 @@ import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
-from bench import QUERIES, apparat, cell, family, oxigraph  # noqa: E402
 from lookups import OXIGRAPH, baseline, subjects_of  # noqa: E402
+
+from bench import QUERIES, apparat, cell, family, oxigraph  # noqa: E402
 
 ROLES = ("server", "worker", "tracker", "executor", "other")
 
@@ -116,6 +119,8 @@ def main(argv=None) -> None:
     parser.add_argument("--config", action="append", default=[],
                         help="NAME=VAR=VALUE[,VAR=VALUE…]: also Apparat with these environment variables")
     parser.add_argument("--seconds", type=float, default=3.0)
+    parser.add_argument("--long", type=float, default=0.0,
+                        help="then this many seconds of distinct lookups (4 connections) before a last figure")
     parser.add_argument("--rest", type=float, default=3.0, help="seconds to wait before an at-rest figure")
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
@@ -145,23 +150,33 @@ def main(argv=None) -> None:
         time.sleep(args.rest)
         for name, peer in peers.items():
             rows[name]["after"] = by_role(peer.pid)
+        if args.long:
+            for name, peer in peers.items():
+                rows[name]["long_rps"] = cell(peer, "point lookup, distinct IRIs", 4, {}, subjects, args.long)["rps"]
+                rows[name]["long"] = by_role(peer.pid)
     print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}; "
           f"processes ×, RSS/PSS MB", flush=True)
     for name, row in rows.items():
         print(f"\n{name} (ready {row['ready_s']:.2f} s)")
-        for moment in ("rest", "peak", "after"):
-            print(f"  {moment:5} {fmt(row[moment])}")
+        for moment in ("rest", "peak", "after", "long"):
+            if moment in row:
+                print(f"  {moment:5} {fmt(row[moment])}")
+        if "long_rps" in row:
+            print(f"  distinct lookups for {args.long:g} s: {row['long_rps']:,.0f} req/s")
         print("  req/s at 4 connections: " + ", ".join(f"{q} {r:,.0f}" for q, r in row["rps"].items()))
     ox = rows[OXIGRAPH]
     print("\n| server | at rest RSS / PSS | peak RSS / PSS | after load RSS / PSS | ÷ oxigraph peak (RSS / PSS) "
-          "| repeated / distinct lookups req/s |")
-    print("|---|---:|---:|---:|---:|---:|")
+          "| repeated / distinct lookups req/s |" + (f" after {args.long:g} s of distinct lookups RSS / PSS (req/s) |"
+                                                if args.long else ""))
+    print("|---|---:|---:|---:|---:|---:|" + ("---:|" if args.long else ""))
     for name, row in rows.items():
         rest, peak, after = (row[m]["total"] for m in ("rest", "peak", "after"))
         ratio = f"{peak[1] / ox['peak']['total'][1]:.1f} / {peak[2] / ox['peak']['total'][2]:.1f}"
         print(f"| {name} | {rest[1]:.0f} / {rest[2]:.0f} | {peak[1]:.0f} / {peak[2]:.0f} | "
               f"{after[1]:.0f} / {after[2]:.0f} | {ratio} | {row['rps'].get('point lookup, repeated', 0):,.0f} "
-              f"/ {row['rps'].get('point lookup, distinct IRIs', 0):,.0f} |")
+              f"/ {row['rps'].get('point lookup, distinct IRIs', 0):,.0f} |"
+              + (f" {row['long']['total'][1]:.0f} / {row['long']['total'][2]:.0f} ({row['long_rps']:,.0f}) |"
+                 if args.long else ""))
 
 
 if __name__ == "__main__":
