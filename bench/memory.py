@@ -116,11 +116,19 @@ def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--build-dir", type=Path, default=Path("build"))
     parser.add_argument("--baseline", type=Path, help="a source tree to measure beside this one")
-    parser.add_argument("--config", action="append", default=[],
-                        help="NAME=VAR=VALUE[,VAR=VALUE…]: also Apparat with these environment variables")
+    parser.add_argument(
+        "--config",
+        action="append",
+        default=[],
+        help="NAME=VAR=VALUE[,VAR=VALUE…]: also Apparat with these environment variables",
+    )
     parser.add_argument("--seconds", type=float, default=3.0)
-    parser.add_argument("--long", type=float, default=0.0,
-                        help="then this many seconds of distinct lookups (4 connections) before a last figure")
+    parser.add_argument(
+        "--long",
+        type=float,
+        default=0.0,
+        help="then this many seconds of distinct lookups (4 connections) before a last figure",
+    )
     parser.add_argument("--rest", type=float, default=3.0, help="seconds to wait before an at-rest figure")
     args = parser.parse_args(argv)
     build_dir = args.build_dir.resolve()
@@ -134,7 +142,8 @@ def main(argv=None) -> None:
         servers[name] = lambda name=name, env=env: apparat(build_dir, name, env)
         if args.baseline:
             servers[f"{name} (before)"] = lambda name=name, env=env: baseline(
-                args.baseline.resolve(), build_dir, f"{name} (before)", env)
+                args.baseline.resolve(), build_dir, f"{name} (before)", env
+            )
     servers[OXIGRAPH] = lambda: oxigraph(build_dir)
     rows = {}
     with contextlib.ExitStack() as stack:
@@ -154,8 +163,11 @@ def main(argv=None) -> None:
             for name, peer in peers.items():
                 rows[name]["long_rps"] = cell(peer, "point lookup, distinct IRIs", 4, {}, subjects, args.long)["rps"]
                 rows[name]["long"] = by_role(peer.pid)
-    print(f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}; "
-          f"processes ×, RSS/PSS MB", flush=True)
+    print(
+        f"load average {os.getloadavg()[0]:.2f} {os.getloadavg()[1]:.2f} {os.getloadavg()[2]:.2f}; "
+        f"processes ×, RSS/PSS MB",
+        flush=True,
+    )
     for name, row in rows.items():
         print(f"\n{name} (ready {row['ready_s']:.2f} s)")
         for moment in ("rest", "peak", "after", "long"):
@@ -165,18 +177,25 @@ def main(argv=None) -> None:
             print(f"  distinct lookups for {args.long:g} s: {row['long_rps']:,.0f} req/s")
         print("  req/s at 4 connections: " + ", ".join(f"{q} {r:,.0f}" for q, r in row["rps"].items()))
     ox = rows[OXIGRAPH]
-    print("\n| server | at rest RSS / PSS | peak RSS / PSS | after load RSS / PSS | ÷ oxigraph peak (RSS / PSS) "
-          "| repeated / distinct lookups req/s |" + (f" after {args.long:g} s of distinct lookups RSS / PSS (req/s) |"
-                                                if args.long else ""))
+    print(
+        "\n| server | at rest RSS / PSS | peak RSS / PSS | after load RSS / PSS | ÷ oxigraph peak (RSS / PSS) "
+        "| repeated / distinct lookups req/s |"
+        + (f" after {args.long:g} s of distinct lookups RSS / PSS (req/s) |" if args.long else "")
+    )
     print("|---|---:|---:|---:|---:|---:|" + ("---:|" if args.long else ""))
     for name, row in rows.items():
         rest, peak, after = (row[m]["total"] for m in ("rest", "peak", "after"))
         ratio = f"{peak[1] / ox['peak']['total'][1]:.1f} / {peak[2] / ox['peak']['total'][2]:.1f}"
-        print(f"| {name} | {rest[1]:.0f} / {rest[2]:.0f} | {peak[1]:.0f} / {peak[2]:.0f} | "
-              f"{after[1]:.0f} / {after[2]:.0f} | {ratio} | {row['rps'].get('point lookup, repeated', 0):,.0f} "
-              f"/ {row['rps'].get('point lookup, distinct IRIs', 0):,.0f} |"
-              + (f" {row['long']['total'][1]:.0f} / {row['long']['total'][2]:.0f} ({row['long_rps']:,.0f}) |"
-                 if args.long else ""))
+        print(
+            f"| {name} | {rest[1]:.0f} / {rest[2]:.0f} | {peak[1]:.0f} / {peak[2]:.0f} | "
+            f"{after[1]:.0f} / {after[2]:.0f} | {ratio} | {row['rps'].get('point lookup, repeated', 0):,.0f} "
+            f"/ {row['rps'].get('point lookup, distinct IRIs', 0):,.0f} |"
+            + (
+                f" {row['long']['total'][1]:.0f} / {row['long']['total'][2]:.0f} ({row['long_rps']:,.0f}) |"
+                if args.long
+                else ""
+            )
+        )
 
 
 if __name__ == "__main__":
