@@ -53,7 +53,7 @@ SETTINGS: tuple[Setting, ...] = (
             "Proxies (addresses or CIDR networks, space- or comma-separated) whose X-Forwarded-For names the "
             "client; empty: the socket peer is the client and the header is ignored."),
     Setting("query_queue", 64, "Requests that may wait for an executor; more get 503 with Retry-After."),
-    Setting("cache_bytes", 64 * 1024 * 1024, "Bytes of answers each web process keeps (0: no cache)."),
+    Setting("cache_bytes", 16 * 1024 * 1024, "Bytes of answers each web process keeps (0: no cache)."),
     Setting("max_request_bytes", 1024 * 1024, "Largest request body accepted; larger is 413 before reading."),
     Setting("header_timeout", 10.0, "Seconds a client may take to send a request's headers."),
     Setting("body_timeout", 10.0, "Seconds a client may take to send a request's whole body (asgi; else 408)."),

@@ -9,21 +9,10 @@ processes open the build's read-only store.
 
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
 
-from apparat.query.cache import ResponseCache
-from apparat.query.executor import ExecutorPool
-from apparat.query.gateway import start_gateway
-from apparat.query.local import engine_for
-from apparat.query.remote import read_store_build
-from apparat.query.saved import load_saved_queries
-from apparat.query.store import read_build
-from apparat.serve import announce_ready
-from apparat.settings import load_settings
-
-from .clients import trusted_networks
-from .state import EXTENSION, AppState
-from .warmup import warm_up
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def create_app(test_config: dict | None = None) -> Flask:
@@ -35,6 +24,25 @@ def create_app(test_config: dict | None = None) -> Flask:
     Raises:
         DatasetMissing: there is no build in the configured build folder.
     """
+    # Imported here, not at the top: ``apparat serve``'s own process imports this package for
+    # ``clients.trusted_networks`` only, and granian's server process needs neither Flask nor
+    # rdflib (~20 MB RSS it would hold for nothing; README "Goals of issue 11").
+    from flask import Flask
+
+    from apparat.query.cache import ResponseCache
+    from apparat.query.executor import ExecutorPool
+    from apparat.query.gateway import start_gateway
+    from apparat.query.local import engine_for
+    from apparat.query.remote import read_store_build
+    from apparat.query.saved import load_saved_queries
+    from apparat.query.store import read_build
+    from apparat.serve import announce_ready
+    from apparat.settings import load_settings
+
+    from .clients import trusted_networks
+    from .state import EXTENSION, AppState
+    from .warmup import warm_up
+
     app = Flask(__name__)
     settings = load_settings(test_config)
     trusted_proxies = trusted_networks(settings["trusted_proxies"])  # a typo fails here, before any executor

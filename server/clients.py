@@ -20,10 +20,6 @@ from __future__ import annotations
 
 import ipaddress
 
-from flask import has_request_context, request
-
-from .state import state
-
 #: Where a request's client address is kept in its WSGI environ.
 CLIENT_KEY = "apparat.client"
 
@@ -100,6 +96,12 @@ def client_of(environ: dict, trusted: tuple[Network, ...]) -> str:
 
 def request_client() -> str:
     """The current request's client address (see the module's docstring)."""
+    # Imported here: the rest of this module is plain ``ipaddress``, and ``apparat serve``'s
+    # own process imports it (``trusted_networks``) without Flask.
+    from flask import has_request_context, request
+
+    from .state import state
+
     if not has_request_context():
         return ""
     return client_of(request.environ, state().trusted_proxies)

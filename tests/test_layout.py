@@ -42,3 +42,13 @@ def test_the_web_process_imports_no_build_code(build_dir):
         "    app.extensions['apparat'].pool.close()")
     assert "apparat.web" in modules
     assert not modules & BUILD_MODULES
+
+
+def test_the_server_process_imports_neither_flask_nor_rdflib():
+    # ``apparat serve``'s own process (granian's server, which spawns the web workers) holds no
+    # app: what it imports it holds for nothing (~16 MB RSS for Flask, rdflib and the views).
+    modules = loaded_modules("import apparat.cli, apparat.serve, granian\n"
+                             "from apparat.query.store import read_build\n"
+                             "from apparat.web.clients import trusted_networks")
+    assert not {m for m in modules if m.split(".")[0] in ("flask", "werkzeug", "jinja2", "rdflib")}
+    assert "apparat.web.clients" in modules
