@@ -28,10 +28,8 @@ memberships, a source's spans, a saved query's answer). For the few pages where
 those are heaviest — the person and the organ with the most memberships (Stalin,
 the Politburo: 0.1–0.25 s cold at light load, 0.5–0.9 s at load 5–8), the source
 with the most line spans (``rogovin-1992``) and ``/ontology`` — :func:`heavy_pages`
-renders them once, in a thread the worker does not wait for once the shared
-caches are filled (they only make a first page faster; waited for, they cost
-0.3-0.8 s of start-up), with ``app.full_dispatch_request`` in a request context of
-its own, not through WSGI: still nothing in the log or ``/metrics``; so their
+renders them once here (``app.full_dispatch_request`` in a request context of
+its own, not through WSGI: still nothing in the log or ``/metrics``), so their
 SELECTs are in the response cache when the first reader asks. The page itself is
 rendered again for that reader (tens of milliseconds), as for every reader.
 """
@@ -67,17 +65,15 @@ def warm_up(app: Flask) -> dict[str, float]:
     enumerations = _enumerations(app)
     if enumerations is not None:
         queries["enumerations"] = enumerations
+    queries["heavy pages"] = lambda: heavy_pages(app)
     with ThreadPoolExecutor(max_workers=3, thread_name_prefix="apparat-warm-up") as threads:
-        chains = [("search index", "home counts"), ("conflicts", "membership conflicts"),
+        # the heavy pages after the shared caches they use (conflicts, predicate labels)
+        chains = [("search index", "home counts"), ("conflicts", "membership conflicts", "heavy pages"),
                   ("predicate labels",) + (("enumerations",) if enumerations else ())]
         running = [threads.submit(_run, app, [(name, queries[name]) for name in chain], took) for chain in chains]
         _run(app, [("templates", lambda: _compile_templates(app)), ("routes", app.url_map.update)], took)
         for future in running:
             future.result()
-    # the heavy pages after the shared caches they use (conflicts, predicate labels), in a thread the
-    # worker does not wait for: they only make a first page faster, and cost 0.3-0.8 s of start-up
-    threading.Thread(target=_run, args=(app, [("heavy pages", lambda: heavy_pages(app))], {}),
-                     name="apparat-heavy-pages", daemon=True).start()
     return took
 
 
