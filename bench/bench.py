@@ -187,19 +187,24 @@ def parse_wrk(output: str) -> dict:
             "non2xx": int(bad[1]) if bad else 0, "errors": sum(map(int, errors.groups())) if errors else 0}
 
 
+def rollup(pid: int) -> tuple[float, float]:
+    """(RSS, PSS) of one process in MB; (0, 0) once it is gone."""
+    rss = pss = 0.0
+    try:
+        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
+            if line.startswith("Rss:"):
+                rss = int(line.split()[1]) / 1024
+            elif line.startswith("Pss:"):
+                pss = int(line.split()[1]) / 1024
+    except OSError:
+        pass
+    return rss, pss
+
+
 def memory_mb(pid: int) -> tuple[float, float]:
     """(sum of RSS, sum of PSS) in MB over ``pid`` and its descendants."""
-    rss = pss = 0.0
-    for member in family(pid):
-        try:
-            for line in Path(f"/proc/{member}/smaps_rollup").read_text().splitlines():
-                if line.startswith("Rss:"):
-                    rss += int(line.split()[1]) / 1024
-                elif line.startswith("Pss:"):
-                    pss += int(line.split()[1]) / 1024
-        except OSError:
-            continue
-    return rss, pss
+    figures = [rollup(member) for member in family(pid)]
+    return sum(rss for rss, _pss in figures), sum(pss for _rss, pss in figures)
 
 
 class PeakMemory:

@@ -29,7 +29,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 from lookups import OXIGRAPH, baseline, subjects_of  # noqa: E402
 
-from bench import QUERIES, apparat, cell, family, oxigraph  # noqa: E402
+from bench import QUERIES, apparat, cell, family, oxigraph, rollup  # noqa: E402
 
 ROLES = ("server", "worker", "tracker", "executor", "other")
 
@@ -48,20 +48,6 @@ def role_of(pid: int, top: int) -> str:
     if "spawn_main" in command:
         return "executor"
     return "worker" if parent == top else "other"
-
-
-def rollup(pid: int) -> tuple[float, float]:
-    """(RSS, PSS) of one process in MB; (0, 0) once it is gone."""
-    rss = pss = 0.0
-    try:
-        for line in Path(f"/proc/{pid}/smaps_rollup").read_text().splitlines():
-            if line.startswith("Rss:"):
-                rss = int(line.split()[1]) / 1024
-            elif line.startswith("Pss:"):
-                pss = int(line.split()[1]) / 1024
-    except OSError:
-        pass
-    return rss, pss
 
 
 def by_role(top: int) -> dict[str, list[float]]:
