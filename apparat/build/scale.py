@@ -15,17 +15,40 @@ The copies are written as N-Quads, ``copies_per_file`` copies per file, one copy
 at a time (the text of one copy is a string replacement of a template).
 
 Run: ``python -m apparat.build.scale --factor 100 --out /tmp/x100``.
+
+:func:`scaled_build` makes the ×N *build* without building it: it copies the quads of
+a ×1 build (asserted, conflicts and inferred alike) by the same renaming, and writes
+``dataset.nq``, ``build.json`` and the store. The closure of N disjoint copies that
+share only the ontology's terms is N copies of the closure (what only the shared terms
+give is written once), so the result holds the same quads as ``apparat build`` of
+:func:`scaled_inputs`' files: ``tests/test_build_scale.py`` checks that, quad for quad
+after canonical blank-node labels, on ×3 of the small test source and ×2 of the
+repository. It takes minutes where the build of the copies would take hours (×100 here).
+``python -m apparat.build.scale --factor 100 --out /tmp/x100 --from-build build``.
 """
 
 from __future__ import annotations
 
 import argparse
+import datetime as dt
+import hashlib
+import json
+import re
+import shutil
+import sys
+import tempfile
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
-from ..namespaces import BASE, ONTOLOGY_GRAPH
+from ..errors import BuildError
+from ..layout import DATASET_FILE, MANIFEST_FILE
+from ..namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from ..query.store import write_store
 from ..settings import load_settings
 from .inputs import BuildInputs
-from .parse import parse_files
+from .install import _swap, write_manifest
+from .parse import Graphs, parse_files
 from .terms import BNode, Literal, ntriples
 
 RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
@@ -52,21 +75,12 @@ def scaled_inputs(inputs: BuildInputs, factor: int, out: Path, *, copies_per_fil
 
 def _template(inputs: BuildInputs) -> str:
     """The N-Quads of the data, with a mark where a copy's IRI prefix or blank-node label goes."""
-    graphs = parse_files(inputs.ontology, inputs.data, graph_per_file=inputs.graph_per_file)
-    ontology = graphs.pop(str(ONTOLOGY_GRAPH), set())
-    shared = {s for s, _p, _o in ontology}
-    # Vocabulary (predicates, classes) is shared; any other IRI outside our namespace names
-    # an individual (a Wikidata item, a web page), and a copy has its own.
-    shared |= {x for triples in graphs.values() for s, p, o in triples for x in ((p, o) if p == RDF_TYPE else (p,))}
+    graphs, shared = _parsed(inputs)
 
     def term(t) -> str:
         if isinstance(t, BNode):
             return "_:" + _BNODE_MARK + str(t)
-        if isinstance(t, Literal) or t in shared or t.startswith(BASE + "ontology"):
-            return ntriples(t)
-        if not t.startswith(BASE):
-            return f"<{_EXTERNAL_MARK}{t}>"
-        return f"<{BASE}{_IRI_MARK}{t[len(BASE):]}>"
+        return ntriples(t) if isinstance(t, Literal) else _iri_mark(t, shared)
 
     lines = []
     for graph, triples in graphs.items():
@@ -75,12 +89,154 @@ def _template(inputs: BuildInputs) -> str:
     return "".join(sorted(lines))
 
 
+def _parsed(inputs: BuildInputs) -> tuple[Graphs, set[str]]:
+    """The data graphs of ``inputs`` (the ontology's left out) and the IRIs every copy shares:
+    what the ontology describes and the vocabulary (predicates, classes). Any other IRI outside
+    our namespace names an individual (a Wikidata item, a web page), and a copy has its own."""
+    graphs = parse_files(inputs.ontology, inputs.data, graph_per_file=inputs.graph_per_file)
+    ontology = graphs.pop(str(ONTOLOGY_GRAPH), set())
+    shared = {s for s, _p, _o in ontology}
+    shared |= {x for triples in graphs.values() for s, p, o in triples for x in ((p, o) if p == RDF_TYPE else (p,))}
+    return graphs, shared
+
+
+def _iri_mark(iri: str, shared: set[str]) -> str:
+    """``iri`` in N-Triples syntax, marked where a copy's prefix goes (unmarked when shared)."""
+    if iri in shared or iri.startswith(BASE + "ontology"):
+        return f"<{iri}>"
+    if not iri.startswith(BASE):
+        return f"<{_EXTERNAL_MARK}{iri}>"
+    return f"<{BASE}{_IRI_MARK}{iri[len(BASE):]}>"
+
+
+def _copy(template: str, k: int) -> str:
+    """Copy ``k`` of a marked ``template`` (copy 0 keeps the original IRIs)."""
+    return (template.replace(_IRI_MARK, f"copy/{k}/" if k else "")
+            .replace(_EXTERNAL_MARK, f"{BASE}copy/{k}/external?" if k else "")
+            .replace(_BNODE_MARK, f"c{k}x"))
+
+
+#: One term of an N-Quads line as the build writes it: a literal (first, so that an IRI
+#: or ``_:`` inside a string is left alone), an IRI, or a blank node.
+_TERM = re.compile(r'("(?:[^"\\]|\\.)*"(?:\^\^<[^>]*>|@[A-Za-z0-9-]+)?)|<([^>]*)>|_:(\S+)')
+
+
+def scaled_build(inputs: BuildInputs, build_dir: Path, factor: int, out: Path,
+                 log: Callable[[str], None] = lambda _msg: None) -> dict:
+    """Write into ``out`` the build of ``factor`` copies of ``inputs``, made from their build
+    ``build_dir`` (×1) by copying its quads; return its manifest.
+
+    A quad of the ontology's graph, or one that no copy changes (inferred from the shared
+    terms alone), is written once; every other quad once per copy, renamed as
+    :func:`scaled_inputs` renames. IRIs the build itself mints under our base (a conflict's,
+    after its subject's) are copied; the graphs it writes (inferred, conflicts) are shared,
+    as in a build of the copies; blank nodes of the ontology are shared, the others get a
+    label per copy.
+
+    Raises:
+        BuildError: ``build_dir`` does not hold the build of ``inputs`` (its data graphs differ).
+    """
+    build_dir, out = Path(build_dir), Path(out)
+    manifest = json.loads((build_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
+    data, shared = _parsed(inputs)
+    built = set(manifest["graphs"]) - {"default", str(ONTOLOGY_GRAPH)}
+    minted = built - set(data)  # the build's own graphs: inferred, conflicts
+    if not set(data) <= built:
+        raise BuildError(f"{build_dir} is not the build of these inputs: it lacks the graphs "
+                         f"{', '.join(sorted(set(data) - built)[:3])} …")
+    shared |= minted
+    known = {x for triples in data.values() for t in triples for x in t if isinstance(x, str)}
+    template, counts = _quads_template(build_dir / DATASET_FILE, shared, known)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    try:
+        digest = hashlib.sha256()
+        with open(build_dir / DATASET_FILE, "rb") as original, open(staging / DATASET_FILE, "wb") as target:
+            while block := original.read(1 << 20):
+                target.write(block)
+                digest.update(block)
+            for k in range(1, factor):
+                block = _copy(template, k).encode()
+                target.write(block)
+                digest.update(block)
+                if k % 10 == 0 or k == factor - 1:
+                    log(f"copy {k + 1} of {factor} written")
+        graphs = _scaled_counts(manifest["graphs"], counts, factor)
+        scaled = manifest | {
+            "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
+            "graphs": graphs, "inferred": graphs.get(str(INFERRED_GRAPH), 0),
+            "asserted": sum(n for g, n in graphs.items() if g != str(INFERRED_GRAPH)),
+            "etag": digest.hexdigest()[:32], "cache_key": None, "reused": False,
+            "scaled": {"factor": factor, "from": manifest["etag"]},
+        }
+        write_manifest(scaled, staging)
+        log("loading the store")
+        write_store(staging)
+        _swap(staging, out)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
+    return scaled
+
+
+def _quads_template(dataset: Path, shared: set[str], known: set[str]) -> tuple[str, Counter]:
+    """The quads of ``dataset`` that a copy changes, marked as :func:`_copy` expects (the
+    ontology's graph left out), and how many of them each (marked) graph holds."""
+    ontology = f"<{ONTOLOGY_GRAPH}> .\n"
+    with open(dataset, encoding="utf-8") as quads:  # its graph may come after those that use its nodes
+        ontology_bnodes = {b for line in quads if line.endswith(ontology) for _l, _i, b in _TERM.findall(line) if b}
+
+    def mark(match: re.Match) -> str:
+        literal, iri, bnode = match.groups()
+        if literal is not None:
+            return literal
+        if bnode is not None:
+            return match[0] if bnode in ontology_bnodes else f"_:{_BNODE_MARK}{bnode}"
+        # an IRI no input holds, and outside our base, is the reasoner's (owl:Thing …): shared
+        return match[0] if iri not in known and not iri.startswith(BASE) else _iri_mark(iri, shared)
+
+    lines, counts = [], Counter()
+    with open(dataset, encoding="utf-8") as quads:
+        for line in quads:
+            if line.endswith(ontology):
+                continue
+            marked = _TERM.sub(mark, line)
+            if marked != line:
+                lines.append(marked)
+                counts[_TERM.findall(marked)[-1][1]] += 1
+    return "".join(lines), counts
+
+
+def _scaled_counts(graphs: dict[str, int], counts: Counter, factor: int) -> dict[str, int]:
+    """Triples per graph of the ×``factor`` build: a shared graph (the ontology's, the
+    build's own) holds its own triples and each copy's changed ones; a copied graph
+    ``factor`` times its triples under ``factor`` names."""
+    scaled = dict(graphs)
+    for marked, n in counts.items():
+        if _IRI_MARK in marked or _EXTERNAL_MARK in marked:
+            for k in range(1, factor):
+                scaled[_copy(marked, k)] = n
+        else:
+            scaled[marked] += n * (factor - 1)
+    return dict(sorted(scaled.items(), key=lambda kv: (kv[0] != "default", kv[0])))
+
+
 def main(argv=None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--factor", type=int, required=True)
     parser.add_argument("--out", type=Path, required=True)
+    parser.add_argument("--from-build", type=Path, metavar="BUILD_DIR",
+                        help="write the ×N build into --out by copying this ×1 build of the repository's "
+                             "inputs (else: write the ×N input files, for `apparat build --data`)")
     args = parser.parse_args(argv)
-    scaled = scaled_inputs(BuildInputs.from_settings(load_settings()), args.factor, args.out)
+    inputs = BuildInputs.from_settings(load_settings())
+    if args.from_build:
+        manifest = scaled_build(inputs, args.from_build, args.factor, args.out,
+                                log=lambda msg: print(msg, file=sys.stderr))
+        print(f"{args.out}: {manifest['asserted']} asserted + {manifest['inferred']} inferred triples in "
+              f"{len(manifest['graphs'])} graphs, etag {manifest['etag']}")
+        return
+    scaled = scaled_inputs(inputs, args.factor, args.out)
     print(f"{len(scaled.data)} files in {args.out}")
 
 
