@@ -41,6 +41,7 @@ from apparat.build.upload import upload_marker  # noqa: E402
 from bench import RESULTS, apparat, wrk  # noqa: E402
 
 COLUMNS = {"embedded": "embedded", "oxigraph": "through `oxigraph serve`", "virtuoso": "through Virtuoso"}
+PRODUCTS = {"oxigraph": "`oxigraph serve`", "virtuoso": "Virtuoso"}
 POLITBURO = "https://w3id.org/apparat/id/organ/politburo"
 QUERIES = {
     "`ASK { ?s ?p ?o }`": "ASK { ?s ?p ?o }",
@@ -161,7 +162,7 @@ def measure(build_dir: Path, names: list[str], seconds: float, connections: int,
     found = {"build_dir": str(build_dir), "stores": names, "seconds": seconds, "connections": connections,
              "serve_env": SERVE_ENV, "query_timeout_s": QUERY_SECONDS, "virtuoso_ini": VIRTUOSO_INI,
              "cores": os.cpu_count(), "load_average": {"start": os.getloadavg()}, "versions": versions(names),
-             "manifest": {k: v for k, v in read_manifest(build_dir).items() if k in ("graphs", "asserted", "inferred")},
+             "manifest": build_counts(build_dir),
              "store_bytes": {}, "uploads": {}, "answers": {}, "runs": {}}
     starters = {"embedded": lambda _folder: embedded_backend(build_dir), "oxigraph": oxigraph_backend,
                 "virtuoso": virtuoso_backend}
@@ -195,12 +196,18 @@ def read_manifest(build_dir: Path) -> dict:
     return json.loads((build_dir / "build.json").read_text(encoding="utf-8"))
 
 
+def build_counts(build_dir: Path) -> dict:
+    """The build's asserted and inferred triples and its graphs, from its manifest."""
+    manifest = read_manifest(build_dir)
+    return {"asserted": manifest["asserted"], "inferred": manifest["inferred"], "graphs": len(manifest["graphs"])}
+
+
 def versions(names: list[str]) -> dict:
     """The stores' versions, as their own commands (or Debian) say."""
     found = {}
     if "oxigraph" in names:
-        found["oxigraph"] = subprocess.run([oxigraph_binary(), "--version"], capture_output=True, text=True,
-                                           timeout=60).stdout.strip()
+        said = subprocess.run([oxigraph_binary(), "--version"], capture_output=True, text=True, timeout=60).stdout
+        found["oxigraph"] = said.strip().removeprefix("oxigraph ")
     if "virtuoso" in names:
         found["virtuoso"] = subprocess.run(["dpkg-query", "-W", "-f=${Version}", "virtuoso-opensource-7"],
                                            capture_output=True, text=True, timeout=60).stdout.strip()
@@ -214,7 +221,7 @@ def report(found: dict) -> str:
     names, manifest = found["stores"], found["manifest"]
     loads = found["load_average"]
     span = f"{loads['start'][0]:.1f}" + (f"–{loads['end'][0]:.1f}" if "end" in loads else "")
-    stores = ", ".join(f"{name} {version}" for name, version in found["versions"].items())
+    stores = ", ".join(f"{PRODUCTS[name]} {version}" for name, version in found["versions"].items())
     lines = ["# Through each store: load time and query throughput", "",
              f"Build `{found['build_dir']}`: {manifest['asserted']:,} asserted + {manifest['inferred']:,} inferred "
              f"triples in {manifest['graphs']} graphs. {found['cores']} cores, shared; load average {span} (1 min, "
