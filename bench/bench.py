@@ -82,14 +82,17 @@ class Peer:
 
 
 @contextlib.contextmanager
-def apparat(build_dir: Path, name: str, env: dict, *, one_client: bool = True):
+def apparat(build_dir: Path, name: str, env: dict, *, one_client: bool = True, args: tuple = (),
+            timeout: float = 120.0):
+    """``apparat serve --build-dir build_dir *args`` with ``env``, as a ``Peer`` once it answers
+    (within ``timeout`` seconds)."""
     started = time.monotonic()
     # A 5 s limit (30 by default): the runaway clients of one measurement must not burn
     # the CPU through the next one. wrk's connections all come from 127.0.0.1, so for
     # throughput the per-client cap (2 by default) is lifted: it would measure fairness.
     env = {"APPARAT_SERVICE_ALLOWLIST": "", "APPARAT_QUERY_TIMEOUT": "5",
            **({"APPARAT_CLIENT_QUERIES": "16"} if one_client else {}), **env}
-    with ServerProcess(build_dir, env=env, timeout=120) as server:
+    with ServerProcess(build_dir, *args, env=env, timeout=timeout) as server:
         ready = time.monotonic() - started
         yield Peer(name, server.base_url + "/sparql", server.process.pid, ready,
                    saved_path=server.base_url + "/queries/politburo-in-year?year=1926")
@@ -156,16 +159,19 @@ end
 """
 
 
-def wrk(url: str, accept: str, connections: int, seconds: float, script: str | None = None) -> dict:
+def wrk(url: str, accept: str, connections: int, seconds: float, script: str | None = None,
+        timeout: float = 10.0) -> dict:
+    """wrk on ``url`` for ``seconds``; a request unanswered after ``timeout`` seconds counts as an error."""
     command = ["wrk", "-t", str(min(connections, 2)), "-c", str(connections), "-d", f"{seconds:g}s", "--latency",
-               "--timeout", "10s", "-H", f"Accept: {accept}"]
+               "--timeout", f"{timeout:g}s", "-H", f"Accept: {accept}"]
     with tempfile.NamedTemporaryFile("w", suffix=".lua", delete=False) as lua:
         if script:
             lua.write(script)
     try:
         if script:
             command += ["-s", lua.name]
-        output = subprocess.run([*command, url], capture_output=True, text=True, timeout=seconds + 60).stdout
+        output = subprocess.run([*command, url], capture_output=True, text=True,
+                                timeout=seconds + 50 + timeout).stdout
     finally:
         os.unlink(lua.name)
     return parse_wrk(output)

@@ -302,13 +302,21 @@ class VirtuosoServer:
     The Debian configuration is copied with its database paths moved into ``folder`` and
     both listeners on 127.0.0.1; the ``SPARQL`` user gets ``SPARQL_UPDATE`` so that the
     Graph Store endpoint (``/sparql-graph-crud``) takes writes. ``query_url`` and
-    ``graph_url`` are what ``--store``/``--store-graph-url`` take.
+    ``graph_url`` are what ``--store``/``--store-graph-url`` take. ``ini`` sets further
+    lines of the copy (e.g. ``NumberOfBuffers``); ``sql()`` runs a statement as ``dba``.
     """
 
-    def __init__(self, folder: Path, timeout: float = 90.0):
+    #: What the copy of Debian's ``virtuoso.ini`` changes besides paths and ports. A freshly loaded
+    #: store has no statistics: Virtuoso then estimates some of our queries at days and refuses them
+    #: (MaxQueryCostEstimationTime, 400 s); 0 turns the estimate off. Its row cap must exceed ours
+    #: (max_rows + 2), or answers are cut silently.
+    INI = {"MaxQueryCostEstimationTime": 0, "ResultSetMaxRows": 1_000_000}
+
+    def __init__(self, folder: Path, timeout: float = 90.0, ini: dict | None = None):
         import socket
 
         self.folder, self.timeout = Path(folder), timeout
+        self.ini = {**self.INI, **(ini or {})}
         ports = []
         for _ in range(2):
             with socket.socket() as probe:
@@ -324,11 +332,10 @@ class VirtuosoServer:
         text = VIRTUOSO_INI.read_text().replace("/var/lib/virtuoso-opensource-7/db", str(self.folder))
         text = re.sub(r"(?m)^ServerPort\s*=\s*1111\b.*$", f"ServerPort = 127.0.0.1:{self.sql_port}", text)
         text = re.sub(r"(?m)^ServerPort\s*=\s*8890\b.*$", f"ServerPort = 127.0.0.1:{self.http_port}", text)
-        # A freshly loaded store has no statistics: Virtuoso then estimates some of our queries at
-        # days and refuses them (MaxQueryCostEstimationTime, 400 s); 0 turns the estimate off. Its
-        # row cap must exceed ours (max_rows + 2), or answers are cut silently.
-        text = re.sub(r"(?m)^MaxQueryCostEstimationTime\s*=.*$", "MaxQueryCostEstimationTime = 0", text)
-        text = re.sub(r"(?m)^ResultSetMaxRows\s*=.*$", "ResultSetMaxRows = 1000000", text)
+        for key, value in self.ini.items():
+            text, found = re.subn(rf"(?m)^{key}\s*=.*$", f"{key} = {value}", text)
+            if not found:
+                raise ValueError(f"{VIRTUOSO_INI} has no {key} line to set")
         (self.folder / "virtuoso.ini").write_text(text)
         self.process = subprocess.Popen(["virtuoso-t", "-f", "-c", str(self.folder / "virtuoso.ini")],
                                         cwd=self.folder, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
@@ -345,10 +352,13 @@ class VirtuosoServer:
         else:
             self.__exit__(None, None, None)
             raise RuntimeError(f"Virtuoso did not answer on {self.query_url}")
-        subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba",
-                        'exec=grant SPARQL_UPDATE to "SPARQL";'],
-                       check=True, stdout=subprocess.DEVNULL, timeout=60)
+        self.sql('grant SPARQL_UPDATE to "SPARQL";')
         return self
+
+    def sql(self, statement: str, timeout: float = 600.0) -> str:
+        """Run one SQL statement as ``dba`` (``isql-vt``), e.g. ``checkpoint;``; return its output."""
+        return subprocess.run(["isql-vt", f"127.0.0.1:{self.sql_port}", "dba", "dba", f"exec={statement}"],
+                              check=True, capture_output=True, text=True, timeout=timeout).stdout
 
     def __exit__(self, *exc) -> None:
         if self.process is not None and self.process.poll() is None:

@@ -85,7 +85,7 @@ def upload(build_dir: Path, settings: dict, *, log: Callable[[str], None] = lamb
         report.unchanged, report.seconds = True, time.monotonic() - started
         log(f"upload: {endpoints.query} holds build {info.etag} already")
         return report
-    marker_path = Path(build_dir) / f".upload-{hashlib.sha256(endpoints.graph_store.encode()).hexdigest()[:12]}.json"
+    marker_path = upload_marker(build_dir, settings)
     marker = _read_marker(marker_path)
     sender = _Sender(endpoints.graph_store, batch=settings["store_batch"], bulk=False)
     if _is_oxigraph(sender):
@@ -126,6 +126,18 @@ def upload(build_dir: Path, settings: dict, *, log: Callable[[str], None] = lamb
     log(f"upload: build {info.etag} in {endpoints.query}, {sum(report.sent.values())} triples sent "
         f"in {report.seconds:.1f} s")
     return report
+
+
+def upload_marker(build_dir: Path, settings: dict) -> Path:
+    """The file beside the build in which an upload into ``settings``' store records the graphs done
+    (``.upload-<hash of its Graph Store URL>.json``; it is gone once an upload is complete).
+
+    >>> upload_marker(Path("build"), {"store": "http://127.0.0.1:7878", "store_query_url": "",
+    ...                               "store_graph_url": ""}).name
+    '.upload-90560dee2caa.json'
+    """
+    endpoints = store_endpoints(settings["store"], settings["store_query_url"], settings["store_graph_url"])
+    return Path(build_dir) / f".upload-{hashlib.sha256(endpoints.graph_store.encode()).hexdigest()[:12]}.json"
 
 
 def _upload_graph(sender: _Sender, graph: str, store: ox.Store, source, total, log, progress) -> tuple[int, str]:
