@@ -31,7 +31,7 @@ import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
-sys.path.insert(0, str(ROOT / "tests"))
+sys.path[:0] = [str(ROOT), str(ROOT / "tests")]  # this tree's apparat, then the harness
 
 from harness import ServerProcess, family  # noqa: E402
 
@@ -439,23 +439,13 @@ def store_probe(build_dir: Path) -> dict:
 
 
 def scaled_build(build_dir: Path, factor: int, target: Path) -> Path:
-    """A build ``factor`` times ours: every IRI under our base gets ``-k`` for k < factor (same shape, ×factor)."""
-    import hashlib
+    """The build of ``factor`` copies of our graph, copied from ours (``apparat.build.scale``)."""
+    from apparat.build import BuildInputs
+    from apparat.build.scale import scaled_build as copied
+    from apparat.settings import load_settings
 
-    from apparat.query.store import write_store
-
-    target.mkdir(parents=True, exist_ok=True)
-    base = "<https://w3id.org/apparat/id/"
-    lines = (build_dir / "dataset.nq").read_text(encoding="utf-8").splitlines(keepends=True)
-    pattern = re.compile(r"<(https://w3id\.org/apparat/id/[^>]*)>")
-    with open(target / "dataset.nq", "w", encoding="utf-8") as out:
-        for k in range(factor):
-            for line in lines:
-                out.write(pattern.sub(rf"<\1-{k}>", line) if base in line else line)
-    manifest = json.loads((build_dir / "build.json").read_text())
-    manifest["etag"] = hashlib.sha256((target / "dataset.nq").read_bytes()).hexdigest()[:32]
-    (target / "build.json").write_text(json.dumps(manifest), encoding="utf-8")
-    write_store(target)
+    copied(BuildInputs.from_settings(load_settings()), build_dir, factor, target,
+           log=lambda msg: print(msg, file=sys.stderr, flush=True))
     return target
 
 
