@@ -1,20 +1,24 @@
 """Clients that go away mid-query, on the real server (granian's ASGI front, one worker, loopback).
 
 A client sends a query and closes its socket, several times in a row: after the first bytes
-of a large answer (the query fast path, ``server.front.QueryFront``; the Flask path in the
-pool, for a form POST; a front-cache hit, answered on the event loop), or before any byte,
-while a slow query is evaluated (one that ends on its own, and runaways the deadline stops).
-Meanwhile another client (127.0.0.2) keeps asking cheap queries, each a new text, so each
-needs an executor. Then each test checks that
+of a large answer (30,000 rows, 7.6 MB of JSON) on the query fast path
+(``server.front.QueryFront``), on the Flask path in the pool (a form POST) and as a front-cache
+hit (answered on the event loop); or before any byte, while a slow query is evaluated (one that
+ends on its own, and two runaways that the deadline stops). Another client (127.0.0.2) asks
+cheap queries meanwhile (between the drops, for the slow query, whose one busy executor tells
+that it runs), each a new text, so an executor answers each. Then each test checks that
 
-- the other client's cheap queries were all answered, each within a liveness bound;
-- no executor stayed busy with a dropped query longer than the query itself takes:
-  ``/health``'s ``busy`` and ``waiting`` come back to 0, every executor is alive, and
-  ``/metrics`` counts no executor killed or died but the runaways stopped at their deadline;
-- the next requests, on new connections from the dropping address, get complete answers,
-  byte for byte those fetched before the drops (no leftover of a dropped answer in an
-  executor's pipe or the front's buffers), so that address's query slots were given back
-  too (a slot kept per dropped query would have left it none).
+- the other client's cheap queries were all answered, rightly, each within a liveness bound;
+- no executor stayed busy with a dropped query longer than the query itself takes (the pool
+  drains an answer before its first byte is sent; nothing stops a query whose client left, so a
+  runaway runs to its deadline, as it would for a client that stayed): ``/health``'s ``busy`` and
+  ``waiting`` come back to 0 with every executor alive, and ``/metrics`` counts no executor
+  killed, died or started but the runaways killed at their deadline and their replacements;
+- the next requests, on new connections from the dropping address, get complete answers, byte
+  for byte those fetched before the drops (no leftover of a dropped answer in an executor's pipe
+  or the front's buffers), so that address's query slots were given back too (a slot kept per
+  dropped query would have left it none);
+- the server logged no traceback.
 
 Bounds are liveness bounds of a few seconds; only 127.0.0.0/8 is contacted.
 """
@@ -38,7 +42,7 @@ from prometheus_client.parser import text_string_to_metric_families
 from test_operations import wait_for
 
 JSON = "application/sparql-results+json"
-#: Tens of thousands of rows (the row cap below), several MB of JSON, in well under a second.
+#: Tens of thousands of rows (the row cap below), 7.6 MB of JSON, in well under a second.
 BIG = "SELECT ?s ?p ?o WHERE { ?s ?p ?o }"
 ROWS = 30_000
 #: A count over 6.7 million solutions: about half a second of evaluation, one small row.
