@@ -1,11 +1,18 @@
-"""Front-cache hits under the ASGI front (``server.front``, issue 11): a repeated ``GET /sparql``
-is answered on the event loop with the bytes and headers of the first answer, observed in the
-access log and ``/metrics`` like any request; a miss still goes through Flask in the pool;
-a reload to a new build never serves an answer of the old one.
+"""The response cache in front of Flask under the ASGI front (``server.http.FrontCache`` answered
+by ``server.front.BodyFront``, issue 11): a repeated ``GET /sparql`` is answered on the event loop.
 
-The live tests run the real server (granian, one worker, so a repeat meets the cache that
-kept the first answer) on loopback; the in-process ones drive :class:`BodyFront` directly to
-see which thread answers. Liveness bounds only; only 127.0.0.1 is contacted.
+Live (the real server: granian, one worker, so a repeat meets the cache that kept the first
+answer; the query fast path on): a hit has the bytes and headers of the first answer, CORS
+included, and a fresh ``Date``; a gzipped hit is the gzipped first answer; a hit is logged and
+counted in ``/metrics`` like the answer it repeats (but no executor); a miss is answered by an
+executor, and what the cache must not answer is Flask's: a conditional request (304, 412), a
+HEAD, another ``Accept``; after a reload to a new build no answer of the old build is served.
+
+In process (a ``BodyFront`` with one pool thread and no fast path, around a real app), which
+thread answers: a hit on the loop while the pool is busy, a miss waits for the pool; a busy
+cache lock sends the request to the pool and never blocks the loop; with the cache disabled,
+and for a HEAD, nothing is answered on the loop. Liveness bounds only; only 127.0.0.1 is
+contacted.
 """
 
 from __future__ import annotations
