@@ -141,13 +141,13 @@ def test_a_hit_is_logged_and_counted_like_the_answer_it_repeats(server):
     assert delta("apparat_rows_returned_total") == 6
 
 
-def test_a_miss_and_what_the_cache_must_not_answer_go_through_flask(server):
+def test_a_miss_runs_on_an_executor_and_what_the_cache_must_not_answer_goes_through_flask(server):
     query = ORGANS + " # through flask"
     first = get(server, query)
     assert header(first[1], "x-cache") == "miss"
     digest = hashlib.sha256(query.encode()).hexdigest()[:16]
     ran = wait_for(lambda: [x for x in log_lines(server) if x.get("query_hash") == digest])
-    assert ran and isinstance(ran[0]["executor"], int)  # Flask handed it to an executor
+    assert ran and isinstance(ran[0]["executor"], int)  # the fast path handed it to an executor
     etag = header(first[1], "etag")
     status, headers, body = get(server, query, {"If-None-Match": etag})
     assert status == 304 and body == b""  # conditional: Flask's make_conditional
