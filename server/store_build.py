@@ -1,0 +1,35 @@
+"""In front of a remote store (setting ``store``), answer only while the store holds the served build.
+
+The web process pins the build the store held when it started: its ETag, its
+cached answers. ``apparat.query.remote.BuildWatch`` reads the store's manifest
+every second; while the store holds none (an upload of a new build has begun)
+or another build's, every request but ``/health``, ``/metrics``,
+``/admin/reload`` and static files is refused with ``503``, ``Retry-After`` and
+``X-Apparat-Reason: uploading`` or ``build_changed``, and no cached answer is
+served (``server.http.FrontCache`` and ``server.front.QueryFront`` ask the
+watch too); once the store holds the server's build again, everything answers
+as before. A reload (SIGHUP, ``POST /admin/reload``) starts workers that read
+the store's build anew: the way to serve the new one.
+"""
+
+from __future__ import annotations
+
+from flask import Flask, request
+
+from .state import EXTENSION
+
+#: The endpoints that answer whichever build the store holds: they say what it holds, or do not use it.
+OPEN_ENDPOINTS = frozenset({"health.health", "metrics.metrics", "admin.reload", "static"})
+
+
+def init_app(app: Flask) -> None:
+    """Refuse requests while the store holds another build (a no-op on the embedded store)."""
+    watch = app.extensions[EXTENSION].store_watch
+    if watch is None:
+        return
+
+    @app.before_request
+    def _refuse_another_build():
+        refusal = watch.refusal()
+        if refusal is not None and request.endpoint not in OPEN_ENDPOINTS:
+            raise refusal
