@@ -53,6 +53,13 @@ class AppState:
     def manifest(self) -> dict:
         return self.build.manifest
 
+    def drop_answers(self) -> None:
+        """Forget every answer kept: a new, empty response cache of the same size (on a remote
+        store whose build changed, answers cached in the second before it was seen may mix)."""
+        self.cache = ResponseCache(self.cache.max_bytes)
+        if self.front_cache is not None:
+            self.front_cache.cache = self.cache
+
     def enumerations(self) -> dict[str, dict[str, list[str]]]:
         """Values of the saved queries' ``#+ enumerate:`` parameters, read from the data once."""
         with self._lock:

@@ -7,8 +7,10 @@ or another build's, every request but ``/health``, ``/metrics``,
 ``/admin/reload`` and static files is refused with ``503``, ``Retry-After`` and
 ``X-Apparat-Reason: uploading`` or ``build_changed``, and no cached answer is
 served (``server.http.FrontCache`` and ``server.front.QueryFront`` ask the
-watch too); once the store holds the server's build again, everything answers
-as before. A reload (SIGHUP, ``POST /admin/reload``) starts workers that read
+watch too). Answers kept in the cache are dropped whenever what the store holds
+changes (to another build and back): one computed in the second before the
+watch saw the change may mix builds. Once the store holds the server's build
+again, everything answers as before. A reload (SIGHUP, ``POST /admin/reload``) starts workers that read
 the store's build anew: the way to serve the new one.
 """
 
@@ -24,9 +26,11 @@ OPEN_ENDPOINTS = frozenset({"health.health", "metrics.metrics", "admin.reload", 
 
 def init_app(app: Flask) -> None:
     """Refuse requests while the store holds another build (a no-op on the embedded store)."""
-    watch = app.extensions[EXTENSION].store_watch
+    st = app.extensions[EXTENSION]
+    watch = st.store_watch
     if watch is None:
         return
+    watch.on_change = lambda _before, _now: st.drop_answers()
 
     @app.before_request
     def _refuse_another_build():

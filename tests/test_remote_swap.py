@@ -7,7 +7,8 @@ build is then changed as an upload changes it: its manifest graph
 written naming another checksum, as at its end. Within a few seconds (the
 server reads the manifest every second) queries, cached ones included, are
 ``503`` with ``Retry-After`` and ``/health`` is ``503`` ``uploading`` or
-``build_changed``; with the original manifest back, everything answers again.
+``build_changed``; with the original manifest back, everything answers again
+(and the answers cached before were dropped).
 A reload (``POST /admin/reload``) adopts the store's build, and is refused while
 the store holds none. Liveness bounds only; only 127.0.0.1 is contacted.
 """
@@ -114,11 +115,11 @@ def test_a_new_build_in_the_store_is_refused_and_the_servers_build_back_recovers
         assert health(base).json()["etag"] == etag
     finally:
         put_manifest(store, manifest)
-    assert wait_for(lambda: ask(base).status_code == 200, NOTICE), ask(base).text
-    back = ask(base)
+    assert wait_for(lambda: health_says(base) == (200, "ok", etag), NOTICE), health(base).text
+    back, again = ask(base), ask(base)
     assert back.json()["boolean"] is True and back.headers["ETag"].startswith(f'W/"{etag}-')
+    assert back.headers["X-Cache"] == "miss" and again.headers["X-Cache"] == "hit"  # the cache was dropped
     assert requests.get(base + "/id/organ/politburo", timeout=30).status_code == 200
-    assert health_says(base) == (200, "ok", etag)
 
 
 def serves(base: str, etag: str) -> bool:

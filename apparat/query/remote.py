@@ -40,6 +40,7 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import re
 import threading
 import time
@@ -434,7 +435,8 @@ class BuildWatch:
     ``SELECT`` a second per worker whatever the traffic.
 
     A read that fails (store down or slow) changes nothing but :attr:`reachable`: queries go on
-    to the store and get its ``502``/``504`` themselves.
+    to the store and get its ``502``/``504`` themselves. ``on_change``, if set, is called as
+    ``on_change(old_status, new_status)`` from the watch's thread when :attr:`status` changes.
 
     >>> watch = BuildWatch("http://127.0.0.1:9/query", "abc")
     >>> watch.status, watch.refusal() is None
@@ -449,6 +451,7 @@ class BuildWatch:
         self.store = RemoteStore(query_url, max_rows=10, timeout=timeout)
         self.held: str | None = etag  # what the server read when it started
         self.reachable = True
+        self.on_change = None
         self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
@@ -471,12 +474,15 @@ class BuildWatch:
 
     def check(self) -> None:
         """Read the store's manifest once (at most :data:`WATCH_TIMEOUT` seconds)."""
+        before = self.status
         try:
             self.held = self.store.held_etag()
         except KgError:  # refused, reset, a 5xx, or no answer in time: the last answer stands
             self.reachable = False
         else:
             self.reachable = True
+        if self.status != before and self.on_change is not None:
+            self.on_change(before, self.status)
 
     def start(self) -> None:
         """Check every :data:`WATCH_EVERY` seconds from a daemon thread, until :meth:`close`."""
@@ -491,4 +497,7 @@ class BuildWatch:
         due = time.monotonic() + self.every
         while not self._stop.wait(max(0.0, due - time.monotonic())):
             due = time.monotonic() + self.every
-            self.check()
+            try:
+                self.check()
+            except Exception:  # our bug (or on_change's): log it, and keep watching
+                logging.getLogger(__name__).exception("reading the store's manifest failed")
