@@ -106,6 +106,9 @@ def test_a_new_build_in_the_store_is_refused_and_the_servers_build_back_recovers
         said = health(base)
         assert said.headers["Retry-After"] == "2" and said.headers["X-Apparat-Reason"] == "health_uploading"
         assert said.json()["etag"] == etag and said.json()["store"] == "ok"
+        metrics = requests.get(base + "/metrics", timeout=30).text
+        assert 'apparat_refusals_total{reason="uploading"}' in metrics and 'reason="uploading"' not in "".join(
+            line for line in metrics.splitlines() if line.startswith("apparat_query_timeouts"))
 
         put_manifest(store, {**manifest, "etag": OTHER})
         assert wait_for(lambda: refused(base, "build_changed"), NOTICE), ask(base).text
