@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from apparat.query.executor import ExecutorPool
     from apparat.query.gateway import start_gateway
     from apparat.query.local import engine_for
-    from apparat.query.remote import BuildWatch, read_store_build, store_endpoints
+    from apparat.query.remote import BuildWatch, store_endpoints
     from apparat.query.saved import load_saved_queries
     from apparat.query.store import read_build
     from apparat.serve import announce_ready
@@ -41,13 +41,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .clients import trusted_networks
     from .state import EXTENSION, AppState
+    from .store_build import read_served_build
     from .warmup import warm_up
 
     app = Flask(__name__)
     settings = load_settings(test_config)
     trusted_proxies = trusted_networks(settings["trusted_proxies"])  # a typo fails here, before any executor
     # A remote store (setting ``store``) says itself which build it holds; executors query it.
-    build = read_build(settings["build_dir"]) if settings["store"] == "embedded" else read_store_build(settings)
+    build = read_build(settings["build_dir"]) if settings["store"] == "embedded" else read_served_build(settings)
     # SERVICE calls go through this process's gateway (one cache for all its executors);
     # it listens before the executors start, since they get its URL in the engine.
     gateway = start_gateway(tuple(settings["service_allowlist"].split()), settings)

@@ -9,13 +9,16 @@ server reads the manifest every second) queries, cached ones included, are
 ``503`` with ``Retry-After`` and ``/health`` is ``503`` ``uploading`` or
 ``build_changed``; with the original manifest back, everything answers again
 (and the answers cached before were dropped).
-A reload (``POST /admin/reload``) adopts the store's build, and is refused while
-the store holds none. Liveness bounds only; only 127.0.0.1 is contacted.
+A reload adopts the store's build: ``POST /admin/reload`` is refused while the
+store holds none, and a SIGHUP then starts a worker that waits for the upload's
+end while the old one answers. Liveness bounds only; only 127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
 
 import json
+import os
+import signal
 
 import pyoxigraph as ox
 import pytest
@@ -41,13 +44,14 @@ NOTICE = 10
 @pytest.fixture(scope="module")
 def swap(build_dir, tmp_path_factory):
     """(store, server, the store's original manifest): the session's build uploaded into a private
-    store, and one worker serving it with ``admin_reload`` on."""
+    store, and one worker serving it with ``admin_reload`` on (a reload's old worker answers for up
+    to 30 s while the new one starts)."""
     with OxigraphServer(tmp_path_factory.mktemp("swap") / "ox") as store:
         upload(build_dir, load_settings({"store": store.url}))
         manifest = RemoteStore(store_endpoints(store.url).query, max_rows=10).read_manifest()
         env = {**TEST_ENV, "APPARAT_ADMIN_RELOAD": "1", "APPARAT_QUERY_EXECUTORS": "1", "APPARAT_RELOAD_GRACE": "30"}
         with ServerProcess(build_dir, "--store", store.url, "--workers", "1", env=env) as server:
-            yield store, server.base_url, manifest
+            yield store, server, manifest
 
 
 def _sender(store) -> _Sender:
@@ -89,7 +93,8 @@ def health_says(base: str) -> tuple[int, str, str | None]:
 
 
 def test_a_new_build_in_the_store_is_refused_and_the_servers_build_back_recovers(swap):
-    store, base, manifest = swap
+    store, server, manifest = swap
+    base = server.base_url
     etag = manifest["etag"]
     first, again = ask(base), ask(base)
     assert first.status_code == 200 and first.json()["boolean"] is True
@@ -132,8 +137,9 @@ def serves(base: str, etag: str) -> bool:
             and answer.headers["ETag"].startswith(f'W/"{etag}-'))
 
 
-def test_a_reload_adopts_the_stores_build_and_is_refused_while_it_holds_none(swap):
-    store, base, manifest = swap
+def test_a_reload_adopts_the_stores_build_and_waits_for_one_while_it_holds_none(swap):
+    store, server, manifest = swap
+    base = server.base_url
     etag = manifest["etag"]
     assert serves(base, etag)
     try:
@@ -144,13 +150,16 @@ def test_a_reload_adopts_the_stores_build_and_is_refused_while_it_holds_none(swa
         assert "no reload until it has finished" in no.json()["message"]
         assert health_says(base) == (503, "uploading", None)  # still up, on its build
 
+        # SIGHUP all the same: the new worker waits for a complete build, the old one answers meanwhile
+        os.kill(server.process.pid, signal.SIGHUP)
+        assert wait_for(lambda: any("store_build_awaited" in line for line in server.log), 30), "".join(
+            line for line in server.log if '"client"' not in line)[-3000:]
+        assert health_says(base) == (503, "uploading", None)
         put_manifest(store, {**manifest, "etag": OTHER})
-        yes = requests.post(base + "/admin/reload", timeout=30)
-        assert yes.status_code == 202, yes.text
-        assert yes.json()["serving"]["etag"] == etag and yes.json()["to"] == OTHER
         assert wait_for(lambda: serves(base, OTHER), 60), health(base).text
     finally:
         put_manifest(store, manifest)
     assert wait_for(lambda: health_says(base) == (503, "build_changed", etag), NOTICE), health(base).text
-    assert requests.post(base + "/admin/reload", timeout=30).json()["to"] == etag
+    yes = requests.post(base + "/admin/reload", timeout=30)
+    assert yes.status_code == 202 and yes.json()["serving"]["etag"] == OTHER and yes.json()["to"] == etag
     assert wait_for(lambda: serves(base, etag), 60), health(base).text

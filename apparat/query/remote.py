@@ -394,8 +394,17 @@ def _parse_answer(media: str, body: bytes, url: str):
     raise StoreFailed(f"the SPARQL store at {url} answered in an unexpected format {media or '(none)'}")
 
 
-def read_store_build(settings: dict):
+def read_store_build(settings: dict, *, wait: bool = False, on_wait=None):
     """What the web process knows of the build a remote store holds (its manifest, from :data:`METADATA`).
+
+    Args:
+        settings: ``store``, ``store_query_url``, ``store_graph_url``, ``store_timeout``, ``build_dir``.
+        wait: while the store holds no build, ask again every :data:`WATCH_EVERY` seconds until it
+            does, calling ``on_wait()`` once when the waiting begins. For a worker that
+            ``apparat serve`` starts after its own check found a build (a reload, a crashed
+            worker's replacement): the manifest is gone because an upload of a new build has
+            begun, and the worker serves that build once it is complete, where failing would
+            end the server (granian exits when a new worker fails at once).
 
     Raises:
         StoreFailed: the store cannot be reached.
@@ -405,7 +414,14 @@ def read_store_build(settings: dict):
     from .store import BuildInfo
 
     endpoints = store_endpoints(settings["store"], settings["store_query_url"], settings["store_graph_url"])
-    manifest = RemoteStore(endpoints.query, max_rows=10, timeout=settings["store_timeout"] or 30.0).read_manifest()
+    store = RemoteStore(endpoints.query, max_rows=10, timeout=settings["store_timeout"] or 30.0)
+    manifest = store.read_manifest()
+    if manifest is None and wait:
+        if on_wait is not None:
+            on_wait()
+        while manifest is None:
+            time.sleep(WATCH_EVERY)
+            manifest = store.read_manifest()
     if manifest is None:
         raise DatasetMissing(f"the SPARQL store at {endpoints.query} holds no Apparat build: "
                              f"run `apparat build --store {settings['store']}` first")
