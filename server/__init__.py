@@ -33,7 +33,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     from apparat.query.executor import ExecutorPool
     from apparat.query.gateway import start_gateway
     from apparat.query.local import engine_for
-    from apparat.query.remote import read_store_build
+    from apparat.query.remote import BuildWatch, store_endpoints
     from apparat.query.saved import load_saved_queries
     from apparat.query.store import read_build
     from apparat.serve import announce_ready
@@ -41,13 +41,14 @@ def create_app(test_config: dict | None = None) -> Flask:
 
     from .clients import trusted_networks
     from .state import EXTENSION, AppState
+    from .store_build import read_served_build
     from .warmup import warm_up
 
     app = Flask(__name__)
     settings = load_settings(test_config)
     trusted_proxies = trusted_networks(settings["trusted_proxies"])  # a typo fails here, before any executor
     # A remote store (setting ``store``) says itself which build it holds; executors query it.
-    build = read_build(settings["build_dir"]) if settings["store"] == "embedded" else read_store_build(settings)
+    build = read_build(settings["build_dir"]) if settings["store"] == "embedded" else read_served_build(settings)
     # SERVICE calls go through this process's gateway (one cache for all its executors);
     # it listens before the executors start, since they get its URL in the engine.
     gateway = start_gateway(tuple(settings["service_allowlist"].split()), settings)
@@ -57,6 +58,10 @@ def create_app(test_config: dict | None = None) -> Flask:
                         client_in_flight=max(4 * settings["client_queries"], settings["threads"] // 2),
                         queue_limit=settings["query_queue"], in_memory=settings["executor_store"] == "memory",
                         gateway=gateway)
+    # The build is pinned in store mode too: a watch says when the store holds another (server/store_build.py).
+    watch = None if settings["store"] == "embedded" else BuildWatch(
+        store_endpoints(settings["store"], settings["store_query_url"], settings["store_graph_url"]).query,
+        build.etag)
     app.config["APPARAT"] = settings
     # Bodies over the cap are refused before they are read (413), also when chunked.
     app.config["MAX_CONTENT_LENGTH"] = settings["max_request_bytes"]
@@ -64,7 +69,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         settings=settings, build=build, engine=engine, pool=pool,
         cache=ResponseCache(settings["cache_bytes"]),
         saved=load_saved_queries(settings["queries_dir"]),  # parsed once; requests reuse them
-        trusted_proxies=trusted_proxies,
+        trusted_proxies=trusted_proxies, store_watch=watch,
     )
 
     from . import (
@@ -85,6 +90,7 @@ def create_app(test_config: dict | None = None) -> Flask:
         search,
         sources_view,
         sparql,
+        store_build,
         wikidata,
     )
 
@@ -100,12 +106,15 @@ def create_app(test_config: dict | None = None) -> Flask:
     app.register_blueprint(graph_store.bp)
     http.init_app(app)
     limits.init_app(app)
+    store_build.init_app(app)  # after http: a preflight is answered, and the front cache asks the watch
     app.register_blueprint(health.bp)
     app.register_blueprint(metrics.bp)
     app.register_blueprint(admin.bp)
     errors.init_app(app)
     observe.init_app(app)  # outermost: sees every request (README "Operating it")
     pool.start()  # in the process that serves: executors belong to the process that uses them
+    if watch is not None:
+        watch.start()  # in the process that serves, like the pool
     # The caches every page shares, filled before the worker says it is ready (server/warmup.py).
     logs.worker_event("worker_warm", seconds=warm_up(app))
     announce_ready(build.manifest)  # a reload may now stop the worker this one replaces

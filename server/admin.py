@@ -7,6 +7,13 @@ peer's address, never an ``X-Forwarded-For`` (not even from a proxy in
 SIGHUP to the ``apparat serve`` process, which pins the new build and
 replaces the workers one by one (``apparat.serve``); the answer (202) comes
 from a worker that is about to be replaced and says which build it serves.
+
+On a remote store (setting ``store``) nothing is pinned: each new worker reads
+which build the store holds, so a reload is how a server adopts a new build
+uploaded under it (``server.store_build``), and the answer names it too
+(``"to"``). While the store holds no complete build (an upload is in progress)
+or does not answer, a reload would start workers that cannot serve: it is
+refused (503, ``Retry-After``) and the server goes on serving its build.
 """
 
 from __future__ import annotations
@@ -38,8 +45,30 @@ def reload():
     server = os.environ.get("APPARAT_SERVER_PID", "")
     if not server.isdigit() or st.settings["http_server"] != "granian":
         raise ServiceUnavailable("reload needs `apparat serve` under granian (send it SIGHUP)")
+    target = _store_build(st.store_watch) if st.store_watch is not None else {}
     os.kill(int(server), signal.SIGHUP)
     response = jsonify({"reloading": True, "serving": {"etag": st.manifest["etag"],
-                                                       "built_at": st.manifest["built_at"]}})
+                                                       "built_at": st.manifest["built_at"]}, **target})
     response.status_code = 202
     return response
+
+
+def _store_build(watch) -> dict:
+    """``{"to": checksum}`` of the build the remote store holds now (read afresh), which the new
+    workers will serve.
+
+    Raises:
+        StoreBuildChanged: the store holds no complete build (an upload is in progress).
+        StoreFailed: the store does not answer.
+    """
+    from apparat.errors import StoreFailed
+    from apparat.query.remote import StoreBuildChanged
+
+    watch.check()
+    if not watch.reachable:
+        raise StoreFailed(f"the SPARQL store at {watch.url} does not answer: no reload, new workers could not start")
+    if watch.held is None:
+        raise StoreBuildChanged(f"the SPARQL store at {watch.url} holds no complete build (an upload is in "
+                                f"progress): no reload until it has finished, new workers could not start",
+                                "uploading")
+    return {"to": watch.held}

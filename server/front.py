@@ -315,6 +315,8 @@ class QueryFront:
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "POST") or environ["PATH_INFO"] not in self.paths:
             return None
+        if self.st.store_watch is not None and self.st.store_watch.refusal() is not None:
+            return None  # the store holds another build: Flask refuses it (server.store_build)
         if method == "POST":
             direct = _direct_query(environ.get("CONTENT_TYPE", ""))
             if body is None or not direct or len(body) > self.settings["max_request_bytes"]:

@@ -5,10 +5,15 @@ cannot, so a load balancer takes the replica out:
 
 - ``"status": "down"``: no executor of this worker is alive (all died and the
   replacements have not started yet);
-- ``"status": "store_down"``: the remote store (setting ``store``) does not
-  answer a small ASK on the graph naming its build within
-  :data:`STORE_CHECK_TIMEOUT` (asked at most once per :data:`STORE_CHECK_EVERY`
-  seconds per worker, so health checks do not load the store);
+- ``"status": "store_down"``: the remote store (setting ``store``) did not
+  answer the last read of its manifest (``remote.BuildWatch``: one small
+  ``SELECT`` a second per worker, each within ``remote.WATCH_TIMEOUT``, asked
+  whether health checks come or not, so they do not load the store);
+- ``"status": "uploading"``: the remote store holds no manifest (an upload of a
+  new build has begun), and ``"status": "build_changed"``: it holds another
+  build than this server's; ``"store_etag"`` names the store's (null while
+  uploading), and queries are refused (``server.store_build``) until the store
+  holds this server's build again or the server is reloaded;
 - ``"status": "busy"``: every executor is busy and at least as many requests
   again wait for one, so a new query would wait a whole round or more.
 
@@ -28,27 +33,16 @@ then, and during a reload's hand-over, connections wait in the listen queue.
 
 from __future__ import annotations
 
-import threading
 import time
 from datetime import datetime
 
-import pyoxigraph as ox
 from flask import Blueprint, jsonify
 
-from apparat.errors import KgError
-from apparat.query.remote import METADATA, RemoteStore, store_endpoints
 from apparat.serve import live_builds
 
 from .state import state
 
 bp = Blueprint("health", __name__)
-
-#: Most seconds the remote store's ASK may take before ``/health`` says ``store_down``.
-STORE_CHECK_TIMEOUT = 2.0
-#: Seconds one answer of the remote store's ASK is reused for.
-STORE_CHECK_EVERY = 1.0
-#: Cheap on any store: the one small graph that names the build (``apparat build --store`` writes it).
-_STORE_ASK = f"ASK {{ GRAPH <{METADATA}> {{ ?s ?p ?o }} }}"
 
 
 @bp.get("/health")
@@ -56,12 +50,14 @@ def health():
     st = state()
     manifest = st.manifest
     pool = st.pool.occupancy()
-    remote = st.settings["store"] != "embedded"
+    watch = st.store_watch
     builds = _builds(manifest)
     if pool["alive"] == 0:
         status = "down"
-    elif remote and not _store_answers(st.settings):
+    elif watch is not None and not watch.reachable:
         status = "store_down"
+    elif watch is not None and watch.status != "ok":
+        status = watch.status
     elif pool["busy"] >= pool["size"] and pool["waiting"] >= pool["size"]:
         status = "busy"
     elif len(builds) > 1:
@@ -81,8 +77,9 @@ def health():
     if len(builds) > 1:
         body["reload"] = {"from": builds[0]["etag"], "to": builds[-1]["etag"]}
         body["answering"] = manifest["etag"]
-    if remote:
-        body["store"] = "down" if status == "store_down" else "ok"
+    if watch is not None:
+        body["store"] = "ok" if watch.reachable else "down"
+        body["store_etag"] = watch.held
     response = jsonify(body)
     if status not in ("ok", "reloading"):
         response.status_code = 503
@@ -103,36 +100,3 @@ def _builds(manifest: dict) -> list[dict]:
     if own["etag"] not in distinct:  # this worker's own file is not there (yet): it serves all the same
         distinct[own["etag"]] = own
     return list(distinct.values())
-
-
-class _StoreCheck:
-    """The remote store's last answer to :data:`_STORE_ASK`, asked again once it is
-    :data:`STORE_CHECK_EVERY` seconds old (one call at a time; the others wait for it)."""
-
-    def __init__(self, query_url: str):
-        self.store = RemoteStore(query_url, max_rows=1, timeout=STORE_CHECK_TIMEOUT)
-        self.lock = threading.Lock()
-        self.checked, self.answers = float("-inf"), False
-
-    def __call__(self) -> bool:
-        with self.lock:
-            if time.monotonic() - self.checked >= STORE_CHECK_EVERY:
-                try:
-                    self.answers = bool(self.store.query(_STORE_ASK, named_graphs=[ox.NamedNode(METADATA)]))
-                except KgError:  # refused, reset, a 5xx, or no answer in time
-                    self.answers = False
-                self.checked = time.monotonic()
-            return self.answers
-
-
-_checks: dict[str, _StoreCheck] = {}
-_checks_lock = threading.Lock()
-
-
-def _store_answers(settings: dict) -> bool:
-    url = store_endpoints(settings["store"], settings["store_query_url"], settings["store_graph_url"]).query
-    with _checks_lock:
-        if url not in _checks:
-            _checks[url] = _StoreCheck(url)
-        check = _checks[url]
-    return check()

@@ -57,7 +57,7 @@ def init_app(app: Flask) -> None:
     st = app.extensions["apparat"]
     # The build's time as a Last-Modified value, written once (an answer's every response has it).
     app.config["APPARAT_BUILT_AT"] = http_date(datetime.fromisoformat(st.manifest["built_at"]))
-    st.front_cache = FrontCache(app.wsgi_app, st.cache, st.build.etag)
+    st.front_cache = FrontCache(app.wsgi_app, st.cache, st.build.etag, st.store_watch)
     app.wsgi_app = _BodyCap(st.front_cache, app.config["MAX_CONTENT_LENGTH"], app.config["APPARAT"]["body_timeout"])
 
     @app.before_request
@@ -148,16 +148,18 @@ class FrontCache:
     ``server.observe``), so a hit is logged as fully as the answer it repeats; a
     conditional request always goes through (it may want a 304). ``server.front``
     calls :meth:`lookup` and :meth:`answer` on its event loop, without waiting for the
-    cache's lock.
+    cache's lock. On a remote store that holds another build now (``watch``, a
+    ``remote.BuildWatch``), nothing is answered from the cache: Flask refuses the
+    request (``server.store_build``).
     """
 
-    def __init__(self, wsgi_app, cache, etag: str):
-        self.wsgi_app, self.cache, self.etag = wsgi_app, cache, etag
+    def __init__(self, wsgi_app, cache, etag: str, watch=None):
+        self.wsgi_app, self.cache, self.etag, self.watch = wsgi_app, cache, etag, watch
 
     def lookup(self, environ: dict, *, wait: bool = True):
-        """The cached answer to this request, or None (not cacheable, not cached, or, with
-        ``wait=False``, the cache's lock is held by another thread just now)."""
-        if not self.cache.max_bytes:
+        """The cached answer to this request, or None (not cacheable, not cached, the store holds
+        another build, or, with ``wait=False``, the cache's lock is held by another thread just now)."""
+        if not self.cache.max_bytes or (self.watch is not None and self.watch.refusal() is not None):
             return None
         key = front_key(environ, self.etag)
         return None if key is None else self.cache.get(key, wait=wait)
@@ -171,7 +173,7 @@ class FrontCache:
 
     def __call__(self, environ, start_response):
         key = front_key(environ, self.etag) if self.cache.max_bytes else None
-        if key is None:
+        if key is None or (self.watch is not None and self.watch.refusal() is not None):
             return self.wsgi_app(environ, start_response)
         hit = self.cache.get(key)
         if hit is not None:

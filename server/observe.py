@@ -80,6 +80,11 @@ def answer_facts(environ: dict) -> dict:
     return {name: record[name] for name in _ANSWER_FACTS if name in record}
 
 
+#: The reasons of a 503 that are refusals, not timeouts: a full queue, and a remote store that
+#: holds another build than the server's (``server.store_build``).
+_REFUSED_503 = frozenset({"queue_full", "uploading", "build_changed"})
+
+
 def note_error(err) -> None:
     """What an error says about the request: a timeout reason, or a refusal reason."""
     if not has_request_context():
@@ -93,7 +98,7 @@ def note_error_environ(environ: dict, err) -> None:
     """:func:`note_error` for the request whose WSGI environ this is (the ASGI front's own answers)."""
     reason = getattr(err, "reason", None)
     status = getattr(err, "status", None) or getattr(err, "code", None) or 500
-    if status == 503 and reason and reason != "queue_full":
+    if status == 503 and reason and reason not in _REFUSED_503:
         note_environ(environ, timeout=reason)
     elif reason:
         note_environ(environ, refusal=reason)

@@ -11,6 +11,7 @@ from flask import current_app
 
 from apparat.query.cache import ResponseCache
 from apparat.query.executor import ExecutorPool, QueryRequest
+from apparat.query.remote import BuildWatch
 from apparat.query.saved import SavedQuery, enumerate_parameters
 from apparat.query.sparql import Engine
 from apparat.query.store import BuildInfo
@@ -42,6 +43,8 @@ class AppState:
     observer: Observer | None = None
     #: The ``trusted_proxies`` setting, parsed (``server.clients``).
     trusted_proxies: tuple = ()
+    #: On a remote store: which build the store holds now (``server.store_build``); None if embedded.
+    store_watch: BuildWatch | None = None
     _enumerations: dict | None = field(default=None, repr=False)
     _enumerations_of: dict = field(default_factory=dict, repr=False)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
@@ -49,6 +52,13 @@ class AppState:
     @property
     def manifest(self) -> dict:
         return self.build.manifest
+
+    def drop_answers(self) -> None:
+        """Forget every answer kept: a new, empty response cache of the same size (on a remote
+        store whose build changed, answers cached in the second before it was seen may mix)."""
+        self.cache = ResponseCache(self.cache.max_bytes)
+        if self.front_cache is not None:
+            self.front_cache.cache = self.cache
 
     def enumerations(self) -> dict[str, dict[str, list[str]]]:
         """Values of the saved queries' ``#+ enumerate:`` parameters, read from the data once."""

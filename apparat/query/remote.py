@@ -26,6 +26,13 @@ set per request by the executor) and by ``store_timeout``: past it
 :class:`~apparat.errors.StoreTimeout` (504); a refused connection, a reset
 or a 5xx is :class:`~apparat.errors.StoreFailed` (502).
 
+A serving process pins the build the store held when it started (its ETag)
+and watches the store's manifest (:class:`BuildWatch`, a thread that asks
+every :data:`WATCH_EVERY` seconds): while the store holds no manifest (an
+upload of a new build has begun) or another build's, every query is refused
+with :class:`StoreBuildChanged` (503), until the store holds the server's
+build again or the server is reloaded (README "When you outgrow one machine").
+
 This module imports pyoxigraph and the standard library only (executors stay small).
 """
 
@@ -33,7 +40,9 @@ from __future__ import annotations
 
 import http.client
 import json
+import logging
 import re
+import threading
 import time
 from dataclasses import dataclass
 from urllib.parse import urlencode, urlsplit
@@ -54,6 +63,10 @@ _TSV_ACCEPT = "text/tab-separated-values, application/sparql-results+json;q=0.5"
 _JSON_ACCEPT = "application/sparql-results+json"
 _UNESCAPE = re.compile(r"\\(.)")  # PN_LOCAL_ESC: a backslash before a character stands for it
 _MAX_OTHER_BYTES = 256 * 1024 * 1024  # answers in a format we cannot cut by lines
+#: Seconds between two reads of the store's manifest by a serving process (:class:`BuildWatch`).
+WATCH_EVERY = 1.0
+#: Most seconds one such read may take; a store slower than that counts as down for ``/health``.
+WATCH_TIMEOUT = 2.0
 
 
 @dataclass(frozen=True)
@@ -327,6 +340,21 @@ class RemoteStore:
         answer = self._answer([("query", f"SELECT * WHERE {where} LIMIT 10001"), *fields])
         return (_quad(solution, subject, predicate, obj, graph) for solution in answer)
 
+    def held_etag(self) -> str | None:
+        """The checksum of the build the store holds (its manifest's ``etag``), or None: no manifest.
+
+        Only the checksum crosses the wire (a manifest names every graph, and this is asked
+        every second): cut from the JSON literal by the store, whose text ``apparat build
+        --store`` writes with ``json.dumps``' separators (``"etag": "…"``). A manifest in which
+        that cut finds nothing is read whole.
+        """
+        cut = 'STRBEFORE(STRAFTER(?m, "\\"etag\\": \\""), "\\"")'
+        text = f"SELECT ?etag WHERE {{ GRAPH <{METADATA}> {{ <{METADATA}> <{MANIFEST}> ?m }} BIND({cut} AS ?etag) }}"
+        for solution in self._answer([("query", text), ("named-graph-uri", METADATA)]):
+            etag = solution["etag"].value if solution["etag"] is not None else ""
+            return etag or (self.read_manifest() or {}).get("etag")
+        return None
+
     def read_manifest(self) -> dict | None:
         """The manifest of the build the store holds (its :data:`METADATA` graph), or None."""
         text = f"SELECT ?m WHERE {{ GRAPH <{METADATA}> {{ <{METADATA}> <{MANIFEST}> ?m }} }}"
@@ -366,8 +394,17 @@ def _parse_answer(media: str, body: bytes, url: str):
     raise StoreFailed(f"the SPARQL store at {url} answered in an unexpected format {media or '(none)'}")
 
 
-def read_store_build(settings: dict):
+def read_store_build(settings: dict, *, wait: bool = False, on_wait=None):
     """What the web process knows of the build a remote store holds (its manifest, from :data:`METADATA`).
+
+    Args:
+        settings: ``store``, ``store_query_url``, ``store_graph_url``, ``store_timeout``, ``build_dir``.
+        wait: while the store holds no build, ask again every :data:`WATCH_EVERY` seconds until it
+            does, calling ``on_wait()`` once when the waiting begins. For a worker that
+            ``apparat serve`` starts after its own check found a build (a reload, a crashed
+            worker's replacement): the manifest is gone because an upload of a new build has
+            begun, and the worker serves that build once it is complete, where failing would
+            end the server (granian exits when a new worker fails at once).
 
     Raises:
         StoreFailed: the store cannot be reached.
@@ -377,8 +414,106 @@ def read_store_build(settings: dict):
     from .store import BuildInfo
 
     endpoints = store_endpoints(settings["store"], settings["store_query_url"], settings["store_graph_url"])
-    manifest = RemoteStore(endpoints.query, max_rows=10, timeout=settings["store_timeout"] or 30.0).read_manifest()
+    store = RemoteStore(endpoints.query, max_rows=10, timeout=settings["store_timeout"] or 30.0)
+    manifest = store.read_manifest()
+    if manifest is None and wait:
+        if on_wait is not None:
+            on_wait()
+        while manifest is None:
+            time.sleep(WATCH_EVERY)
+            manifest = store.read_manifest()
     if manifest is None:
         raise DatasetMissing(f"the SPARQL store at {endpoints.query} holds no Apparat build: "
                              f"run `apparat build --store {settings['store']}` first")
     return BuildInfo(settings["build_dir"], manifest)
+
+
+class StoreBuildChanged(KgError):
+    """The remote store does not hold the build this server serves now: an upload of a new build
+    has begun (``reason`` ``uploading``) or it holds another one (``build_changed``)."""
+
+    status = 503
+    title = "Store holds another build"
+    retry_after = 5
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason
+
+
+class BuildWatch:
+    """Which build the remote store holds, read every :data:`WATCH_EVERY` seconds in a thread of
+    the web process (:meth:`start`), against the build the process serves (``etag``).
+
+    A thread, not a check on a request older than a second: no request waits for the store's
+    answer (up to :data:`WATCH_TIMEOUT`; under the ASGI front, the event loop must never
+    wait), and ``/health`` is as fresh when no query comes as under load, at one small
+    ``SELECT`` a second per worker whatever the traffic.
+
+    A read that fails (store down or slow) changes nothing but :attr:`reachable`: queries go on
+    to the store and get its ``502``/``504`` themselves. ``on_change``, if set, is called as
+    ``on_change(old_status, new_status)`` from the watch's thread when :attr:`status` changes.
+
+    >>> watch = BuildWatch("http://127.0.0.1:9/query", "abc")
+    >>> watch.status, watch.refusal() is None
+    ('ok', True)
+    >>> watch.held = None
+    >>> watch.status, watch.refusal().reason
+    ('uploading', 'uploading')
+    """
+
+    def __init__(self, query_url: str, etag: str, *, every: float = WATCH_EVERY, timeout: float = WATCH_TIMEOUT):
+        self.url, self.etag, self.every = query_url, etag, every
+        self.store = RemoteStore(query_url, max_rows=10, timeout=timeout)
+        self.held: str | None = etag  # what the server read when it started
+        self.reachable = True
+        self.on_change = None
+        self._stop = threading.Event()
+        self._thread: threading.Thread | None = None
+
+    @property
+    def status(self) -> str:
+        """``ok`` (the store holds this server's build), ``uploading`` (no manifest) or ``build_changed``."""
+        if self.held == self.etag:
+            return "ok"
+        return "uploading" if self.held is None else "build_changed"
+
+    def refusal(self) -> StoreBuildChanged | None:
+        """The error a query gets now, or None while the store holds this server's build."""
+        status = self.status
+        if status == "ok":
+            return None
+        now = ("holds no complete build: an upload of a new build is in progress" if status == "uploading"
+               else f"now holds another build ({self.held})")
+        return StoreBuildChanged(f"the SPARQL store at {self.url} {now}; this server serves build {self.etag}: "
+                                 f"restart or reload it to serve the store's build", status)
+
+    def check(self) -> None:
+        """Read the store's manifest once (at most :data:`WATCH_TIMEOUT` seconds)."""
+        before = self.status
+        try:
+            self.held = self.store.held_etag()
+        except KgError:  # refused, reset, a 5xx, or no answer in time: the last answer stands
+            self.reachable = False
+        else:
+            self.reachable = True
+        if self.status != before and self.on_change is not None:
+            self.on_change(before, self.status)
+
+    def start(self) -> None:
+        """Check every :data:`WATCH_EVERY` seconds from a daemon thread, until :meth:`close`."""
+        if self._thread is None:
+            self._thread = threading.Thread(target=self._run, daemon=True, name="apparat-build-watch")
+            self._thread.start()
+
+    def close(self) -> None:
+        self._stop.set()
+
+    def _run(self) -> None:
+        due = time.monotonic() + self.every
+        while not self._stop.wait(max(0.0, due - time.monotonic())):
+            due = time.monotonic() + self.every
+            try:
+                self.check()
+            except Exception:  # our bug (or on_change's): log it, and keep watching
+                logging.getLogger(__name__).exception("reading the store's manifest failed")
