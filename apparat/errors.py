@@ -146,3 +146,16 @@ class StoreTimeout(KgError):
     status = 504
     title = "SPARQL store timed out"
     retry_after = 5
+
+
+class StoreBuildChanged(KgError):
+    """The remote store does not hold the build this server serves now: an upload of a new build
+    has begun (``reason`` ``uploading``) or it holds another one (``build_changed``)."""
+
+    status = 503
+    title = "Store holds another build"
+    retry_after = 5
+
+    def __init__(self, message: str, reason: str):
+        super().__init__(message)
+        self.reason = reason

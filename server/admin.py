@@ -61,8 +61,7 @@ def _store_build(watch) -> dict:
         StoreBuildChanged: the store holds no complete build (an upload is in progress).
         StoreFailed: the store does not answer.
     """
-    from apparat.errors import StoreFailed
-    from apparat.query.remote import StoreBuildChanged
+    from apparat.errors import StoreBuildChanged, StoreFailed
 
     watch.check()
     if not watch.reachable:

@@ -49,7 +49,7 @@ from urllib.parse import urlencode, urlsplit
 
 import pyoxigraph as ox
 
-from ..errors import KgError, QueryRefused, StoreFailed, StoreTimeout
+from ..errors import KgError, QueryRefused, StoreBuildChanged, StoreFailed, StoreTimeout
 from .sparql import TOKEN, _resolve, syntax_error
 
 #: The union of every graph of the data (each triple once): the default graph of a query.
@@ -426,19 +426,6 @@ def read_store_build(settings: dict, *, wait: bool = False, on_wait=None):
         raise DatasetMissing(f"the SPARQL store at {endpoints.query} holds no Apparat build: "
                              f"run `apparat build --store {settings['store']}` first")
     return BuildInfo(settings["build_dir"], manifest)
-
-
-class StoreBuildChanged(KgError):
-    """The remote store does not hold the build this server serves now: an upload of a new build
-    has begun (``reason`` ``uploading``) or it holds another one (``build_changed``)."""
-
-    status = 503
-    title = "Store holds another build"
-    retry_after = 5
-
-    def __init__(self, message: str, reason: str):
-        super().__init__(message)
-        self.reason = reason
 
 
 class BuildWatch:
