@@ -70,6 +70,8 @@ def test_three_copies_build_validate_and_reason_three_times_over(tmp_path):
     assert copied["scaled"] == {"factor": 3, "from": manifest(tmp_path / "one")["etag"]}
     assert copied["cache_key"] is None  # never taken for a build of the inputs
     assert_copied_equals_built(tmp_path / "copied", tmp_path / "three")
+    with pytest.raises(BuildError, match="a copied build itself"):
+        scaled_build(MINI_INPUTS, tmp_path / "copied", 2, tmp_path / "again")
 
 
 def test_two_copies_of_the_repository_build_as_copying_its_build_gives(build_dir, tmp_path):
@@ -94,7 +96,14 @@ def test_two_copies_of_the_repository_build_as_copying_its_build_gives(build_dir
     assert_copied_equals_built(tmp_path / "copied", tmp_path / "two")
 
 
-def test_a_build_of_other_inputs_is_refused(build_dir, tmp_path):
+def test_a_build_of_other_inputs_or_of_older_ones_is_refused(build_dir, tmp_path):
     with pytest.raises(BuildError, match="is not the build of these inputs"):
         scaled_build(MINI_INPUTS, build_dir, 2, tmp_path / "copied")
     assert not (tmp_path / "copied").exists()
+    edited = tmp_path / "example-source.ttl"  # the same file names, one of them changed since the build
+    edited.write_text((MINI / "example-source.ttl").read_text() + "\n# edited\n")
+    build(MINI_INPUTS, tmp_path / "one")
+    later = BuildInputs(ontology=MINI_INPUTS.ontology, shapes=MINI_INPUTS.shapes,
+                        data=[edited, MINI / "gazetteer.ttl"])
+    with pytest.raises(BuildError, match="build them first"):
+        scaled_build(later, tmp_path / "one", 2, tmp_path / "copied")

@@ -46,7 +46,7 @@ def install(graphs: Graphs, manifest: dict, build_dir: Path,
             write_store_from(staging, blocks, lambda: digest.hexdigest()[:32])
         manifest["etag"] = digest.hexdigest()[:32]
         write_manifest(manifest, staging)
-        _swap(staging, build_dir)
+        swap_in(staging, build_dir)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
@@ -113,7 +113,7 @@ def _canonical_bnode_triples(graphs: Graphs) -> dict[str | None, list[str]]:
     return found
 
 
-def _swap(new: Path, target: Path) -> None:
+def swap_in(new: Path, target: Path) -> None:
     """Replace ``target`` by ``new``: two renames, the old build removed last."""
     old = None
     if target.exists():

@@ -47,7 +47,7 @@ from ..namespaces import BASE, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from ..query.store import write_store
 from ..settings import load_settings
 from .inputs import BuildInputs
-from .install import _swap, write_manifest
+from .install import swap_in, write_manifest
 from .parse import Graphs, parse_files
 from .terms import BNode, Literal, ntriples
 
@@ -65,9 +65,7 @@ def scaled_inputs(inputs: BuildInputs, factor: int, out: Path, *, copies_per_fil
         path = out / f"copies-{first:05d}.nq"
         with open(path, "w", encoding="utf-8") as handle:
             for k in range(first, min(factor, first + copies_per_file)):
-                handle.write(template.replace(_IRI_MARK, f"copy/{k}/" if k else "")
-                             .replace(_EXTERNAL_MARK, f"{BASE}copy/{k}/external?" if k else "")
-                             .replace(_BNODE_MARK, f"c{k}x"))
+                handle.write(_copy(template, k))
         files.append(path)
     return BuildInputs(ontology=list(inputs.ontology), shapes=list(inputs.shapes), data=files,
                        graph_per_file=False, rules=list(inputs.rules))
@@ -75,7 +73,7 @@ def scaled_inputs(inputs: BuildInputs, factor: int, out: Path, *, copies_per_fil
 
 def _template(inputs: BuildInputs) -> str:
     """The N-Quads of the data, with a mark where a copy's IRI prefix or blank-node label goes."""
-    graphs, shared = _parsed(inputs)
+    graphs, shared = _parse_data(inputs)
 
     def term(t) -> str:
         if isinstance(t, BNode):
@@ -89,7 +87,7 @@ def _template(inputs: BuildInputs) -> str:
     return "".join(sorted(lines))
 
 
-def _parsed(inputs: BuildInputs) -> tuple[Graphs, set[str]]:
+def _parse_data(inputs: BuildInputs) -> tuple[Graphs, set[str]]:
     """The data graphs of ``inputs`` (the ontology's left out) and the IRIs every copy shares:
     what the ontology describes and the vocabulary (predicates, classes). Any other IRI outside
     our namespace names an individual (a Wikidata item, a web page), and a copy has its own."""
@@ -123,60 +121,85 @@ _TERM = re.compile(r'("(?:[^"\\]|\\.)*"(?:\^\^<[^>]*>|@[A-Za-z0-9-]+)?)|<([^>]*)
 
 def scaled_build(inputs: BuildInputs, build_dir: Path, factor: int, out: Path,
                  log: Callable[[str], None] = lambda _msg: None) -> dict:
-    """Write into ``out`` the build of ``factor`` copies of ``inputs``, made from their build
-    ``build_dir`` (×1) by copying its quads; return its manifest.
+    """Write the build of ``factor`` copies of ``inputs`` into ``out``, copied from their ×1 build.
 
     A quad of the ontology's graph, or one that no copy changes (inferred from the shared
     terms alone), is written once; every other quad once per copy, renamed as
     :func:`scaled_inputs` renames. IRIs the build itself mints under our base (a conflict's,
     after its subject's) are copied; the graphs it writes (inferred, conflicts) are shared,
     as in a build of the copies; blank nodes of the ontology are shared, the others get a
-    label per copy.
+    label per copy. This equals a build of the copies while nothing the build derives joins
+    two copies through a shared term (a rule or an OWL axiom linking individuals through an
+    organ the ontology names, or through a literal): ``tests/test_build_scale.py`` checks it.
+
+    Args:
+        inputs: the inputs ``build_dir`` was built from (the repository's, or a test's).
+        build_dir: their build (×1), with ``dataset.nq`` and ``build.json``.
+        factor: how many copies (copy 0 keeps the original IRIs).
+        out: the ×N build's folder; replaced only once it is complete.
+        log: called with a line every ten copies and before the store loads.
+
+    Returns:
+        The ×N build's manifest (``scaled``: the factor and the ×1 build's ETag).
 
     Raises:
-        BuildError: ``build_dir`` does not hold the build of ``inputs`` (its data graphs differ).
+        BuildError: ``build_dir`` is not the build of ``inputs`` as they are now (other files,
+            other content), or is itself a copied build.
     """
     build_dir, out = Path(build_dir), Path(out)
     manifest = json.loads((build_dir / MANIFEST_FILE).read_text(encoding="utf-8"))
-    data, shared = _parsed(inputs)
-    built = set(manifest["graphs"]) - {"default", str(ONTOLOGY_GRAPH)}
-    minted = built - set(data)  # the build's own graphs: inferred, conflicts
-    if not set(data) <= built:
-        raise BuildError(f"{build_dir} is not the build of these inputs: it lacks the graphs "
-                         f"{', '.join(sorted(set(data) - built)[:3])} …")
+    if manifest.get("scaled") or _contents(manifest["inputs"]) != _contents(inputs.describe()):
+        raise BuildError(f"{build_dir} is not the build of these inputs as they are now"
+                         + (" (it is a copied build itself)" if manifest.get("scaled") else
+                            ": build them first (`apparat build`)"))
+    data, shared = _parse_data(inputs)
+    minted = set(manifest["graphs"]) - set(data) - {"default", str(ONTOLOGY_GRAPH)}  # inferred, conflicts
     shared |= minted
     known = {x for triples in data.values() for t in triples for x in t if isinstance(x, str)}
     template, counts = _quads_template(build_dir / DATASET_FILE, shared, known)
     out.parent.mkdir(parents=True, exist_ok=True)
     staging = Path(tempfile.mkdtemp(prefix=f".{out.name}.new-", dir=out.parent))
+    staging.chmod(0o755)
     try:
-        digest = hashlib.sha256()
-        with open(build_dir / DATASET_FILE, "rb") as original, open(staging / DATASET_FILE, "wb") as target:
-            while block := original.read(1 << 20):
-                target.write(block)
-                digest.update(block)
-            for k in range(1, factor):
-                block = _copy(template, k).encode()
-                target.write(block)
-                digest.update(block)
-                if k % 10 == 0 or k == factor - 1:
-                    log(f"copy {k + 1} of {factor} written")
+        etag = _write_copies(build_dir / DATASET_FILE, template, factor, staging / DATASET_FILE, log)
         graphs = _scaled_counts(manifest["graphs"], counts, factor)
         scaled = manifest | {
             "built_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds"),
             "graphs": graphs, "inferred": graphs.get(str(INFERRED_GRAPH), 0),
             "asserted": sum(n for g, n in graphs.items() if g != str(INFERRED_GRAPH)),
-            "etag": digest.hexdigest()[:32], "cache_key": None, "reused": False,
+            "etag": etag, "cache_key": None, "reused": False,
             "scaled": {"factor": factor, "from": manifest["etag"]},
         }
         write_manifest(scaled, staging)
         log("loading the store")
         write_store(staging)
-        _swap(staging, out)
+        swap_in(staging, out)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
     return scaled
+
+
+def _write_copies(dataset: Path, template: str, factor: int, target: Path, log: Callable[[str], None]) -> str:
+    """Write ``dataset`` (copy 0) and copies 1 … ``factor`` - 1 of ``template`` to ``target``;
+    return the ETag (the checksum of what was written, as the build's is of its dump)."""
+    digest = hashlib.sha256()
+    with open(dataset, "rb") as original, open(target, "wb") as out:
+        while block := original.read(1 << 20):
+            out.write(block)
+            digest.update(block)
+        for k in range(1, factor):
+            block = _copy(template, k).encode()
+            out.write(block)
+            digest.update(block)
+            if k % 10 == 0 or k == factor - 1:
+                log(f"copy {k + 1} of {factor} written")
+    return digest.hexdigest()[:32]
+
+
+def _contents(described: list[dict]) -> list[tuple[str, str]]:
+    """Each input's role and content hash, in order (paths differ between checkouts)."""
+    return [(item["role"], item["sha256"]) for item in described]
 
 
 def _quads_template(dataset: Path, shared: set[str], known: set[str]) -> tuple[str, Counter]:
