@@ -11,9 +11,10 @@ watch too). Answers kept in the cache are dropped whenever what the store holds
 changes (to another build and back): one computed in the second before the
 watch saw the change may mix builds. Once the store holds the server's build
 again, everything answers as before, and executors lost meanwhile (a start
-refused while the store held another build) are started again. A reload (SIGHUP, ``POST /admin/reload``) starts workers that read
-the store's build anew: the way to serve the new one. A worker started while the
-store holds no complete build waits for one (:func:`read_served_build`).
+refused while the store held another build) are started again. A reload
+(SIGHUP, ``POST /admin/reload``) starts workers that read the store's build
+anew: the way to serve the new one. A worker started while the store holds no
+complete build waits for one (:func:`read_served_build`).
 """
 
 from __future__ import annotations
