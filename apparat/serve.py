@@ -158,7 +158,8 @@ def _granian_server():
     leave no worker accepting, and clients would be refused. This waits for the
     worker's ``ready-<pid>`` file (at most ``respawn_interval``, then as granian does), and
     longer while the new worker waits for a remote store's build (its ``awaiting-<pid>`` file,
-    ``server.store_build``): the old one goes on answering until the new one is ready or dies.
+    ``server.store_build``): the old one goes on answering until the new one is ready, dies, or
+    is not ready ``respawn_interval`` seconds after its wait ended.
     Written against granian 2.8.7 (pinned), whose ``_respawn_workers`` it replaces.
     """
     from granian import Granian
@@ -179,7 +180,9 @@ def _granian_server():
                 self.wrks.insert(idx, new)
                 ready, deadline = runtime / f"ready-{new.inner.pid}", time.monotonic() + delay
                 awaiting = runtime / f"awaiting-{new.inner.pid}"  # it waits for the store's build
-                while not ready.exists() and new.is_alive() and (time.monotonic() < deadline or awaiting.exists()):
+                while not ready.exists() and new.is_alive() and time.monotonic() < deadline:
+                    if awaiting.exists():  # the grace counts from the wait's end
+                        deadline = time.monotonic() + delay
                     time.sleep(0.05)
                 awaiting.unlink(missing_ok=True)
                 time.sleep(0.2)  # from the app made to the socket served
