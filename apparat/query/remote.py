@@ -483,9 +483,12 @@ class BuildWatch:
     @property
     def status(self) -> str:
         """``ok`` (the store holds this server's build), ``uploading`` (no manifest) or ``build_changed``."""
-        if self.held == self.etag:
+        return self._status(self.held)
+
+    def _status(self, held: str | None) -> str:
+        if held == self.etag:
             return "ok"
-        return "uploading" if self.held is None else "build_changed"
+        return "uploading" if held is None else "build_changed"
 
     @property
     def refusing(self) -> bool:
@@ -515,7 +518,7 @@ class BuildWatch:
         self.reachable = True
         if not reachable:
             _LOG.warning("the SPARQL store at %s answers again", self.url)
-        now = "ok" if held == self.etag else ("uploading" if held is None else "build_changed")
+        now = self._status(held)
         if now == "ok" and now != before and self.on_change is not None:
             self.on_change(before, now)  # before anything is answered again
         self.held = held
