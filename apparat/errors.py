@@ -156,6 +156,6 @@ class StoreBuildChanged(KgError):
     title = "Store holds another build"
     retry_after = 5
 
-    def __init__(self, message: str, reason: str):
+    def __init__(self, message: str, reason: str = "build_changed"):
         super().__init__(message)
         self.reason = reason

@@ -156,7 +156,10 @@ def _granian_server():
     granian itself waits a fixed ``respawn_interval`` and then stops the old worker;
     a new worker that takes longer to start (executors, a loaded machine) would
     leave no worker accepting, and clients would be refused. This waits for the
-    worker's ``ready-<pid>`` file (at most ``respawn_interval``, then as granian does).
+    worker's ``ready-<pid>`` file (at most ``respawn_interval``, then as granian does), and
+    longer while the new worker waits for a remote store's build (its ``awaiting-<pid>`` file,
+    ``server.store_build``): the old one goes on answering until the new one is ready, dies, or
+    is not ready ``respawn_interval`` seconds after its wait ended.
     Written against granian 2.8.7 (pinned), whose ``_respawn_workers`` it replaces.
     """
     from granian import Granian
@@ -176,8 +179,12 @@ def _granian_server():
                 new.start()
                 self.wrks.insert(idx, new)
                 ready, deadline = runtime / f"ready-{new.inner.pid}", time.monotonic() + delay
+                awaiting = runtime / f"awaiting-{new.inner.pid}"  # it waits for the store's build
                 while not ready.exists() and new.is_alive() and time.monotonic() < deadline:
+                    if awaiting.exists():  # the grace counts from the wait's end
+                        deadline = time.monotonic() + delay
                     time.sleep(0.05)
+                awaiting.unlink(missing_ok=True)
                 time.sleep(0.2)  # from the app made to the socket served
                 logger.info(f"worker-{idx + 1} {'ready' if ready.exists() else 'not ready'}; stopping the old one")
                 old.terminate()

@@ -13,7 +13,8 @@ which build the store holds, so a reload is how a server adopts a new build
 uploaded under it (``server.store_build``), and the answer names it too
 (``"to"``). While the store holds no complete build (an upload is in progress)
 or does not answer, a reload would start workers that cannot serve: it is
-refused (503, ``Retry-After``) and the server goes on serving its build.
+refused (``503`` ``uploading`` while no build is complete, ``502`` when the
+store does not answer) and the server goes on serving its build.
 """
 
 from __future__ import annotations

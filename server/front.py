@@ -315,7 +315,7 @@ class QueryFront:
         method = environ["REQUEST_METHOD"]
         if method not in ("GET", "POST") or environ["PATH_INFO"] not in self.paths:
             return None
-        if self.st.store_watch is not None and self.st.store_watch.refusal() is not None:
+        if self.st.store_watch is not None and self.st.store_watch.refusing:
             return None  # the store holds another build: Flask refuses it (server.store_build)
         if method == "POST":
             direct = _direct_query(environ.get("CONTENT_TYPE", ""))
@@ -394,7 +394,8 @@ class QueryFront:
         text, formats, infer, default_graphs, named_graphs, base_iri, accept = plan
         (result_format, why_not_results), (graph_format, why_not_graph) = _negotiated(accept, tuple(formats))
         key = (st.build.etag, text, infer, default_graphs, named_graphs, base_iri, result_format, graph_format)
-        answer = st.cache.get(key, wait=False)  # a busy lock: run it (the same answer)
+        cache = st.cache  # taken once: an answer that ends after the cache was dropped goes into the dropped one
+        answer = cache.get(key, wait=False)  # a busy lock: run it (the same answer)
         hit = answer is not None
         note_environ(environ, query=text, cache="hit" if hit else "miss")
         if not hit:
@@ -413,7 +414,7 @@ class QueryFront:
                     answer = await asyncio.get_running_loop().run_in_executor(self.threads, run)
             finally:
                 note_environ(environ, executor=trace.get("executor"))
-            st.cache.put(key, answer, sum(map(len, answer.chunks)))
+            cache.put(key, answer, sum(map(len, answer.chunks)))
         note_environ(environ, format=answer.format, rows=answer.rows)
         fmt = find_format(answer.format, formats_for(answer.kind))
         headers = [("Content-Type", _content_type(fmt.media_type)), ("X-Cache", "hit" if hit else "miss")]
@@ -438,11 +439,11 @@ class QueryFront:
         else:
             headers.append(("Content-Length", str(len(body))))
             chunks = [body] if len(body) <= _BATCH else chunks
-        front = front_key(environ, st.build.etag) if st.cache.max_bytes else None
+        front = front_key(environ, st.build.etag) if cache.max_bytes else None
         if front is not None:  # server.http.FrontCache's fill
             stored = [(k, "hit" if k == "X-Cache" else v) for k, v in headers if k.lower() not in _NOT_KEPT]
             facts = answer_facts(environ)
-            st.cache.put(front, (stored, body, facts), len(body) + len(facts.get("query_text") or "") + 512)
+            cache.put(front, (stored, body, facts), len(body) + len(facts.get("query_text") or "") + 512)
         return 200, headers, chunks or [b""]
 
     def _error(self, environ: dict, err: KgError | None):

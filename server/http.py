@@ -159,10 +159,11 @@ class FrontCache:
     def lookup(self, environ: dict, *, wait: bool = True):
         """The cached answer to this request, or None (not cacheable, not cached, the store holds
         another build, or, with ``wait=False``, the cache's lock is held by another thread just now)."""
-        if not self.cache.max_bytes or (self.watch is not None and self.watch.refusal() is not None):
+        cache = self.cache
+        if not cache.max_bytes or (self.watch is not None and self.watch.refusing):
             return None
         key = front_key(environ, self.etag)
-        return None if key is None else self.cache.get(key, wait=wait)
+        return None if key is None else cache.get(key, wait=wait)
 
     @staticmethod
     def answer(environ: dict, hit) -> tuple[str, list[tuple[str, str]], bytes]:
@@ -172,10 +173,11 @@ class FrontCache:
         return "200 OK", headers, body
 
     def __call__(self, environ, start_response):
-        key = front_key(environ, self.etag) if self.cache.max_bytes else None
-        if key is None or (self.watch is not None and self.watch.refusal() is not None):
+        cache = self.cache  # taken once: an answer that ends after the cache was dropped goes into the dropped one
+        key = front_key(environ, self.etag) if cache.max_bytes else None
+        if key is None or (self.watch is not None and self.watch.refusing):
             return self.wsgi_app(environ, start_response)
-        hit = self.cache.get(key)
+        hit = cache.get(key)
         if hit is not None:
             status, headers, body = self.answer(environ, hit)
             start_response(status, headers)
@@ -197,7 +199,7 @@ class FrontCache:
                 body.close()
         stored = [(k, "hit" if k == "X-Cache" else v) for k, v in headers if k.lower() not in _NOT_KEPT]
         facts = answer_facts(environ)
-        self.cache.put(key, (stored, data, facts), len(data) + len(facts.get("query_text") or "") + 512)
+        cache.put(key, (stored, data, facts), len(data) + len(facts.get("query_text") or "") + 512)
         return [data]
 
 

@@ -10,14 +10,17 @@ served (``server.http.FrontCache`` and ``server.front.QueryFront`` ask the
 watch too). Answers kept in the cache are dropped whenever what the store holds
 changes (to another build and back): one computed in the second before the
 watch saw the change may mix builds. Once the store holds the server's build
-again, everything answers as before. A reload (SIGHUP, ``POST /admin/reload``) starts workers that read
-the store's build anew: the way to serve the new one. A worker started while the
-store holds no complete build waits for one (:func:`read_served_build`).
+again, everything answers as before, and executors lost meanwhile (a start
+refused while the store held another build) are started again. A reload
+(SIGHUP, ``POST /admin/reload``) starts workers that read the store's build
+anew: the way to serve the new one. A worker started while the store holds no
+complete build waits for one (:func:`read_served_build`).
 """
 
 from __future__ import annotations
 
 import os
+from pathlib import Path
 
 from flask import Flask, request
 
@@ -33,31 +36,54 @@ def init_app(app: Flask) -> None:
     watch = st.store_watch
     if watch is None:
         return
-    watch.on_change = lambda _before, _now: st.drop_answers()
+    def changed(_before: str, now: str) -> None:
+        st.drop_answers()
+        if now == "ok":  # executors that could not start meanwhile (or died) are started again
+            st.pool.refill()
+
+    watch.on_change = changed
 
     @app.before_request
     def _refuse_another_build():
-        refusal = watch.refusal()
-        if refusal is not None and request.endpoint not in OPEN_ENDPOINTS:
-            raise refusal
+        if watch.refusing and request.endpoint not in OPEN_ENDPOINTS:
+            refusal = watch.refusal()
+            if refusal is not None:  # the store may hold this server's build again since
+                raise refusal
 
 
 def read_served_build(settings: dict):
     """The build this worker serves from the remote store (``remote.read_store_build``).
 
     Under ``apparat serve``, whose own check found a build before any worker started, a worker
-    that finds none (an upload has begun since: a reload or a replacement started now) waits
-    for the upload's end, logged once as ``store_build_awaited``; the old worker of a reload
-    goes on answering meanwhile (refusing queries, ``uploading``) for up to ``reload_grace``
-    seconds. Elsewhere (the app made in a test, ``create_app``) no build is an error at once.
+    that finds none (an upload has begun since: a reload or a replacement started now), or a
+    store that does not answer, waits for a build, logged as ``store_build_awaited`` whenever
+    what it waits for changes. Meanwhile its ``awaiting-<pid>`` file in the runtime folder
+    tells a reload to keep the old worker answering (refusing queries, ``uploading``) past
+    ``reload_grace`` (``apparat.serve``). Elsewhere (the app made in a test, ``create_app``)
+    no build is an error at once.
     """
     from apparat.query.remote import read_store_build
 
     from . import logs
 
-    def waiting() -> None:
-        logs.configure(settings)
-        logs.worker_event("store_build_awaited", store=settings["store"],
-                          why="the store holds no complete build (an upload is in progress)")
+    runtime = os.environ.get("APPARAT_RUNTIME_DIR")
+    awaiting = Path(runtime) / f"awaiting-{os.getpid()}" if runtime and Path(runtime).is_dir() else None
 
-    return read_store_build(settings, wait="APPARAT_SERVER_PID" in os.environ, on_wait=waiting)
+    def waiting(why: str | None) -> None:
+        logs.configure(settings)
+        if why is None:
+            logs.worker_event("store_build_found", store=settings["store"])
+            return
+        if awaiting is not None:
+            awaiting.touch()
+        logs.worker_event("store_build_awaited", store=settings["store"], why=_WHY_WAIT[why])
+
+    try:
+        return read_store_build(settings, wait="APPARAT_SERVER_PID" in os.environ, on_wait=waiting)
+    finally:
+        if awaiting is not None:
+            awaiting.unlink(missing_ok=True)
+
+
+_WHY_WAIT = {"uploading": "the store holds no complete build (an upload is in progress)",
+             "store_down": "the store does not answer"}

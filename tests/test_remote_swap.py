@@ -11,7 +11,10 @@ server reads the manifest every second) queries, cached ones included, are
 (and the answers cached before were dropped).
 A reload adopts the store's build: ``POST /admin/reload`` is refused while the
 store holds none, and a SIGHUP then starts a worker that waits for the upload's
-end while the old one answers. Liveness bounds only; only 127.0.0.1 is contacted.
+end (and through the store going down meanwhile) while the old one answers,
+past ``reload_grace`` too. An executor lost while the store holds another build
+is started again once it holds the server's. Liveness bounds only; only
+127.0.0.1 is contacted.
 """
 
 from __future__ import annotations
@@ -19,12 +22,14 @@ from __future__ import annotations
 import json
 import os
 import signal
+import time
 
 import pyoxigraph as ox
 import pytest
 import requests
 from conftest import TEST_ENV
 from harness import OxigraphServer, ServerProcess, oxigraph_binary
+from test_faults import executors
 from test_operations import wait_for
 
 from apparat.build.upload import _Sender, upload
@@ -39,17 +44,21 @@ ASK = "ASK { ?s ?p ?o }"
 OTHER = "0" * 64
 #: Seconds within which the server must notice (it reads the manifest every second).
 NOTICE = 10
+#: ``reload_grace`` of the server: how long a reload waits for a new worker that is not waiting
+#: for the store's build (short, so that a test outlasts it).
+GRACE = 2
 
 
 @pytest.fixture(scope="module")
 def swap(build_dir, tmp_path_factory):
     """(store, server, the store's original manifest): the session's build uploaded into a private
     store, and one worker serving it with ``admin_reload`` on (a reload's old worker answers for up
-    to 30 s while the new one starts)."""
+    to :data:`GRACE` seconds while the new one starts, longer while it waits for the store's build)."""
     with OxigraphServer(tmp_path_factory.mktemp("swap") / "ox") as store:
         upload(build_dir, load_settings({"store": store.url}))
         manifest = RemoteStore(store_endpoints(store.url).query, max_rows=10).read_manifest()
-        env = {**TEST_ENV, "APPARAT_ADMIN_RELOAD": "1", "APPARAT_QUERY_EXECUTORS": "1", "APPARAT_RELOAD_GRACE": "30"}
+        env = {**TEST_ENV, "APPARAT_ADMIN_RELOAD": "1", "APPARAT_QUERY_EXECUTORS": "1",
+               "APPARAT_RELOAD_GRACE": str(GRACE)}
         with ServerProcess(build_dir, "--store", store.url, "--workers", "1", env=env) as server:
             yield store, server, manifest
 
@@ -131,10 +140,19 @@ def test_a_new_build_in_the_store_is_refused_and_the_servers_build_back_recovers
 
 
 def serves(base: str, etag: str) -> bool:
-    """Whether the server now says it serves build ``etag`` and answers under its ETag."""
-    answer = ask(base)
+    """Whether the server now says it serves build ``etag`` and answers under its ETag (False while
+    nothing answers: a new worker slower than :data:`GRACE` to start leaves a gap)."""
+    try:
+        answer = ask(base)
+    except requests.ConnectionError:
+        return False
     return (health_says(base) == (200, "ok", etag) and answer.status_code == 200
             and answer.headers["ETag"].startswith(f'W/"{etag}-'))
+
+
+def awaited(server, why: str) -> int:
+    """How many times the server's log says a worker waits for the store's build because ``why``."""
+    return sum(1 for line in server.log if "store_build_awaited" in line and why in line)
 
 
 def test_a_reload_adopts_the_stores_build_and_waits_for_one_while_it_holds_none(swap):
@@ -152,9 +170,19 @@ def test_a_reload_adopts_the_stores_build_and_waits_for_one_while_it_holds_none(
 
         # SIGHUP all the same: the new worker waits for a complete build, the old one answers meanwhile
         os.kill(server.process.pid, signal.SIGHUP)
-        assert wait_for(lambda: any("store_build_awaited" in line for line in server.log), 30), "".join(
+        assert wait_for(lambda: awaited(server, "upload is in progress"), 30), "".join(
             line for line in server.log if '"client"' not in line)[-3000:]
+        time.sleep(GRACE + 1)  # past reload_grace: the old worker answers all the same
         assert health_says(base) == (503, "uploading", None)
+        store.stop()  # the waiting worker goes on waiting (it used to die, and granian with it)
+        try:
+            assert wait_for(lambda: awaited(server, "does not answer"), NOTICE), "".join(server.log)[-3000:]
+            assert wait_for(lambda: health(base).json()["status"] == "store_down", NOTICE), health(base).text
+        finally:
+            store.start()
+        assert wait_for(lambda: awaited(server, "upload is in progress") == 2, NOTICE), "".join(server.log)[-3000:]
+        assert health_says(base) == (503, "uploading", None)
+        assert server.process.poll() is None
         put_manifest(store, {**manifest, "etag": OTHER})
         assert wait_for(lambda: serves(base, OTHER), 60), health(base).text
     finally:
@@ -163,3 +191,22 @@ def test_a_reload_adopts_the_stores_build_and_waits_for_one_while_it_holds_none(
     yes = requests.post(base + "/admin/reload", timeout=30)
     assert yes.status_code == 202 and yes.json()["serving"]["etag"] == OTHER and yes.json()["to"] == etag
     assert wait_for(lambda: serves(base, etag), 60), health(base).text
+
+
+def test_an_executor_lost_while_the_store_holds_another_build_is_started_again(swap):
+    store, server, manifest = swap
+    base = server.base_url
+    etag = manifest["etag"]
+    assert wait_for(lambda: serves(base, etag), 60), health(base).text
+    try:
+        put_manifest(store, {**manifest, "etag": OTHER})
+        assert wait_for(lambda: health_says(base)[1] == "build_changed", NOTICE), health(base).text
+        [victim] = executors(server)
+        os.kill(victim, signal.SIGKILL)  # no query reaches it meanwhile: refused, nothing notices it
+        assert wait_for(lambda: health(base).json()["executors"]["alive"] == 0, NOTICE), health(base).text
+    finally:
+        put_manifest(store, manifest)
+    assert wait_for(lambda: health_says(base) == (200, "ok", etag), NOTICE), health(base).text
+    assert health(base).json()["executors"]["alive"] == 1
+    assert ask(base).json()["boolean"] is True
+    assert victim not in executors(server)

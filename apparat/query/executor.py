@@ -313,6 +313,7 @@ class ExecutorPool:
         self._idle: queue.Queue[_Executor] = queue.Queue()
         self._all: set[_Executor] = set()
         self._spawns: queue.Queue = queue.Queue()
+        self._pending = 0  # executors asked of the keeper and not started (nor given up) yet
         self._clients = threading.Condition()
         self._running: collections.Counter[str] = collections.Counter()
         self._in_flight: collections.Counter[str] = collections.Counter()
@@ -339,6 +340,7 @@ class ExecutorPool:
             ready = threading.Semaphore(0)
             self._keeper = threading.Thread(target=self._keep, args=(ready,), daemon=True, name="apparat-keeper")
             self._keeper.start()
+            self._pending += self.size
         self._spawns.put(self.size)
         deadline = time.monotonic() + self.start_timeout
         for _ in range(self.size):
@@ -366,6 +368,7 @@ class ExecutorPool:
                             executor.stop()
                             return
                         self._all.add(executor)
+                        self._pending -= 1
                     self._idle.put(executor)
                     self._event("started", executor.pid)
                     ready.release()
@@ -373,6 +376,28 @@ class ExecutorPool:
                 if not count:
                     break
                 time.sleep(1)
+            if count:  # given up on (refill asks again)
+                _LOG.error("%d query executor(s) did not start; the pool is short of them", count)
+                with self._lock:
+                    self._pending -= count
+
+    def refill(self) -> int:
+        """Ask the keeper for the executors the pool is short of (a start given up on after three
+        tries, one that died unnoticed); return how many. For a remote store holding this
+        pool's build again (``remote.BuildWatch``), while it held another every start failed."""
+        with self._lock:
+            if self._keeper is None or self._closed:
+                return 0
+            dead = [e for e in self._all if not e.process.is_alive()]
+            self._all.difference_update(dead)  # still idle: _acquire finds them dead, asks nothing more
+            missing = self.size - len(self._all) - self._pending
+            if missing > 0:
+                self._pending += missing
+                self._spawns.put(missing)
+        for executor in dead:
+            self._event("died", executor.pid, while_="idle", query=None)
+            executor.stop()
+        return max(0, missing)
 
     def close(self) -> None:
         """Stop every executor (busy ones too) and the keeper."""
@@ -473,8 +498,8 @@ class ExecutorPool:
                 executor = self._idle.get(timeout=max(0.0, deadline - time.monotonic()))
                 if executor.process.is_alive():
                     return executor
-                self._event("died", executor.pid, while_="idle", query=None)
-                self._replace(executor)  # died while idle (killed from outside): take the next one
+                if self._replace(executor):  # died while idle (killed from outside): take the next one
+                    self._event("died", executor.pid, while_="idle", query=None)
         except queue.Empty:
             raise errors.QueryTimeout(
                 f"all {self.size} query executors stayed busy until the {self.timeout:g} s limit; try again later",
@@ -612,13 +637,17 @@ class ExecutorPool:
         finally:
             self._leave(client)
 
-    def _replace(self, executor: _Executor) -> None:
-        """Kill an executor now; the keeper starts its replacement."""
+    def _replace(self, executor: _Executor) -> bool:
+        """Kill an executor now; the keeper starts its replacement. False: :meth:`refill` had
+        found it dead and replaced it already."""
         with self._lock:
+            known = executor in self._all  # else refill has replaced it already
             self._all.discard(executor)
+            if known and not self._closed:
+                self._pending += 1
+                self._spawns.put(1)
         executor.stop()
-        if not self._closed:
-            self._spawns.put(1)
+        return known
 
 
 _EXPIRED = object()

@@ -67,6 +67,7 @@ _MAX_OTHER_BYTES = 256 * 1024 * 1024  # answers in a format we cannot cut by lin
 WATCH_EVERY = 1.0
 #: Most seconds one such read may take; a store slower than that counts as down for ``/health``.
 WATCH_TIMEOUT = 2.0
+_LOG = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -346,13 +347,16 @@ class RemoteStore:
         Only the checksum crosses the wire (a manifest names every graph, and this is asked
         every second): cut from the JSON literal by the store, whose text ``apparat build
         --store`` writes with ``json.dumps``' separators (``"etag": "…"``). A manifest in which
-        that cut finds nothing is read whole.
+        that cut finds nothing, or a store that refuses the cut (a ``400``), is read whole.
         """
         cut = 'STRBEFORE(STRAFTER(?m, "\\"etag\\": \\""), "\\"")'
         text = f"SELECT ?etag WHERE {{ GRAPH <{METADATA}> {{ <{METADATA}> <{MANIFEST}> ?m }} BIND({cut} AS ?etag) }}"
-        for solution in self._answer([("query", text), ("named-graph-uri", METADATA)]):
-            etag = solution["etag"].value if solution["etag"] is not None else ""
-            return etag or (self.read_manifest() or {}).get("etag")
+        try:
+            for solution in self._answer([("query", text), ("named-graph-uri", METADATA)]):
+                etag = solution["etag"].value if solution["etag"] is not None else ""
+                return etag or (self.read_manifest() or {}).get("etag")
+        except QueryRefused:
+            return (self.read_manifest() or {}).get("etag")
         return None
 
     def read_manifest(self) -> dict | None:
@@ -399,8 +403,10 @@ def read_store_build(settings: dict, *, wait: bool = False, on_wait=None):
 
     Args:
         settings: ``store``, ``store_query_url``, ``store_graph_url``, ``store_timeout``, ``build_dir``.
-        wait: while the store holds no build, ask again every :data:`WATCH_EVERY` seconds until it
-            does, calling ``on_wait()`` once when the waiting begins. For a worker that
+        wait: while the store holds no build or does not answer, ask again every
+            :data:`WATCH_EVERY` seconds until it holds one, calling ``on_wait(why)`` whenever
+            what it says changes (``why``: ``uploading`` or ``store_down``) and
+            ``on_wait(None)`` once it holds a build after a wait. For a worker that
             ``apparat serve`` starts after its own check found a build (a reload, a crashed
             worker's replacement): the manifest is gone because an upload of a new build has
             begun, and the worker serves that build once it is complete, where failing would
@@ -415,17 +421,31 @@ def read_store_build(settings: dict, *, wait: bool = False, on_wait=None):
 
     endpoints = store_endpoints(settings["store"], settings["store_query_url"], settings["store_graph_url"])
     store = RemoteStore(endpoints.query, max_rows=10, timeout=settings["store_timeout"] or 30.0)
-    manifest = store.read_manifest()
-    if manifest is None and wait:
-        if on_wait is not None:
-            on_wait()
-        while manifest is None:
-            time.sleep(WATCH_EVERY)
-            manifest = store.read_manifest()
+    manifest = _await_manifest(store, on_wait or (lambda _why: None)) if wait else store.read_manifest()
     if manifest is None:
         raise DatasetMissing(f"the SPARQL store at {endpoints.query} holds no Apparat build: "
                              f"run `apparat build --store {settings['store']}` first")
     return BuildInfo(settings["build_dir"], manifest)
+
+
+def _await_manifest(store: RemoteStore, on_wait) -> dict:
+    """The store's manifest, asked for every :data:`WATCH_EVERY` seconds until it holds one; a store
+    that does not answer meanwhile is asked again too (``read_store_build``'s ``wait``)."""
+    said = None
+    while True:
+        try:
+            manifest = store.read_manifest()
+            why = "uploading"
+        except (StoreFailed, StoreTimeout):
+            manifest, why = None, "store_down"
+        if manifest is not None:
+            if said is not None:
+                on_wait(None)
+            return manifest
+        if why != said:
+            on_wait(why)
+            said = why
+        time.sleep(WATCH_EVERY)
 
 
 class BuildWatch:
@@ -437,16 +457,19 @@ class BuildWatch:
     wait), and ``/health`` is as fresh when no query comes as under load, at one small
     ``SELECT`` a second per worker whatever the traffic.
 
-    A read that fails (store down or slow) changes nothing but :attr:`reachable`: queries go on
-    to the store and get its ``502``/``504`` themselves. ``on_change``, if set, is called as
-    ``on_change(old_status, new_status)`` from the watch's thread when :attr:`status` changes.
+    A read that fails (store down or slow, or any other error) changes nothing but
+    :attr:`reachable`, logged when it changes: queries go on to the store and get its
+    ``502``/``504`` themselves. ``on_change``, if set, is called as
+    ``on_change(old_status, new_status)`` from the watch's thread when :attr:`status` changes;
+    on a change back to ``ok`` before :attr:`held` says so (the server drops its cached
+    answers before it answers again).
 
     >>> watch = BuildWatch("http://127.0.0.1:9/query", "abc")
-    >>> watch.status, watch.refusal() is None
-    ('ok', True)
+    >>> watch.status, watch.refusing, watch.refusal() is None
+    ('ok', False, True)
     >>> watch.held = None
-    >>> watch.status, watch.refusal().reason
-    ('uploading', 'uploading')
+    >>> watch.status, watch.refusing, watch.refusal().reason
+    ('uploading', True, 'uploading')
     """
 
     def __init__(self, query_url: str, etag: str, *, every: float = WATCH_EVERY, timeout: float = WATCH_TIMEOUT):
@@ -455,15 +478,22 @@ class BuildWatch:
         self.held: str | None = etag  # what the server read when it started
         self.reachable = True
         self.on_change = None
-        self._stop = threading.Event()
         self._thread: threading.Thread | None = None
 
     @property
     def status(self) -> str:
         """``ok`` (the store holds this server's build), ``uploading`` (no manifest) or ``build_changed``."""
-        if self.held == self.etag:
+        return self._status(self.held)
+
+    def _status(self, held: str | None) -> str:
+        if held == self.etag:
             return "ok"
-        return "uploading" if self.held is None else "build_changed"
+        return "uploading" if held is None else "build_changed"
+
+    @property
+    def refusing(self) -> bool:
+        """Whether queries are refused now (the store holds another build or none); cheap, for every request."""
+        return self.held != self.etag
 
     def refusal(self) -> StoreBuildChanged | None:
         """The error a query gets now, or None while the store holds this server's build."""
@@ -477,30 +507,35 @@ class BuildWatch:
 
     def check(self) -> None:
         """Read the store's manifest once (at most :data:`WATCH_TIMEOUT` seconds)."""
-        before = self.status
+        before, reachable = self.status, self.reachable
         try:
-            self.held = self.store.held_etag()
-        except KgError:  # refused, reset, a 5xx, or no answer in time: the last answer stands
+            held = self.store.held_etag()
+        except Exception as err:  # refused, reset, a 5xx, no answer in time, or worse: the last answer stands
             self.reachable = False
-        else:
-            self.reachable = True
-        if self.status != before and self.on_change is not None:
-            self.on_change(before, self.status)
+            if reachable:
+                _LOG.warning("the SPARQL store at %s does not answer: %s", self.url, err)
+            return
+        self.reachable = True
+        if not reachable:
+            _LOG.warning("the SPARQL store at %s answers again", self.url)
+        now = self._status(held)
+        if now == "ok" and now != before and self.on_change is not None:
+            self.on_change(before, now)  # before anything is answered again
+        self.held = held
+        if now != "ok" and now != before and self.on_change is not None:
+            self.on_change(before, now)
 
     def start(self) -> None:
-        """Check every :data:`WATCH_EVERY` seconds from a daemon thread, until :meth:`close`."""
+        """Check every :data:`WATCH_EVERY` seconds from a daemon thread, for the life of the
+        process (as the executor pool's keeper: a worker's teardown is its exit)."""
         if self._thread is None:
             self._thread = threading.Thread(target=self._run, daemon=True, name="apparat-build-watch")
             self._thread.start()
 
-    def close(self) -> None:
-        self._stop.set()
-
     def _run(self) -> None:
-        due = time.monotonic() + self.every
-        while not self._stop.wait(max(0.0, due - time.monotonic())):
-            due = time.monotonic() + self.every
+        while True:
+            time.sleep(self.every)
             try:
                 self.check()
-            except Exception:  # our bug (or on_change's): log it, and keep watching
-                logging.getLogger(__name__).exception("reading the store's manifest failed")
+            except Exception:  # on_change's bug: log it, and keep watching
+                _LOG.exception("the store build watch's on_change failed")
