@@ -19,7 +19,6 @@ is started again once it holds the server's. Liveness bounds only; only
 
 from __future__ import annotations
 
-import json
 import os
 import signal
 import time
@@ -33,7 +32,7 @@ from test_faults import executors
 from test_operations import wait_for
 
 from apparat.build.upload import _Sender, upload
-from apparat.query.remote import MANIFEST, METADATA, RemoteStore, store_endpoints
+from apparat.query.remote import METADATA, RemoteStore, manifest_triples, store_endpoints
 from apparat.settings import load_settings
 
 pytestmark = pytest.mark.skipif(oxigraph_binary() is None,
@@ -74,9 +73,7 @@ def delete_manifest(store) -> None:
 
 def put_manifest(store, manifest: dict) -> None:
     """What ``apparat build --store`` does last: the one triple naming the build."""
-    triple = ox.Triple(ox.NamedNode(METADATA), ox.NamedNode(MANIFEST),
-                       ox.Literal(json.dumps(manifest, sort_keys=True)))
-    _sender(store).request("PUT", METADATA, ox.serialize([triple], format=ox.RdfFormat.N_TRIPLES))
+    _sender(store).request("PUT", METADATA, ox.serialize(manifest_triples(manifest), format=ox.RdfFormat.N_TRIPLES))
 
 
 def ask(base: str, method: str = "GET") -> requests.Response:

@@ -13,12 +13,14 @@ import csv
 import io
 from urllib.parse import urlencode
 
+import pyoxigraph as ox
 import pytest
 import requests
 from conftest import TEST_ENV
 from harness import ServerProcess, VirtuosoServer, virtuoso_missing
 
 from apparat.build.upload import upload
+from apparat.query.remote import METADATA, RemoteStore, manifest_triples
 from apparat.query.saved import load_saved_queries
 from apparat.settings import load_settings
 
@@ -92,3 +94,22 @@ def test_virtuoso_errors_are_ours_to_tell(virtuoso_server):
     failed = requests.get(virtuoso_server + "/queries/wikidata-statements", timeout=60,
                           headers={"Accept": "application/n-triples"})
     assert failed.status_code == 502 and "answered 500: Virtuoso" in failed.text, failed.text[:300]
+
+
+def test_a_manifest_past_virtuosos_literal_limit_is_written_and_read_in_parts(tmp_path):
+    """Virtuoso's Graph Store refuses a literal past 64 KiB, and the ×100 build's manifest (803
+    graphs) is ~150 kB: the upload's last PUT failed there until the manifest went in parts."""
+    manifest = {"etag": "e" * 32, "graphs": {f"https://example.org/graph/{n}": n for n in range(4000)}}
+    whole = ox.Triple(ox.NamedNode(METADATA), ox.NamedNode(METADATA), ox.Literal(str(manifest)))
+    with VirtuosoServer(tmp_path) as store:
+        def put(triples):
+            return requests.put(store.graph_url, params={"graph": METADATA}, timeout=60,
+                                data=ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES),
+                                headers={"Content-Type": "application/n-triples"})
+        refused = put([whole])
+        assert refused.status_code == 500 and "unsupported type" in refused.text  # one literal: refused
+        stored = put(manifest_triples(manifest))
+        assert stored.status_code in (200, 201), stored.text[-300:]
+        remote = RemoteStore(store.query_url, max_rows=3)  # the parts come back in pages of three
+        assert remote.read_manifest() == manifest
+        assert remote.held_etag() == "e" * 32

@@ -40,7 +40,7 @@ from urllib.parse import quote, urlsplit
 import pyoxigraph as ox
 
 from ..errors import BuildError
-from ..query.remote import MANIFEST, METADATA, UNION, RemoteStore, store_endpoints
+from ..query.remote import METADATA, UNION, RemoteStore, manifest_triples, store_endpoints
 from ..query.store import ASSERTED_UNION, open_store, read_build
 
 DEFAULT_BATCH = 50_000  # triples per request on a store other than Oxigraph server, where store_batch is 0
@@ -119,8 +119,7 @@ def upload(build_dir: Path, settings: dict, *, log: Callable[[str], None] = lamb
         sender.request("DELETE", graph, b"", missing_ok=True)
         report.removed.append(graph)
     manifest = {**info.manifest, "union_triples": marker["done"][UNION]["triples"], "uploaded": marker["done"]}
-    triple = ox.Triple(ox.NamedNode(METADATA), ox.NamedNode(MANIFEST), ox.Literal(json.dumps(manifest, sort_keys=True)))
-    sender.request("PUT", METADATA, ox.serialize([triple], format=ox.RdfFormat.N_TRIPLES))
+    sender.request("PUT", METADATA, ox.serialize(manifest_triples(manifest), format=ox.RdfFormat.N_TRIPLES))
     marker_path.unlink(missing_ok=True)
     report.seconds = time.monotonic() - started
     log(f"upload: build {info.etag} in {endpoints.query}, {sum(report.sent.values())} triples sent "

@@ -57,6 +57,13 @@ UNION = "urn:x-apparat:union"
 #: The small graph that says which build the store holds (its manifest, as JSON).
 METADATA = "urn:x-apparat:build"
 MANIFEST = "urn:x-apparat:manifest"
+#: The build's checksum, a triple of its own in :data:`METADATA`: what the watch reads every second.
+ETAG = "urn:x-apparat:etag"
+#: Virtuoso 7.2's Graph Store refuses a body holding a literal past 64 KiB ("the submitted resource
+#: is of unsupported type text/plain"; measured: 60,000 characters pass, 70,000 do not), and the
+#: manifest of the ×100 build (803 graphs) is ~150 kB: it is written in parts of this many
+#: characters (ASCII JSON, at most twice that once escaped), each led by its number.
+MANIFEST_PART = 20_000
 #: What an answer is asked for as, by the kind of result the query gives (pyoxigraph's parse says).
 _GRAPH_ACCEPT = "application/n-triples, text/turtle;q=0.5"
 _TSV_ACCEPT = "text/tab-separated-values, application/sparql-results+json;q=0.5"
@@ -342,30 +349,54 @@ class RemoteStore:
         return (_quad(solution, subject, predicate, obj, graph) for solution in answer)
 
     def held_etag(self) -> str | None:
-        """The checksum of the build the store holds (its manifest's ``etag``), or None: no manifest.
+        """The checksum of the build the store holds, or None: no manifest.
 
         Only the checksum crosses the wire (a manifest names every graph, and this is asked
-        every second): cut from the JSON literal by the store, whose text ``apparat build
-        --store`` writes with ``json.dumps``' separators (``"etag": "…"``). A manifest in which
-        that cut finds nothing, or a store that refuses the cut (a ``400``), is read whole.
+        every second): the :data:`ETAG` triple ``apparat build --store`` writes beside the
+        manifest. A store uploaded before that triple existed has its manifest read whole.
         """
-        cut = 'STRBEFORE(STRAFTER(?m, "\\"etag\\": \\""), "\\"")'
-        text = f"SELECT ?etag WHERE {{ GRAPH <{METADATA}> {{ <{METADATA}> <{MANIFEST}> ?m }} BIND({cut} AS ?etag) }}"
-        try:
-            for solution in self._answer([("query", text), ("named-graph-uri", METADATA)]):
-                etag = solution["etag"].value if solution["etag"] is not None else ""
-                return etag or (self.read_manifest() or {}).get("etag")
-        except QueryRefused:
-            return (self.read_manifest() or {}).get("etag")
-        return None
+        text = f"SELECT ?etag WHERE {{ GRAPH <{METADATA}> {{ <{METADATA}> <{ETAG}> ?etag }} }}"
+        for solution in self._answer([("query", text), ("named-graph-uri", METADATA)]):
+            return solution["etag"].value
+        return (self.read_manifest() or {}).get("etag")
 
     def read_manifest(self) -> dict | None:
-        """The manifest of the build the store holds (its :data:`METADATA` graph), or None."""
-        text = f"SELECT ?m WHERE {{ GRAPH <{METADATA}> {{ <{METADATA}> <{MANIFEST}> ?m }} }}"
-        answer = self._answer([("query", text), ("named-graph-uri", METADATA)])
-        for solution in answer:
-            return json.loads(solution["m"].value)
-        return None
+        """The manifest of the build the store holds (its :data:`METADATA` graph), or None.
+
+        Read in pages of ``max_rows`` parts (an answer is cut past ``max_rows``)."""
+        values: list[str] = []
+        page = max(1, self.max_rows)
+        while True:
+            text = (f"SELECT ?m WHERE {{ GRAPH <{METADATA}> {{ <{METADATA}> <{MANIFEST}> ?m }} }} "
+                    f"ORDER BY ?m LIMIT {page} OFFSET {len(values)}")
+            got = [solution["m"].value for solution in self._answer([("query", text), ("named-graph-uri", METADATA)])]
+            values += got
+            if len(got) < page:
+                return manifest_from_parts(values) if values else None
+
+
+def manifest_triples(manifest: dict) -> list[ox.Triple]:
+    """The triples of the :data:`METADATA` graph for a build's ``manifest``: its checksum, and its
+    JSON in numbered parts of at most :data:`MANIFEST_PART` characters."""
+    text = json.dumps(manifest, sort_keys=True)
+    subject = ox.NamedNode(METADATA)
+    parts = (text[start:start + MANIFEST_PART] for start in range(0, len(text), MANIFEST_PART))
+    numbered = (ox.Triple(subject, ox.NamedNode(MANIFEST), ox.Literal(f"{n:05d} {part}"))
+                for n, part in enumerate(parts))
+    return [ox.Triple(subject, ox.NamedNode(ETAG), ox.Literal(manifest["etag"])), *numbered]
+
+
+def manifest_from_parts(values: list[str]) -> dict:
+    """The manifest from the literals :func:`manifest_triples` wrote, in any order.
+
+    >>> manifest_from_parts(["00001 2}", '00000 {"etag": "e", "n": '])
+    {'etag': 'e', 'n': 2}
+    >>> manifest_from_parts(['{"etag": "e"}'])  # one literal, as uploads wrote it before parts
+    {'etag': 'e'}
+    """
+    if len(values) == 1 and values[0].startswith("{"):
+        return json.loads(values[0])
+    return json.loads("".join(value[6:] for value in sorted(values)))
 
 
 def _sparql_tsv(body: bytes) -> bool:
