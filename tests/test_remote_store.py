@@ -177,8 +177,9 @@ def test_upload_is_idempotent_and_resumes_where_it_stopped(tiny_build, tmp_path,
         assert not forced.resumed
         everything = "SELECT (COUNT(*) AS ?n) { GRAPH ?g { ?s ?p ?o } }"
         # g1, g2 (2 each) and the plain triples' graph (1), written three times and held once;
-        # the asserted union and the union (4 distinct each); the metadata graph (1)
-        assert _count(store.url, everything) == 2 + 2 + 1 + 4 + 4 + 1
+        # the asserted union and the union (4 distinct each); the metadata graph (the checksum and
+        # the manifest, in one part)
+        assert _count(store.url, everything) == 2 + 2 + 1 + 4 + 4 + 2
         assert _count(store.url, "SELECT (COUNT(*) AS ?n) { ?s ?p ?o }", **{"default-graph-uri": UNION}) == 4
         assert not list(tiny_build.glob(".upload-*"))
 
