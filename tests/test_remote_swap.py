@@ -178,7 +178,8 @@ def test_a_reload_adopts_the_stores_build_and_waits_for_one_while_it_holds_none(
         finally:
             store.start()
         assert wait_for(lambda: awaited(server, "upload is in progress") == 2, NOTICE), "".join(server.log)[-3000:]
-        assert health_says(base) == (503, "uploading", None)
+        # the old worker's watch sees the store back at its next read (the waiting worker's may come first)
+        assert wait_for(lambda: health_says(base) == (503, "uploading", None), NOTICE), health(base).text
         assert server.process.poll() is None
         put_manifest(store, {**manifest, "etag": OTHER})
         assert wait_for(lambda: serves(base, OTHER), 60), health(base).text
