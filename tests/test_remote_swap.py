@@ -139,12 +139,12 @@ def test_a_new_build_in_the_store_is_refused_and_the_servers_build_back_recovers
 def serves(base: str, etag: str) -> bool:
     """Whether the server now says it serves build ``etag`` and answers under its ETag (False while
     nothing answers: a new worker slower than :data:`GRACE` to start leaves a gap)."""
-    try:
+    try:  # the gap may open between the two requests (seen under load: /health refused)
         answer = ask(base)
+        return (health_says(base) == (200, "ok", etag) and answer.status_code == 200
+                and answer.headers["ETag"].startswith(f'W/"{etag}-'))
     except requests.ConnectionError:
         return False
-    return (health_says(base) == (200, "ok", etag) and answer.status_code == 200
-            and answer.headers["ETag"].startswith(f'W/"{etag}-'))
 
 
 def awaited(server, why: str) -> int:
