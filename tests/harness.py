@@ -103,12 +103,13 @@ class Listener:
 
     ``connections`` counts accepted TCP connections, ``user_agents`` records each
     request's ``User-Agent``; with ``delay`` seconds it waits that long before it
-    forwards (a slow endpoint; the wait ends early when the listener closes).
-    ``url`` is its address, the path of ``target`` kept.
+    forwards (a slow endpoint; the wait ends early when the listener closes); with
+    ``rewrite``, each answer's body is what ``rewrite(body)`` makes of it (a store that
+    garbles some answers). ``url`` is its address, the path of ``target`` kept.
     """
 
-    def __init__(self, target: str, delay: float = 0.0):
-        self.target, self.delay = urlsplit(target), delay
+    def __init__(self, target: str, delay: float = 0.0, rewrite=None):
+        self.target, self.delay, self.rewrite = urlsplit(target), delay, rewrite
         self.connections = 0
         self.user_agents: list[str] = []
         self._closing = threading.Event()
@@ -149,6 +150,8 @@ class Listener:
             content = response.read()
         finally:
             upstream.close()
+        if self.rewrite is not None:
+            content = self.rewrite(content)
         handler.send_response(response.status)
         handler.send_header("Content-Type", response.getheader("Content-Type", "text/plain"))
         handler.send_header("Content-Length", str(len(content)))

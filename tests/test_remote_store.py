@@ -19,7 +19,7 @@ import time
 import pytest
 import requests
 from conftest import TEST_ENV
-from harness import OxigraphServer, ServerProcess, oxigraph_binary
+from harness import Listener, OxigraphServer, ServerProcess, oxigraph_binary
 from test_operations import wait_for
 
 from apparat.build import BuildInputs, build
@@ -229,6 +229,26 @@ def test_store_down_is_502_health_503_and_the_server_recovers(fragile):
         store.start()
     assert _ask(base).json()["boolean"] is True
     assert wait_for(lambda: _health(base) == (200, "ok", "ok"), 10), _health(base)
+
+
+def test_an_answer_the_store_garbles_is_a_502_that_names_the_store(tiny_build, tmp_path):
+    """A store's answer that does not parse is the store's 502: it said a SERVICE endpoint had
+    sent a bad answer (found through Virtuoso's blank node labels, test_virtuoso.py)."""
+    def garble(body: bytes) -> bytes:
+        return body.replace(b'"garbled"', b'"garbled')  # an unterminated string in the answer
+
+    with OxigraphServer(tmp_path / "ox") as store:
+        upload(tiny_build, load_settings({"store": store.url}))
+        with Listener(store.url, rewrite=garble) as front, \
+                ServerProcess(tiny_build, "--store", front.url, "--workers", "1", env=TEST_ENV) as server:
+            answer = requests.get(server.base_url + "/sparql", timeout=30,
+                                  params={"query": 'SELECT ?x { BIND("garbled" AS ?x) }'},
+                                  headers={"Accept": "application/sparql-results+json"})
+            assert answer.status_code == 502, answer.text
+            message = answer.text
+            assert f"store at {front.url}/query sent an answer that does not parse" in message, message
+            assert "SERVICE" not in message
+            assert _ask(server.base_url).json()["boolean"] is True  # and the next query is answered
 
 
 def _health(base: str) -> tuple[int, str, str]:

@@ -186,7 +186,10 @@ def _serve(conn, build_dir: str, etag: str, engine: Engine, parent: int, in_memo
                                          emit=emit, stats=stats)
             except OSError as err:  # evaluation is lazy: SERVICE fails here
                 raise service_error(err, engine) from None
-            except SyntaxError as err:  # a SERVICE answer that does not parse
+            except SyntaxError as err:  # an answer that does not parse: the store's, or a SERVICE's
+                if engine.store_url:  # a remote store makes its SERVICE calls itself: its answer
+                    raise errors.StoreFailed(f"the SPARQL store at {engine.store_url} sent an answer "
+                                             f"that does not parse: {err}") from None
                 raise service_error(err, engine, bad_answer=True) from None
             conn.send(("end", kind, fmt, truncated, stats.get("rows"), held))
         except errors.KgError as err:

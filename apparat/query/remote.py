@@ -416,21 +416,60 @@ def _quad(solution, subject, predicate, obj, graph) -> ox.Quad:
     return ox.Quad(subject or solution["s"], predicate or solution["p"], obj or solution["o"], graph_name)
 
 
+def bnode_label(value: str) -> str:
+    """A blank node label of a store's SPARQL results as one pyoxigraph takes (the answer's own
+    scope keeps it apart from any other): Virtuoso 7 writes ``nodeID://b10000`` in JSON and XML
+    results where its N-Triples say ``_:b10000``, and pyoxigraph refuses that label ("The blank
+    node identifier is invalid"), which made every answer holding a blank node a ``502``.
+
+    >>> bnode_label("nodeID://b10000"), bnode_label("b1"), bnode_label("a b")
+    ('b10000', 'b1', 'x612062')
+    """
+    label = value.removeprefix("nodeID://")
+    try:
+        ox.BlankNode(label)
+    except ValueError:
+        return "x" + label.encode().hex()  # any other label: its bytes, which always make a valid one
+    return label
+
+
+def _json_bnodes(body: bytes) -> bytes:
+    """SPARQL JSON results with each blank node label made valid (:func:`bnode_label`)."""
+    if b'"bnode"' not in body:
+        return body
+    answer = json.loads(body)
+    if not isinstance(answer, dict):
+        return body  # not SPARQL JSON: pyoxigraph says so
+    for solution in (answer.get("results") or {}).get("bindings") or ():
+        for term in solution.values():
+            if isinstance(term, dict) and term.get("type") == "bnode":
+                term["value"] = bnode_label(term["value"])
+    return json.dumps(answer).encode()
+
+
+_XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
+
+
+def _xml_bnodes(body: bytes) -> bytes:
+    """SPARQL XML results with each blank node label made valid (:func:`bnode_label`)."""
+    return _XML_BNODE.sub(lambda m: b"<bnode>%s</bnode>" % bnode_label(m[1].decode()).encode(), body)
+
+
 def _parse_answer(media: str, body: bytes, url: str):
     """The store's answer as pyoxigraph's QuerySolutions / QueryBoolean, or triples in N-Triples."""
     try:
         if media == "text/tab-separated-values":
             return ox.parse_query_results(body, ox.QueryResultsFormat.TSV)
         if media in ("application/sparql-results+json", "application/json"):
-            return ox.parse_query_results(body, ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(_json_bnodes(body), ox.QueryResultsFormat.JSON)
         if media in ("application/sparql-results+xml",):
-            return ox.parse_query_results(body, ox.QueryResultsFormat.XML)
+            return ox.parse_query_results(_xml_bnodes(body), ox.QueryResultsFormat.XML)
         if media in ("application/n-triples", "text/plain"):
             return _Triples(body)
         if media == "text/turtle":
             triples = [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.TURTLE)]
             return _Triples(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-    except SyntaxError as err:
+    except (SyntaxError, ValueError) as err:  # ValueError: JSON that is not JSON
         raise StoreFailed(f"the SPARQL store at {url} sent an answer that does not parse: {err}") from None
     raise StoreFailed(f"the SPARQL store at {url} answered in an unexpected format {media or '(none)'}")
 
