@@ -270,12 +270,18 @@ def run_cell(run: dict) -> str:
 def answers_note(found: dict) -> list[str]:
     """Whether each answer, checked once before its run, was the same size on every backend."""
     same = {label: set(sizes.values()) for label, sizes in found["answers"].items()}
+    failed_checks = {label: sizes for label, sizes in found["answers"].items()
+                     if any(size.startswith("HTTP ") for size in sizes.values())}
     notes = []
-    if same and all(len(sizes) == 1 for sizes in same.values()):
-        notes.append("Every answer was the same size on every backend ("
+    if same and not failed_checks and all(len(sizes) == 1 for sizes in same.values()):
+        backends = "the one backend" if all(len(s) == 1 for s in found["answers"].values()) else "every backend"
+        notes.append(f"Every answer was the same size on {backends} ("
                      + "; ".join(next(iter(sizes)) for sizes in same.values()) + ").")
+    for label, sizes in failed_checks.items():
+        notes.append(f"{label} failed its check: " + ", ".join(f"{name} {size}" for name, size in sizes.items()
+                                                               if size.startswith("HTTP ")) + ".")
     for label, sizes in found["answers"].items():
-        if len(set(sizes.values())) > 1:
+        if label not in failed_checks and len(set(sizes.values())) > 1:
             notes.append(f"{label} differed: " + ", ".join(f"{name} {size}" for name, size in sizes.items()) + ".")
     failed = sum(run["non2xx"] + run["errors"] for cells in found["runs"].values() for run in cells.values())
     if found["runs"]:
