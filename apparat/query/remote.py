@@ -434,7 +434,11 @@ def bnode_label(value: str) -> str:
 
 
 def _json_bnodes(body: bytes) -> bytes:
-    """SPARQL JSON results with each blank node label made valid (:func:`bnode_label`)."""
+    """SPARQL JSON results with each blank node label made valid (:func:`bnode_label`).
+
+    >>> _json_bnodes(b'{"results": {"bindings": [{"s": {"type": "bnode", "value": "nodeID://b7"}}]}}')
+    b'{"results": {"bindings": [{"s": {"type": "bnode", "value": "b7"}}]}}'
+    """
     if b'"bnode"' not in body:
         return body
     answer = json.loads(body)
@@ -451,7 +455,11 @@ _XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
 
 
 def _xml_bnodes(body: bytes) -> bytes:
-    """SPARQL XML results with each blank node label made valid (:func:`bnode_label`)."""
+    """SPARQL XML results with each blank node label made valid (:func:`bnode_label`).
+
+    >>> _xml_bnodes(b'<binding name="s"><bnode>nodeID://b7</bnode></binding>')
+    b'<binding name="s"><bnode>b7</bnode></binding>'
+    """
     return _XML_BNODE.sub(lambda m: b"<bnode>%s</bnode>" % bnode_label(m[1].decode()).encode(), body)
 
 
