@@ -65,6 +65,8 @@ SETTINGS: tuple[Setting, ...] = (
     Setting("access_log", "-", "Where the JSON request log goes: - (standard error), a file path, or empty (none)."),
     Setting("query_log", "", "A file to get every query's full text (one JSON line each); empty: none."),
     Setting("admin_reload", False, "Allow POST /admin/reload from loopback addresses (off: 404)."),
+    Setting("warm_up_seconds", 20.0, "Most seconds a new worker warms its caches before it answers (0: no bound); "
+                                     "the rest goes on behind it."),
     Setting("reload_grace", 60.0, "Seconds a reload waits at most for a new worker to start before its old one stops."),
     Setting(
         "service_allowlist",

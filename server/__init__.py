@@ -116,6 +116,9 @@ def create_app(test_config: dict | None = None) -> Flask:
     if watch is not None:
         watch.start()  # in the process that serves, like the pool
     # The caches every page shares, filled before the worker says it is ready (server/warmup.py).
-    logs.worker_event("worker_warm", seconds=warm_up(app))
+    # At most warm_up_seconds: past them the rest goes on behind the ready worker (``worker_warm_late``).
+    logs.worker_event("worker_warm", seconds=warm_up(
+        app, settings["warm_up_seconds"] or None,
+        on_late=lambda took: logs.worker_event("worker_warm_late", seconds=took)))
     announce_ready(build.manifest)  # a reload may now stop the worker this one replaces
     return app

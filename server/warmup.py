@@ -38,12 +38,11 @@ from __future__ import annotations
 
 import threading
 import time
-from concurrent.futures import ThreadPoolExecutor
 
 from flask import Flask
 
 
-def warm_up(app: Flask) -> dict[str, float]:
+def warm_up(app: Flask, seconds: float | None = None, on_late=None) -> dict[str, float | None]:
     """Fill the caches every page shares; return the seconds each step took (for the log).
 
     The steps that wait for executors run in threads beside the template
@@ -51,6 +50,13 @@ def warm_up(app: Flask) -> dict[str, float]:
     as long as its longest step. A step that fails (a remote store that is
     down …) is left to the first request that needs it, which reports the
     error as it always did.
+
+    ``seconds`` (setting ``warm_up_seconds``) bounds the wait: at ×100 the search index
+    and the heavy pages took minutes, past ``reload_grace``, so a reload stopped the old
+    worker long before the new one answered. Past the bound the worker goes on (it is
+    ready); the steps not done run on in their daemon threads, each as a first request
+    would, and are returned as ``None``; ``on_late(seconds)`` is called, from a thread,
+    once they are all done (the log's ``worker_warm_late``).
     """
     from . import entity_view, search
 
@@ -66,15 +72,29 @@ def warm_up(app: Flask) -> dict[str, float]:
     if enumerations is not None:
         queries["enumerations"] = enumerations
     queries["heavy pages"] = lambda: heavy_pages(app)
-    with ThreadPoolExecutor(max_workers=3, thread_name_prefix="apparat-warm-up") as threads:
-        # the heavy pages after the shared caches they use (conflicts, predicate labels)
-        chains = [("search index", "home counts"), ("conflicts", "membership conflicts", "heavy pages"),
-                  ("predicate labels",) + (("enumerations",) if enumerations else ())]
-        running = [threads.submit(_run, app, [(name, queries[name]) for name in chain], took) for chain in chains]
-        _run(app, [("templates", lambda: _compile_templates(app)), ("routes", app.url_map.update)], took)
-        for future in running:
-            future.result()
-    return took
+    # the heavy pages after the shared caches they use (conflicts, predicate labels)
+    chains = [("search index", "home counts"), ("conflicts", "membership conflicts", "heavy pages"),
+              ("predicate labels",) + (("enumerations",) if enumerations else ())]
+    ends = time.monotonic() + seconds if seconds is not None else None
+    running = []  # daemon threads (not a pool's, which the interpreter joins at exit): past the bound
+    for number, chain in enumerate(chains):  # they must not hold up a worker that stops
+        thread = threading.Thread(target=_run, args=(app, [(name, queries[name]) for name in chain], took),
+                                  name=f"apparat-warm-up-{number}", daemon=True)
+        thread.start()
+        running.append(thread)
+    _run(app, [("templates", lambda: _compile_templates(app)), ("routes", app.url_map.update)], took)
+    for thread in running:
+        thread.join(None if ends is None else max(0.0, ends - time.monotonic()))
+    done = dict(took)  # a snapshot: the threads past the bound go on writing theirs
+    late = [name for chain in chains for name in chain if name not in done]
+    if late and on_late is not None:
+        def report() -> None:
+            for thread in running:
+                thread.join()
+            on_late(dict(took))
+
+        threading.Thread(target=report, name="apparat-warm-up-late", daemon=True).start()
+    return {**done, **dict.fromkeys(late)}
 
 
 def _enumerations(app: Flask):

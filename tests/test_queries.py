@@ -188,3 +188,31 @@ def test_a_worker_reads_the_enumerations_at_start_once_their_queries_are_cached(
         assert "enumerations" in warm(server), "".join(server.log)
         page = requests.get(server.base_url + "/queries/person-career", headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and 'value="bukharin"' in page.text
+
+
+def test_a_warm_up_past_its_bound_goes_on_behind_the_ready_worker(build_dir):
+    """``warm_up_seconds`` bounds how long a new worker warms before it answers (at ×100 the warm-up
+    took minutes, past ``reload_grace``): past it the worker is ready, the steps not done are logged
+    as null, finish behind it (``worker_warm_late``), and pages answer meanwhile."""
+    import time
+
+    import requests
+    from harness import ServerProcess
+
+    def event(server, name: str) -> dict:
+        deadline = time.monotonic() + 60
+        while time.monotonic() < deadline:
+            for line in list(server.log):
+                if f'"event": "{name}"' in line:
+                    return json.loads(line)["seconds"]
+            time.sleep(0.1)
+        raise AssertionError(f"no {name} line:\n" + "".join(server.log))
+
+    env = {"APPARAT_SERVICE_ALLOWLIST": "http://127.0.0.1:9/sparql", "APPARAT_WARM_UP_SECONDS": "0.001"}
+    with ServerProcess(build_dir, env=env) as server:
+        warm = event(server, "worker_warm")
+        assert warm["heavy pages"] is None and warm["templates"] is not None, warm  # the chain of three: not done
+        page = requests.get(server.base_url + "/id/person/stalin", headers={"Accept": "text/html"}, timeout=30)
+        assert page.status_code == 200 and "Stalin" in page.text
+        late = event(server, "worker_warm_late")
+        assert set(late) >= set(warm) - {"enumerations"} and all(v is not None for v in late.values()), late
