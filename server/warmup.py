@@ -36,6 +36,7 @@ rendered again for that reader (tens of milliseconds), as for every reader.
 
 from __future__ import annotations
 
+import math
 import threading
 import time
 
@@ -56,7 +57,8 @@ def warm_up(app: Flask, seconds: float | None = None, on_late=None) -> dict[str,
     worker long before the new one answered. Past the bound the worker goes on (it is
     ready); the steps not done run on in their daemon threads, each as a first request
     would, and are returned as ``None``; ``on_late(seconds)`` is called, from a thread,
-    once they are all done (the log's ``worker_warm_late``).
+    once they are all done (the log's ``worker_warm_late``). The heavy pages are left out
+    once late (:data:`SKIPPED_WHEN_LATE`). ``seconds`` of None, 0, less or infinite: no bound.
     """
     from . import entity_view, search
 
@@ -67,7 +69,7 @@ def warm_up(app: Flask, seconds: float | None = None, on_late=None) -> dict[str,
         "membership conflicts": entity_view.membership_conflicts,  # after the conflicts, whose labels it uses
         "predicate labels": entity_view.predicate_labels,
     }
-    took: dict[str, float] = {}
+    took: dict[str, float | str] = {}
     enumerations = _enumerations(app)
     if enumerations is not None:
         queries["enumerations"] = enumerations
@@ -75,10 +77,10 @@ def warm_up(app: Flask, seconds: float | None = None, on_late=None) -> dict[str,
     # the heavy pages after the shared caches they use (conflicts, predicate labels)
     chains = [("search index", "home counts"), ("conflicts", "membership conflicts", "heavy pages"),
               ("predicate labels",) + (("enumerations",) if enumerations else ())]
-    ends = time.monotonic() + seconds if seconds is not None else None
+    ends = time.monotonic() + seconds if seconds is not None and 0 < seconds < math.inf else None
     running = []  # daemon threads (not a pool's, which the interpreter joins at exit): past the bound
     for number, chain in enumerate(chains):  # they must not hold up a worker that stops
-        thread = threading.Thread(target=_run, args=(app, [(name, queries[name]) for name in chain], took),
+        thread = threading.Thread(target=_run, args=(app, [(name, queries[name]) for name in chain], took, ends),
                                   name=f"apparat-warm-up-{number}", daemon=True)
         thread.start()
         running.append(thread)
@@ -113,10 +115,19 @@ def _enumerations(app: Flask):
     return None
 
 
-def _run(app: Flask, steps, took: dict[str, float]) -> None:
+#: Steps not begun once the warm-up is past its bound: a first reader's speed on four pages is
+#: not worth their ranking SELECTs on a large build, nor their requests' share of the loopback
+#: client's ``client_queries`` (their request context's address) while the worker serves.
+SKIPPED_WHEN_LATE = frozenset({"heavy pages"})
+
+
+def _run(app: Flask, steps, took: dict[str, float | str], ends: float | None = None) -> None:
     with app.app_context():
         for name, step in steps:
             started = time.monotonic()
+            if ends is not None and started > ends and name in SKIPPED_WHEN_LATE:
+                took[name] = "skipped"
+                continue
             try:
                 step()
             except Exception as err:  # noqa: BLE001 — the first request meets it again and reports it

@@ -193,7 +193,8 @@ def test_a_worker_reads_the_enumerations_at_start_once_their_queries_are_cached(
 def test_a_warm_up_past_its_bound_goes_on_behind_the_ready_worker(build_dir):
     """``warm_up_seconds`` bounds how long a new worker warms before it answers (at ×100 the warm-up
     took minutes, past ``reload_grace``): past it the worker is ready, the steps not done are logged
-    as null, finish behind it (``worker_warm_late``), and pages answer meanwhile."""
+    as null, finish behind it (``worker_warm_late``) but for the heavy pages, which are skipped once
+    late, and pages answer meanwhile."""
     import time
 
     import requests
@@ -211,8 +212,10 @@ def test_a_warm_up_past_its_bound_goes_on_behind_the_ready_worker(build_dir):
     env = {"APPARAT_SERVICE_ALLOWLIST": "http://127.0.0.1:9/sparql", "APPARAT_WARM_UP_SECONDS": "0.001"}
     with ServerProcess(build_dir, env=env) as server:
         warm = event(server, "worker_warm")
-        assert warm["heavy pages"] is None and warm["templates"] is not None, warm  # the chain of three: not done
+        # the heavy pages come after two SELECT steps in their chain: never done in a millisecond
+        assert warm["heavy pages"] in (None, "skipped") and isinstance(warm["templates"], float), warm
         page = requests.get(server.base_url + "/id/person/stalin", headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and "Stalin" in page.text
         late = event(server, "worker_warm_late")
-        assert set(late) >= set(warm) - {"enumerations"} and all(v is not None for v in late.values()), late
+        assert set(late) == set(warm) and late["heavy pages"] == "skipped", late
+        assert all(isinstance(late[name], float) for name in set(late) - {"heavy pages"}), late

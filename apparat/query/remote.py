@@ -416,51 +416,71 @@ def _quad(solution, subject, predicate, obj, graph) -> ox.Quad:
     return ox.Quad(subject or solution["s"], predicate or solution["p"], obj or solution["o"], graph_name)
 
 
-def bnode_label(value: str) -> str:
-    """A blank node label of a store's SPARQL results as one pyoxigraph takes (the answer's own
-    scope keeps it apart from any other): Virtuoso 7 writes ``nodeID://b10000`` in JSON and XML
-    results where its N-Triples say ``_:b10000``, and pyoxigraph refuses that label ("The blank
-    node identifier is invalid"), which made every answer holding a blank node a ``502``.
+def bnode_labels(labels) -> dict[bytes, bytes]:
+    """How one answer's blank node labels are written so that pyoxigraph takes them: Virtuoso 7
+    writes ``nodeID://b10000`` in SPARQL JSON and XML where its N-Triples say ``_:b10000``, and
+    pyoxigraph refuses that label ("The blank node identifier is invalid"), which made every
+    answer holding a blank node a ``502``.
 
-    >>> bnode_label("nodeID://b10000"), bnode_label("b1"), bnode_label("a b")
-    ('b10000', 'b1', 'x612062')
+    One rule for the whole answer, so that two labels never become one (a label names a node
+    within its answer only): none changed if all are valid; else ``nodeID://`` dropped from
+    all if that leaves them all valid; else each written as ``x`` and its bytes in hex.
+
+    >>> bnode_labels({b"b1", b"b2"})
+    {}
+    >>> sorted(bnode_labels({b"nodeID://b1", b"nodeID://b2"}).items())
+    [(b'nodeID://b1', b'b1'), (b'nodeID://b2', b'b2')]
+    >>> sorted(bnode_labels({b"nodeID://b1", b"b1"}).items())  # dropping the prefix would join them
+    [(b'b1', b'x6231'), (b'nodeID://b1', b'x6e6f646549443a2f2f6231')]
     """
-    label = value.removeprefix("nodeID://")
+    labels = set(labels)
+    if all(_valid_label(label) for label in labels):
+        return {}
+    prefix = b"nodeID://"
+    if all(label.startswith(prefix) and _valid_label(label[len(prefix):]) for label in labels):
+        return {label: label[len(prefix):] for label in labels}
+    return {label: b"x" + label.hex().encode() for label in labels}
+
+
+def _valid_label(label: bytes) -> bool:
     try:
-        ox.BlankNode(label)
-    except ValueError:
-        return "x" + label.encode().hex()  # any other label: its bytes, which always make a valid one
-    return label
+        ox.BlankNode(label.decode())
+    except (ValueError, UnicodeDecodeError):
+        return False
+    return True
 
 
-def _json_bnodes(body: bytes) -> bytes:
-    """SPARQL JSON results with each blank node label made valid (:func:`bnode_label`).
-
-    >>> _json_bnodes(b'{"results": {"bindings": [{"s": {"type": "bnode", "value": "nodeID://b7"}}]}}')
-    b'{"results": {"bindings": [{"s": {"type": "bnode", "value": "b7"}}]}}'
-    """
-    if b'"bnode"' not in body:
-        return body
-    answer = json.loads(body)
-    if not isinstance(answer, dict):
-        return body  # not SPARQL JSON: pyoxigraph says so
-    for solution in (answer.get("results") or {}).get("bindings") or ():
-        for term in solution.values():
-            if isinstance(term, dict) and term.get("type") == "bnode":
-                term["value"] = bnode_label(term["value"])
-    return json.dumps(answer).encode()
+#: A blank node term of SPARQL JSON results, its type before or after its value (a byte pattern:
+#: an answer is never parsed whole here, and a malformed one is left to pyoxigraph to report).
+_JSON_BNODE = re.compile(rb'("type"\s*:\s*"bnode"\s*,\s*"value"\s*:\s*")((?:[^"\\]|\\.)*)(")'
+                         rb'|("value"\s*:\s*")((?:[^"\\]|\\.)*)("\s*,\s*"type"\s*:\s*"bnode")')
+_XML_BNODE = re.compile(rb"(<bnode>)([^<]*)(</bnode>)")
 
 
-_XML_BNODE = re.compile(rb"<bnode>([^<]*)</bnode>")
+def _relabel(body: bytes, pattern: re.Pattern) -> bytes:
+    """``body`` with the blank node labels ``pattern`` finds written by :func:`bnode_labels`.
 
-
-def _xml_bnodes(body: bytes) -> bytes:
-    """SPARQL XML results with each blank node label made valid (:func:`bnode_label`).
-
-    >>> _xml_bnodes(b'<binding name="s"><bnode>nodeID://b7</bnode></binding>')
+    >>> _relabel(b'{"s": {"type": "bnode", "value": "nodeID://b7"}, "o": {"value": "nodeID://b8", '
+    ...          b'"type": "bnode"}}', _JSON_BNODE)
+    b'{"s": {"type": "bnode", "value": "b7"}, "o": {"value": "b8", "type": "bnode"}}'
+    >>> _relabel(b'<binding name="s"><bnode>nodeID://b7</bnode></binding>', _XML_BNODE)
     b'<binding name="s"><bnode>b7</bnode></binding>'
     """
-    return _XML_BNODE.sub(lambda m: b"<bnode>%s</bnode>" % bnode_label(m[1].decode()).encode(), body)
+    if b"bnode" not in body:
+        return body
+
+    def label(match: re.Match) -> bytes:
+        return match[2] if match[2] is not None else match[5]
+
+    written = bnode_labels(label(match) for match in pattern.finditer(body))
+    if not written:
+        return body
+
+    def rewrite(match: re.Match) -> bytes:
+        first = 1 if match[2] is not None else 4
+        return match[first] + written[label(match)] + match[first + 2]
+
+    return pattern.sub(rewrite, body)
 
 
 def _parse_answer(media: str, body: bytes, url: str):
@@ -469,15 +489,15 @@ def _parse_answer(media: str, body: bytes, url: str):
         if media == "text/tab-separated-values":
             return ox.parse_query_results(body, ox.QueryResultsFormat.TSV)
         if media in ("application/sparql-results+json", "application/json"):
-            return ox.parse_query_results(_json_bnodes(body), ox.QueryResultsFormat.JSON)
+            return ox.parse_query_results(_relabel(body, _JSON_BNODE), ox.QueryResultsFormat.JSON)
         if media in ("application/sparql-results+xml",):
-            return ox.parse_query_results(_xml_bnodes(body), ox.QueryResultsFormat.XML)
+            return ox.parse_query_results(_relabel(body, _XML_BNODE), ox.QueryResultsFormat.XML)
         if media in ("application/n-triples", "text/plain"):
             return _Triples(body)
         if media == "text/turtle":
             triples = [quad.triple for quad in ox.parse(body, format=ox.RdfFormat.TURTLE)]
             return _Triples(ox.serialize(triples, format=ox.RdfFormat.N_TRIPLES) or b"")
-    except (SyntaxError, ValueError) as err:  # ValueError: JSON that is not JSON
+    except SyntaxError as err:
         raise StoreFailed(f"the SPARQL store at {url} sent an answer that does not parse: {err}") from None
     raise StoreFailed(f"the SPARQL store at {url} answered in an unexpected format {media or '(none)'}")
 
