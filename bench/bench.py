@@ -161,6 +161,13 @@ end
 """
 
 
+#: A POST of a query (``application/sparql-query``), for a text too long for a URL.
+LUA_POST = """wrk.method = "POST"
+wrk.headers["Content-Type"] = "application/sparql-query"
+wrk.body = [==[%s]==]
+"""
+
+
 def wrk(url: str, accept: str, connections: int, seconds: float, script: str | None = None,
         timeout: float = 10.0) -> dict:
     """wrk on ``url`` for ``seconds``; a request unanswered after ``timeout`` seconds counts as an error."""
@@ -243,8 +250,11 @@ def cell(peer: Peer, name: str, conns: int, texts: dict, subjects: list[str], se
         iris = ",".join(f'"{iri}"' for iri in subjects)
         return wrk(peer.sparql_url, accept, conns, seconds,
                    LUA_DISTINCT % (iris, urllib.parse.urlsplit(peer.sparql_url).path, accept))
-    if text is None:
-        url = peer.saved_path or peer.sparql_url + "?" + urllib.parse.urlencode({"query": texts["saved"]})
+    if text is None and peer.saved_path:
+        url = peer.saved_path
+    elif text is None:  # the saved query's text with its prefixes is over 8 KiB as a URL, which
+        # oxigraph serve refuses (the cell was all non-2xx, 2026-12-03): a POST of the query
+        return wrk(peer.sparql_url, accept, conns, seconds, LUA_POST % texts["saved"])
     else:
         url = peer.sparql_url + "?" + urllib.parse.urlencode({"query": text})
     return wrk(url, accept, conns, seconds)
