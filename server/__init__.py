@@ -118,7 +118,7 @@ def create_app(test_config: dict | None = None) -> Flask:
     # The caches every page shares, filled before the worker says it is ready (server/warmup.py).
     # At most warm_up_seconds: past them the rest goes on behind the ready worker (``worker_warm_late``).
     logs.worker_event("worker_warm", seconds=warm_up(
-        app, settings["warm_up_seconds"] or None,
+        app, settings["warm_up_seconds"],
         on_late=lambda took: logs.worker_event("worker_warm_late", seconds=took)))
     announce_ready(build.manifest)  # a reload may now stop the worker this one replaces
     return app

@@ -52,8 +52,8 @@ def warm_up(app: Flask, seconds: float | None = None, on_late=None) -> dict[str,
     down …) is left to the first request that needs it, which reports the
     error as it always did.
 
-    ``seconds`` (setting ``warm_up_seconds``) bounds the wait: at ×100 the search index
-    and the heavy pages took minutes, past ``reload_grace``, so a reload stopped the old
+    ``seconds`` (setting ``warm_up_seconds``) bounds the wait: at ×100 the warm-up (py-spy:
+    the search index and the enumerations) took minutes, past ``reload_grace``, so a reload stopped the old
     worker long before the new one answered. Past the bound the worker goes on (it is
     ready); the steps not done run on in their daemon threads, each as a first request
     would, and are returned as ``None``; ``on_late(seconds)`` is called, from a thread,

@@ -152,6 +152,19 @@ def test_enumeration_queries_are_kept_on_disk_by_their_text(tmp_path, monkeypatc
     assert not enumeration_cached(saved, "person") and enumeration_query(saved, "person") == derived
 
 
+def _logged(server, event: str, within: float = 60.0) -> dict:
+    """The ``seconds`` of the server's first ``event`` line in its log (a worker's warm-up steps)."""
+    import time
+
+    deadline = time.monotonic() + within
+    while time.monotonic() < deadline:
+        for line in list(server.log):
+            if f'"event": "{event}"' in line:
+                return json.loads(line)["seconds"]
+        time.sleep(0.1)
+    raise AssertionError(f"no {event} line:\n" + "".join(server.log))
+
+
 def test_a_worker_reads_the_enumerations_at_start_once_their_queries_are_cached(build_dir, tmp_path, monkeypatch):
     """First start with an empty cache: a thread derives the enumeration queries after the worker is up
     (its warm-up does not wait for them); the next start finds them all cached and reads the values in
@@ -169,23 +182,14 @@ def test_a_worker_reads_the_enumerations_at_start_once_their_queries_are_cached(
     monkeypatch.setenv("APPARAT_CACHE", str(tmp_path))  # this process looks in the servers' cache folder
     assert not any(enumeration_cached(q, n) for q, n in wanted)
 
-    def warm(server) -> dict:
-        deadline = time.monotonic() + 30
-        while time.monotonic() < deadline:
-            for line in list(server.log):
-                if '"worker_warm"' in line:
-                    return json.loads(line)["seconds"]
-            time.sleep(0.1)
-        raise AssertionError("no worker_warm line:\n" + "".join(server.log))
-
     with ServerProcess(build_dir, env=env) as server:
-        assert "enumerations" not in warm(server)
+        assert "enumerations" not in _logged(server, "worker_warm")
         deadline = time.monotonic() + 60
         while not all(enumeration_cached(q, n) for q, n in wanted) and time.monotonic() < deadline:
             time.sleep(0.2)
         assert all(enumeration_cached(q, n) for q, n in wanted)
     with ServerProcess(build_dir, env=env) as server:
-        assert "enumerations" in warm(server), "".join(server.log)
+        assert "enumerations" in _logged(server, "worker_warm"), "".join(server.log)
         page = requests.get(server.base_url + "/queries/person-career", headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and 'value="bukharin"' in page.text
 
@@ -195,27 +199,16 @@ def test_a_warm_up_past_its_bound_goes_on_behind_the_ready_worker(build_dir):
     took minutes, past ``reload_grace``): past it the worker is ready, the steps not done are logged
     as null, finish behind it (``worker_warm_late``) but for the heavy pages, which are skipped once
     late, and pages answer meanwhile."""
-    import time
-
     import requests
     from harness import ServerProcess
 
-    def event(server, name: str) -> dict:
-        deadline = time.monotonic() + 60
-        while time.monotonic() < deadline:
-            for line in list(server.log):
-                if f'"event": "{name}"' in line:
-                    return json.loads(line)["seconds"]
-            time.sleep(0.1)
-        raise AssertionError(f"no {name} line:\n" + "".join(server.log))
-
     env = {"APPARAT_SERVICE_ALLOWLIST": "http://127.0.0.1:9/sparql", "APPARAT_WARM_UP_SECONDS": "0.001"}
     with ServerProcess(build_dir, env=env) as server:
-        warm = event(server, "worker_warm")
+        warm = _logged(server, "worker_warm")
         # the heavy pages come after two SELECT steps in their chain: never done in a millisecond
         assert warm["heavy pages"] in (None, "skipped") and isinstance(warm["templates"], float), warm
         page = requests.get(server.base_url + "/id/person/stalin", headers={"Accept": "text/html"}, timeout=30)
         assert page.status_code == 200 and "Stalin" in page.text
-        late = event(server, "worker_warm_late")
+        late = _logged(server, "worker_warm_late")
         assert set(late) == set(warm) and late["heavy pages"] == "skipped", late
         assert all(isinstance(late[name], float) for name in set(late) - {"heavy pages"}), late

@@ -142,4 +142,3 @@ def test_blank_nodes_come_back_through_virtuoso(embedded_server, virtuoso_server
     expected = answer(embedded_server)
     assert expected[1] >= 2  # the ontology's lists: a test of something
     assert answer(virtuoso_server) == expected
-
