@@ -47,7 +47,7 @@ def test_build_writes_graphs_and_manifest(tmp_path):
     # the shapes hold, so the Python check sufficed: no pySHACL, nothing to wait for ("check");
     # the manifest is written before "write" ends
     assert set(manifest["timings"]) == {"hash", "parse", "validate", "reason"}
-    assert set(report.timings) == {"hash", "parse", "validate", "reason", "write"}
+    assert set(report.timings) == {"hash", "parse", "validate", "reason", "write", "preload"}
     assert report.seconds > 0
     assert manifest["reused"] is False and len(manifest["cache_key"]) == 64
     assert {i["role"] for i in manifest["inputs"]} == {"ontology", "shapes", "data"}
@@ -104,6 +104,7 @@ def test_shacl_violation_fails_the_build(tmp_path):
     for missing in ("org:member", "org:role", "prov:wasDerivedFrom"):
         assert missing in report
     assert not (tmp_path / "build").exists()
+    assert [p.name for p in tmp_path.iterdir()] == ["bad-source.ttl"]  # the store begun beside is gone
 
 
 def test_a_claim_naming_a_property_without_a_value_fails_the_build(tmp_path):

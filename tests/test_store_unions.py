@@ -8,9 +8,12 @@ triple stated in two graphs, and a blank node that two graphs share.
 
 from __future__ import annotations
 
+import gzip
 import json
+import shutil
 
 import pyoxigraph as ox
+import pytest
 
 from apparat.query.store import ASSERTED_UNION, INFERRED, write_store
 
@@ -86,3 +89,98 @@ def test_the_build_writes_the_same_dump_and_store_in_one_pass_as_from_the_dump(t
     dumped.load(path=str(tmp_path / "build" / "dataset.nq"), format=ox.RdfFormat.N_QUADS)
     stated.load("\n".join(LINES), format=ox.RdfFormat.N_QUADS)
     assert canonical(dumped) == canonical(stated)
+
+
+def test_a_build_loads_plain_files_into_the_store_themselves_and_the_rest_in_python(tmp_path):
+    """The store is loaded in parts (apparat.build.install, Installation.preload): graphs whose
+    files hold plain triples straight from the files, the other graphs' plain lines in Python,
+    then the inferred graph's, and every quad with a blank node in one load. The store equals
+    the one written from the dump's text, and a blank node stays one node across the parts."""
+    from apparat.build import BuildInputs, build
+    from apparat.build.parse import parse_files
+
+    ex, source = "http://example.org/", "https://w3id.org/apparat/graph/source/"
+    ontology = tmp_path / "onto.ttl"
+    ontology.write_text(f"<{ex}p> <http://www.w3.org/2000/01/rdf-schema#domain> <{ex}C> .\n")
+    alone = tmp_path / "alone.nt"  # plain: loaded from the file
+    alone.write_text(f'<{ex}a> <{ex}p> "x y"@en .\n<{ex}a> <{ex}q> <{ex}b> .\n'  # and what escapes could change:
+                     f'<{ex}a> <{ex}s> "say \\"hi\\" \\\\ \\n\\t \\u00e9 é Москва \\U0001F600"^^<{ex}T> .\n'
+                     f'<{ex}a> <{ex}s> "1917"^^<http://www.w3.org/2001/XMLSchema#gYear> .\n'
+                     f'<{ex}a> <{ex}s> "Politburo"@en-GB .\n<{ex}a> <{ex}s> "" .\n<{ex}\\u00e9> <{ex}s> "x" .\n')
+    zipped = tmp_path / "zipped.nt.gz"  # plain too, unpacked once
+    zipped.write_bytes(gzip.compress(f"<{ex}z> <{ex}p> <{ex}b> .\n<{ex}a> <{ex}q> <{ex}b> .\n".encode()))
+    mixed = tmp_path / "mixed.nt"  # plain, but quads.nq adds to its graph
+    mixed.write_text(f"<{ex}m> <{ex}q> <{ex}b> .\n")
+    quads = tmp_path / "quads.nq"
+    quads.write_text(f"<{ex}n> <{ex}q> <{ex}b> <{source}mixed> .\n<{ex}n> <{ex}r> <{ex}b> <{source}other> .\n")
+    blank = tmp_path / "blank.ttl"  # a blank node: its graph goes through Python
+    blank.write_text(f"[] <{ex}p> <{ex}b> ; <{ex}q> [ <{ex}r> <{ex}a> ] .\n<{ex}a> <{ex}q> <{ex}b> .\n")
+    data = [alone, zipped, mixed, quads, blank]
+
+    files = []
+    parse_files([ontology], data, graph_per_file=True, files=files)
+    assert [(f.path.name, f.plain) for f in files] == [
+        ("onto.ttl", True), ("alone.nt", True), ("zipped.nt.gz", True), ("mixed.nt", True), ("quads.nq", False),
+        ("blank.ttl", False)]
+    assert files[4].graphs == {source + "mixed", source + "other"}
+
+    lines = []
+    report = build(BuildInputs(ontology=[ontology], shapes=[], data=data), tmp_path / "build", log=lines.append)
+    assert report.inferred > 0
+    assert any("3 of 6 graphs loaded from their files" in line for line in lines)  # ontology, alone, zipped
+    built = ox.Store.read_only(str(tmp_path / "build" / "store"))
+    again = tmp_path / "again"
+    again.mkdir()
+    shutil.copy(tmp_path / "build" / "dataset.nq", again / "dataset.nq")
+    shutil.copy(tmp_path / "build" / "build.json", again / "build.json")
+    from_dump = ox.Store.read_only(str(write_store(again)))
+    assert canonical(built) == canonical(from_dump)
+    # dataset.nq is byte for byte what install() writes from our terms alone, also when the
+    # lines made beside are all made before the write step (as when reasoning takes longer
+    # than the preload: here the ontology's and the Python-made graphs')
+    from apparat.build.install import Installation, install
+
+    files, built_graphs = [], parse_files([], [tmp_path / "build" / "dataset.nq"], graph_per_file=True)
+    parse_files([ontology], data, graph_per_file=True, files=files)
+    asserted = {g: triples for g, triples in built_graphs.items() if g != INFERRED}
+    early = Installation(tmp_path / "early")
+    early.preload(asserted, files)  # the plain files' graphs hold the same triples as the files
+    early.store.wait()
+    assert early.from_files == ["https://w3id.org/apparat/graph/ontology", source + "alone", source + "zipped"]
+    assert sorted(early._made, key=str) == sorted(set(asserted) - set(early.from_files), key=str)
+    early.install(built_graphs, {"graphs": {}})
+    install(built_graphs, {"graphs": {}}, tmp_path / "py")
+    assert (tmp_path / "early" / "dataset.nq").read_bytes() == (tmp_path / "py" / "dataset.nq").read_bytes()
+    assert (tmp_path / "build" / "dataset.nq").read_bytes() == (tmp_path / "py" / "dataset.nq").read_bytes()
+    typed = built.query(f"SELECT ?s WHERE {{ GRAPH <{INFERRED}> {{ ?s a <{ex}C> }} }}")
+    assert sorted(str(row["s"]) if isinstance(row["s"], ox.NamedNode) else "blank" for row in typed) == [
+        f"<{ex}a>", f"<{ex}z>", "blank"]  # rdfs:domain of ex:p
+    # the blank subject's inferred type (load of the blank quads) joins its asserted triples (same load)
+    typed = (f"SELECT ?x WHERE {{ GRAPH <{INFERRED}> {{ ?b a <{ex}C> }} GRAPH <{source}blank> {{ ?b <{ex}q> ?o }} "
+             f"GRAPH <{ASSERTED_UNION}> {{ ?o <{ex}r> ?x }} ?b <{ex}p> <{ex}b> }}")
+    assert [row["x"].value for row in built.query(typed)] == [ex + "a"]
+    # a triple of three graphs is once in each union, the inferred one only in the default graph
+    assert len(list(built.quads_for_pattern(ox.NamedNode(ex + "a"), ox.NamedNode(ex + "q"), None, None))) == 2 + 3
+    assert len(list(built.quads_for_pattern(ox.NamedNode(ex + "z"), None, None, ox.DefaultGraph()))) == 2
+
+
+def test_a_load_beside_that_fails_is_raised_by_the_next_step_and_its_feeder_never_waits(tmp_path):
+    """A StoreWriter's loader thread stops loading at the first error, but reads its queue to the
+    end (a producer blocked on a full queue would hang the build); the error surfaces in the
+    next call that waits for it, and abandon() leaves nothing behind."""
+    import queue
+
+    from apparat.query.store import StoreWriter
+
+    writer = StoreWriter(tmp_path)
+    feed: queue.Queue = queue.Queue(maxsize=1)
+    writer.load_beside(iter(feed.get, None))
+    feed.put(b"<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n")
+    feed.put(b"<http://example.org/a> <http://example.org/p> broken .\n")
+    for _ in range(20):  # more than the queue holds: put() would block if nothing read them
+        feed.put(b"<http://example.org/a> <http://example.org/p> <http://example.org/c> .\n")
+    feed.put(None)
+    with pytest.raises(SyntaxError):
+        writer.load([])
+    writer.abandon()
+    assert list(tmp_path.iterdir()) == []

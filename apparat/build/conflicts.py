@@ -16,7 +16,9 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import CONFLICTS_GRAPH
-from .parse import Graphs
+from ..query.store import file_source
+from ..triples_io import rdf_format
+from .parse import Graphs, ParsedFile, plain_graphs
 from .terms import Triple, from_ox, ox_terms
 
 __all__ = ["apply_rules", "conflicts_graph", "rule_files"]
@@ -28,13 +30,14 @@ def rule_files(queries_dir: Path) -> list[Path]:
     return sorted(folder.glob("*.rq")) if folder.is_dir() else []
 
 
-def apply_rules(quads: Iterable[ox.Quad], rules: Sequence[Path]) -> list[ox.Triple]:
-    """Every triple the rules derive from ``quads`` (the union of their graphs), sorted.
+def apply_rules(quads: Iterable[ox.Quad], rules: Sequence[Path], *, store: ox.Store | None = None) -> list[ox.Triple]:
+    """Every triple the rules derive from ``quads`` (the union of their graphs, with what
+    ``store`` holds already, if given), sorted.
 
     Raises:
         SyntaxError: a rule does not parse (names the rule's file).
     """
-    store = ox.Store()
+    store = ox.Store() if store is None else store
     store.bulk_extend(quads)
     out: set[ox.Triple] = set()
     for path in rules:
@@ -46,11 +49,22 @@ def apply_rules(quads: Iterable[ox.Quad], rules: Sequence[Path]) -> list[ox.Trip
     return sorted(out, key=str)
 
 
-def conflicts_graph(graphs: Graphs, rules: Sequence[Path]) -> tuple[str, set[Triple]]:
-    """The graph ``…/graph/conflicts``: what ``rules`` find in the asserted ``graphs``."""
+def conflicts_graph(graphs: Graphs, rules: Sequence[Path],
+                    files: Iterable[ParsedFile] = ()) -> tuple[str, set[Triple]]:
+    """The graph ``…/graph/conflicts``: what ``rules`` find in the asserted ``graphs``.
+
+    A graph that ``files`` of plain triples hold whole (:func:`apparat.build.parse.plain_graphs`)
+    is loaded from them by pyoxigraph (its parser, not ours: 0.25 s for the 81,674 triples of
+    ``rogovin-1992.nt`` against 0.6 s made from our terms); the others from our terms."""
+    store, from_files = ox.Store(), plain_graphs(files, graphs)
+    for graph, parsed in from_files.items():
+        for f in parsed:
+            store.bulk_load(**file_source(f.path), format=rdf_format(f.path), base_iri=f.path.resolve().as_uri(),
+                            to_graph=ox.NamedNode(graph))
     quads = (ox.Quad(term(s), term(p), term(o), graph)
-             for g, triples in graphs.items()
+             for g, triples in graphs.items() if g not in from_files
              for term, graph in ((ox_terms(), ox.DefaultGraph() if g is None else ox.NamedNode(g)),)  # per graph
              for s, p, o in triples)
-    found = {(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object)) for t in apply_rules(quads, rules)}
+    found = {(from_ox(t.subject), from_ox(t.predicate), from_ox(t.object))
+             for t in apply_rules(quads, rules, store=store)}
     return str(CONFLICTS_GRAPH), found

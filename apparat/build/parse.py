@@ -9,21 +9,36 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Callable, Iterable
+from dataclasses import dataclass
 from pathlib import Path
 
 import pyoxigraph as ox
 
 from ..namespaces import DEFAULT_DATA_GRAPH, ONTOLOGY_GRAPH, graph_for_triples_file
-from ..triples_io import read_quads, stem
-from .terms import Triple, from_ox
+from ..triples_io import rdf_format, read_quads, stem
+from .terms import BNode, Triple, from_ox
 
 #: Graph name → its triples. ``None`` is the default graph (plain triples of ``--data``
 #: files with no graph of their own never land there: see ``BuildInputs``).
 Graphs = dict[str | None, set[Triple]]
 
 
+@dataclass(frozen=True)
+class ParsedFile:
+    """One input file as parsed: the graph its triples went to, and whether all of its
+    triples are in that graph and none holds a blank node (``plain``): then the store
+    may load the file itself, three times (its graph and the two unions), and get the
+    same quads (:meth:`apparat.build.install.Installation.preload`)."""
+
+    path: Path
+    graph: str
+    plain: bool
+    graphs: frozenset[str]  # every graph it put triples in
+
+
 def parse_files(ontology: Iterable[Path], data: Iterable[Path], *, graph_per_file: bool,
-                on_file: Callable[[Path, int], None] = lambda _p, _n: None) -> Graphs:
+                on_file: Callable[[Path, int], None] = lambda _p, _n: None,
+                files: list[ParsedFile] | None = None) -> Graphs:
     """Parse the ontology into its graph and each data file into the graph it names.
 
     Args:
@@ -31,6 +46,7 @@ def parse_files(ontology: Iterable[Path], data: Iterable[Path], *, graph_per_fil
         data: data files; quads keep their graph, triples go to the file's graph
             (``graph_per_file``) or to ``…/graph/default``.
         on_file: called after each file with its path and number of quads.
+        files: if given, gets a :class:`ParsedFile` for each file, in order.
 
     Raises:
         DataSyntaxError: a file does not parse (names the file and line).
@@ -47,12 +63,29 @@ def parse_files(ontology: Iterable[Path], data: Iterable[Path], *, graph_per_fil
     jobs = [(p, str(ONTOLOGY_GRAPH)) for p in ontology]
     jobs += [(p, str(graph_for_triples_file(stem(p)) if graph_per_file else DEFAULT_DATA_GRAPH)) for p in data]
     for path, graph in jobs:
-        quads = read_quads(path)
+        quads, blank, touched = read_quads(path), False, set()
         for q in quads:
             g = graph if isinstance(q.graph_name, ox.DefaultGraph) else term(q.graph_name)
-            graphs[g].add((term(q.subject), term(q.predicate), term(q.object)))
+            s, o = term(q.subject), term(q.object)
+            blank = blank or type(s) is BNode or type(o) is BNode
+            graphs[g].add((s, term(q.predicate), o))
+            touched.add(g)
+        if files is not None:
+            plain = not (blank or rdf_format(path).supports_datasets)
+            files.append(ParsedFile(path, graph, plain, frozenset(touched)))
         on_file(path, len(quads))
     return dict(graphs)
+
+
+def plain_graphs(files: Iterable[ParsedFile], graphs: Graphs) -> dict[str, list[ParsedFile]]:
+    """The graphs of ``graphs`` whose triples all come from plain files (:class:`ParsedFile`),
+    each with those files: loading the files gives exactly the graph's triples."""
+    files = list(files)
+    found: dict[str, list[ParsedFile]] = {}
+    for parsed in files:
+        found.setdefault(parsed.graph, []).append(parsed)
+    mixed = {g for parsed in files if not parsed.plain for g in parsed.graphs}
+    return {g: parsed for g, parsed in found.items() if g not in mixed and g in graphs}
 
 
 def parse_shapes(paths: Iterable[Path]) -> set[Triple]:

@@ -30,12 +30,15 @@ This module imports pyoxigraph only (no rdflib, no build code): executors stay s
 
 from __future__ import annotations
 
+import gzip
 import io
 import json
 import os
 import re
 import shutil
 import tempfile
+import threading
+import time
 from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -126,29 +129,119 @@ def write_store_from(build_dir: Path, blocks: Iterable[bytes], etag: Callable[[]
     """Write ``build_dir/store/`` from N-Quads ``blocks`` that hold the union lines already
     (:func:`with_unions`, or :func:`_with_union_lines` of a dump), all in one ``bulk_load``.
 
-    ``etag`` is called once the blocks are all read (the build's install step hashes
-    ``dataset.nq`` as it writes it, block by block, while the store loads them).
+    ``etag`` is called once the blocks are all read.
 
     Returns:
         The store's folder.
     """
-    build_dir = Path(build_dir)
-    target = build_dir / STORE_DIR
-    scratch = Path(tempfile.mkdtemp(prefix=".store-", dir=build_dir))
+    writer = StoreWriter(build_dir)
     try:
-        store = ox.Store(str(scratch))
-        store.bulk_load(_Stream(blocks), format=ox.RdfFormat.N_QUADS)
-        store.optimize()
-        store.flush()
-        del store
-        (scratch / STORE_MANIFEST).write_text(json.dumps({"etag": etag()}) + "\n", encoding="utf-8")
-        if target.exists():
-            shutil.rmtree(target)
-        os.replace(scratch, target)
+        writer.load(blocks)
+        return writer.finish(etag())
     except BaseException:
-        shutil.rmtree(scratch, ignore_errors=True)
+        writer.abandon()
         raise
-    return target
+
+
+class StoreWriter:
+    """Writes ``build_dir/store/`` in more than one ``bulk_load``, the first ones beside other work.
+
+    ``bulk_load`` gives the blank-node labels of each load fresh ids, so a blank node
+    is one node only among the quads of one load. Quads without a blank node may
+    therefore be loaded in any number of loads: :meth:`load_beside` takes such
+    blocks (each its own load; nothing checks that they hold no blank node: the
+    caller's promise) and loads them in a thread of its own, which holds the GIL
+    only to make the next block (``bulk_load`` of bytes releases it), while the
+    build goes on reasoning or writing. :meth:`load` loads the quads with a blank
+    node, all in one load; :meth:`finish` puts the store in place.
+    """
+
+    def __init__(self, build_dir: Path):
+        self.target = Path(build_dir) / STORE_DIR
+        self._scratch = Path(tempfile.mkdtemp(prefix=".store-", dir=build_dir))
+        self._store: ox.Store | None = ox.Store(str(self._scratch))
+        self._thread: threading.Thread | None = None
+        self._failed: BaseException | None = None
+        self.beside_seconds: list[float] = []  # wall time of each load_beside, in order
+
+    def load_beside(self, loads: Iterable[bytes | dict]) -> None:
+        """Run ``loads`` in a thread, after those given before; returns at once. Each is one
+        ``bulk_load``: N-Quads bytes, or the keyword arguments of a call (:func:`file_loads`);
+        no blank node in any.
+
+        ``loads`` may be fed by another thread (a queue): after an error they are still
+        read to their end, not loaded, so a producer never waits forever.
+        """
+        previous = self._thread
+
+        def run() -> None:
+            if previous is not None:
+                previous.join()
+            started, pending = time.perf_counter(), iter(loads)
+            try:
+                for load in pending:
+                    if self._failed is None:
+                        if isinstance(load, dict):
+                            self._store.bulk_load(**load)
+                        else:
+                            self._store.bulk_load(load, format=ox.RdfFormat.N_QUADS)
+            except BaseException as err:  # re-raised by the next call that waits
+                self._failed = err
+                for _load in pending:  # a generator that raised has ended; a queue is drained
+                    pass
+            self.beside_seconds.append(time.perf_counter() - started)
+
+        self._thread = threading.Thread(target=run, name="apparat-store-beside", daemon=True)
+        self._thread.start()
+
+    def load(self, blocks: Iterable[bytes]) -> None:
+        """Load ``blocks`` in one load, after the loads beside have ended."""
+        self.wait()
+        self._store.bulk_load(_Stream(blocks), format=ox.RdfFormat.N_QUADS)
+
+    def finish(self, etag: str) -> Path:
+        """Compact the store, record ``etag`` in it and move it to ``build_dir/store``."""
+        self.wait()
+        self._store.optimize()
+        self._store.flush()
+        self._store = None  # closed: RocksDB lets go of the folder
+        (self._scratch / STORE_MANIFEST).write_text(json.dumps({"etag": etag}) + "\n", encoding="utf-8")
+        if self.target.exists():
+            shutil.rmtree(self.target)
+        os.replace(self._scratch, self.target)
+        return self.target
+
+    def abandon(self) -> None:
+        """Drop what was loaded (after the thread, if any, has ended)."""
+        if self._thread is not None:
+            self._thread.join()
+        self._store = None
+        shutil.rmtree(self._scratch, ignore_errors=True)
+
+    def wait(self) -> None:
+        """Wait until every load beside has ended; raise what made one fail."""
+        if self._thread is not None:
+            self._thread.join()
+            self._thread = None
+        if self._failed is not None:
+            failed, self._failed = self._failed, None
+            raise failed
+
+
+def file_loads(path: Path, format: ox.RdfFormat, graph: str, base_iri: str | None = None) -> list[dict]:
+    """The ``bulk_load`` calls (keyword arguments, for :meth:`StoreWriter.load_beside`) that
+    put the triples of the file ``path`` in ``graph`` and both unions, as :func:`with_unions`
+    does with its lines. Only right for a file of triples with no blank node: each load gives
+    a blank node a fresh id. A ``.gz`` file is read (and unpacked) once, here."""
+    source = file_source(path)
+    return [source | {"format": format, "base_iri": base_iri, "to_graph": target}
+            for target in (ox.NamedNode(graph), ox.DefaultGraph(), ox.NamedNode(ASSERTED_UNION))]
+
+
+def file_source(path: Path) -> dict:
+    """What ``bulk_load`` reads for the file ``path``: the path, or a ``.gz`` file's unpacked bytes."""
+    path = Path(path)
+    return {"input": gzip.decompress(path.read_bytes())} if path.suffix.lower() == ".gz" else {"path": str(path)}
 
 
 def with_unions(triples: Iterable[str], graph: str | None) -> bytes:
