@@ -59,8 +59,10 @@ def conflicts_graph(graphs: Graphs, rules: Sequence[Path],
     store, from_files = ox.Store(), plain_graphs(files, graphs)
     for graph, parsed in from_files.items():
         for f in parsed:
+            f.unchanged()  # read again here: it must hold what was parsed
             store.bulk_load(**file_source(f.path), format=rdf_format(f.path), base_iri=f.path.resolve().as_uri(),
                             to_graph=ox.NamedNode(graph))
+            f.unchanged()
     quads = (ox.Quad(term(s), term(p), term(o), graph)
              for g, triples in graphs.items() if g not in from_files
              for term, graph in ((ox_terms(), ox.DefaultGraph() if g is None else ox.NamedNode(g)),)  # per graph

@@ -8,20 +8,20 @@ ETag). ``build.json`` is the manifest the server reads; ``store/`` the on-disk
 pyoxigraph store it opens read-only.
 
 The store is loaded in parts (:class:`apparat.query.store.StoreWriter`). As
-soon as the asserted graphs are known, :meth:`Installation.preload` starts
-loading their quads that hold no blank node, with their union lines, in a
-thread of its own, while the build validates and reasons; ``bulk_load`` does
-its work without the GIL, so the two use both cores. The write step then writes
-``dataset.nq`` block by block and hands the plain lines of the graphs made since
-(the inferred one) to the same thread as it goes; last, every quad with a blank
-node is loaded in one load, so that a blank node is one node. The dump is not
-read back and parsed again.
+soon as the sources are parsed, :meth:`Installation.preload` starts loading the
+graphs that files of plain triples hold whole (no blank node, no graph of their
+own), with their unions, from those files, in a thread of its own, while the
+build finds conflicts, validates and reasons; ``bulk_load`` does its work
+without the GIL, so the two use both cores. The write step then writes
+``dataset.nq`` block by block and hands the plain lines of every other graph
+(the inferred one, the conflicts, the ontology's) to the same thread as it goes;
+last, every quad with a blank node is loaded in one load, so that a blank node
+is one node. The dump is not read back and parsed again.
 """
 
 from __future__ import annotations
 
 import hashlib
-import itertools
 import json
 import os
 import queue
@@ -48,25 +48,27 @@ class Installation:
         self.build_dir = Path(build_dir)
         self.build_dir.parent.mkdir(parents=True, exist_ok=True)
         self.staging = Path(tempfile.mkdtemp(prefix=f".{self.build_dir.name}.new-", dir=self.build_dir.parent))
-        self.staging.chmod(0o755)
-        self.store = StoreWriter(self.staging)
+        try:
+            self.staging.chmod(0o755)
+            self.store = StoreWriter(self.staging)
+        except BaseException:
+            shutil.rmtree(self.staging, ignore_errors=True)
+            raise
         self.preloaded: Graphs = {}
         self.from_files: list[str] = []  # the graphs preloaded from their files
-        self._made: dict[str | None, list[str]] = {}  # the preloaded graphs' lines, for dataset.nq
+        self.offered = 0  # of how many
         self._digest = hashlib.sha256()  # of dataset.nq: the ETag
 
     def preload(self, graphs: Graphs, files: Iterable[ParsedFile] = ()) -> None:
-        """Start loading the triples of ``graphs`` that hold no blank node into the store, in a
-        thread; returns at once. The graphs' sets may gain triples afterwards, not lose any.
-
-        A graph whose triples all come from ``files`` of plain triples (:class:`ParsedFile`) is
-        loaded from those files, by pyoxigraph alone: nothing of it holds the GIL. The lines
-        of the other graphs are made in Python first (and kept for ``dataset.nq``)."""
-        self.preloaded = dict(graphs)
+        """Start loading, in a thread, the graphs of ``graphs`` whose triples all come from
+        ``files`` of plain triples (:class:`ParsedFile`) into the store, from those files, by
+        pyoxigraph alone: nothing of it holds the GIL. Returns at once. Those graphs' sets may
+        gain triples afterwards, not lose any; the write step loads the other graphs."""
         from_files = plain_graphs(files, graphs)
+        self.preloaded = {g: graphs[g] for g in from_files}
+        self.offered = len(graphs)
         self.from_files = sorted(from_files)
-        made = {g: triples for g, triples in self.preloaded.items() if g not in from_files}
-        self.store.load_beside(itertools.chain(_file_blocks(from_files), _plain_blocks(made, self._made)))
+        self.store.load_beside(_file_blocks(from_files))
 
     def install(self, graphs: Graphs, manifest: dict,
                 on_quads: Callable[[int], None] = lambda _n: None) -> dict:
@@ -95,9 +97,7 @@ class Installation:
         self.store.load_beside(iter(blocks.get, None))
         try:
             with open(self.staging / DATASET_FILE, "wb") as out:
-                made = _Made(self._made, loaded)
-                for name, lines in _written(_dataset_blocks(graphs, with_bnodes, made), out, self._digest,
-                                            on_quads):
+                for name, lines in _written(_dataset_blocks(graphs, with_bnodes), out, self._digest, on_quads):
                     if name not in loaded:
                         if name in with_bnodes:
                             blank = set(with_bnodes[name])
@@ -108,8 +108,10 @@ class Installation:
 
     def abandon(self) -> None:
         """Remove the folder (a failed build never replaces ``build_dir``)."""
-        self.store.abandon()
-        shutil.rmtree(self.staging, ignore_errors=True)
+        try:
+            self.store.abandon()
+        finally:
+            shutil.rmtree(self.staging, ignore_errors=True)
 
     def _still_loaded(self, graphs: Graphs) -> set[str | None]:
         """The preloaded graphs whose triples are all in the store already (the same set)."""
@@ -151,18 +153,15 @@ def _written(blocks: Iterable[tuple[str | None, list[str]]], out, digest,
         yield name, lines
 
 
-def _dataset_blocks(graphs: Graphs, with_bnodes: dict[str | None, list[str]],
-                    made: _Made | None = None) -> Iterator[tuple[str | None, list[str]]]:
+def _dataset_blocks(graphs: Graphs, with_bnodes: dict[str | None, list[str]]) -> Iterator[tuple[str | None, list[str]]]:
     """``dataset.nq``'s triples in order (graph by graph, default first, each sorted) as
     (graph, up to ``_CHUNK`` triples ``"s p o"`` in N-Triples syntax); ``with_bnodes``
-    holds the triples with a blank node (:func:`_canonical_bnode_triples`), ``made`` the
-    other lines of graphs made already, sorted (:func:`_plain_blocks`)."""
+    holds the triples with a blank node (:func:`_canonical_bnode_triples`)."""
     for name in sorted(graphs, key=lambda g: "" if g is None else g):
-        lines = made.take(name) if made is not None else None
-        if lines is None:
-            lines = _plain_lines(graphs[name])
-        if name in with_bnodes:  # a new list: the store's loader may still be reading the made one
-            lines = sorted(lines + with_bnodes[name])
+        lines = _plain_lines(graphs[name])
+        if name in with_bnodes:
+            lines += with_bnodes[name]
+            lines.sort()
         for start in range(0, len(lines), _CHUNK):
             yield name, lines[start:start + _CHUNK]
 
@@ -176,41 +175,18 @@ def _plain_lines(triples: Iterable[Triple]) -> list[str]:
     return lines
 
 
-def _plain_blocks(graphs: Graphs, made: dict[str | None, list[str]]) -> Iterator[bytes]:
-    """The triples of ``graphs`` that hold no blank node, with their union lines
-    (:func:`with_unions`), in blocks of up to ``_CHUNK`` triples. Each graph's lines are
-    made first and put in ``made``, for ``dataset.nq``."""
-    mine = {}
-    for name, triples in graphs.items():
-        mine[name] = made[name] = _plain_lines(triples)
-    for name, lines in mine.items():
-        for start in range(0, len(lines), _CHUNK):
-            yield with_unions(lines[start:start + _CHUNK], name)
-
-
 def _file_blocks(graphs: dict[str, list[ParsedFile]]) -> Iterator[dict]:
     """The loads that put each graph of ``graphs``, all of whose triples are in its files, and
     both unions into the store from those files (:func:`apparat.query.store.file_loads`).
 
-    Their ``dataset.nq`` lines are made by the write step, in Python. Taking them from
-    pyoxigraph instead (each graph's dump, sorted) was tried on 2026-12-03: from the on-disk
-    store the dump of ``rogovin-1992`` alone took 0.7 s; from an in-memory store 0.2 s, but
-    splitting and sorting the lines beside held the GIL against reasoning, and whole builds
-    were no faster (7.0 s against 5.3 s, the same machine, alternating)."""
+    Their ``dataset.nq`` lines are made by the write step, in Python, as the other graphs'
+    (docs/decisions/20261203-store-beside-reasoning.md: making them beside, or taking them from
+    pyoxigraph's dump, held the GIL against reasoning and made builds slower)."""
     for graph, files in graphs.items():
         for parsed in files:
+            parsed.unchanged()  # the store reads the file again: it must hold what was parsed
             yield from file_loads(parsed.path, rdf_format(parsed.path), graph, base_iri=parsed.path.resolve().as_uri())
-
-
-class _Made:
-    """The lines made beside, looked up when the write step reaches a graph (only those of
-    graphs the store holds already: ``loaded``)."""
-
-    def __init__(self, made: dict[str | None, list[str]], loaded: set[str | None]):
-        self.made, self.loaded = made, loaded
-
-    def take(self, name: str | None) -> list[str] | None:
-        return self.made.pop(name, None) if name in self.loaded else None
+            parsed.unchanged()
 
 
 def _nquads(graph: str | None, lines: list[str]) -> bytes:

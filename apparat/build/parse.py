@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pyoxigraph as ox
 
+from ..errors import BuildError
 from ..namespaces import DEFAULT_DATA_GRAPH, ONTOLOGY_GRAPH, graph_for_triples_file
 from ..triples_io import rdf_format, read_quads, stem
 from .terms import BNode, Triple, from_ox
@@ -26,14 +27,23 @@ Graphs = dict[str | None, set[Triple]]
 @dataclass(frozen=True)
 class ParsedFile:
     """One input file as parsed: the graph its triples went to, and whether all of its
-    triples are in that graph and none holds a blank node (``plain``): then the store
-    may load the file itself, three times (its graph and the two unions), and get the
-    same quads (:meth:`apparat.build.install.Installation.preload`)."""
+    triples are in that graph and none holds a blank node or a literal with a base
+    direction (``plain``): then the store may load the file itself, three times (its graph
+    and the two unions), and get the same quads
+    (:meth:`apparat.build.install.Installation.preload`)."""
 
     path: Path
     graph: str
     plain: bool
     graphs: frozenset[str]  # every graph it put triples in
+    stat: tuple[int, int] = (0, 0)  # size and mtime (ns) when parsed
+
+    def unchanged(self) -> None:
+        """Raise :class:`BuildError` if the file changed since it was parsed (a second reader
+        of it would read other triples than the build holds)."""
+        now = self.path.stat()
+        if (now.st_size, now.st_mtime_ns) != self.stat:
+            raise BuildError(f"{self.path} changed while the build read it: build again")
 
 
 def parse_files(ontology: Iterable[Path], data: Iterable[Path], *, graph_per_file: bool,
@@ -54,25 +64,30 @@ def parse_files(ontology: Iterable[Path], data: Iterable[Path], *, graph_per_fil
     graphs: Graphs = defaultdict(set)
     terms: dict = {}  # one Python object per distinct term: less memory, faster hashing
 
+    directed: set = set()  # literals with a base direction: our terms keep none (from_ox)
+
     def term(t):
         found = terms.get(t)
         if found is None:
             found = terms[t] = from_ox(t)
+            if isinstance(t, ox.Literal) and t.direction is not None:
+                directed.add(found)
         return found
 
     jobs = [(p, str(ONTOLOGY_GRAPH)) for p in ontology]
     jobs += [(p, str(graph_for_triples_file(stem(p)) if graph_per_file else DEFAULT_DATA_GRAPH)) for p in data]
     for path, graph in jobs:
+        stat = path.stat()
         quads, blank, touched = read_quads(path), False, set()
         for q in quads:
             g = graph if isinstance(q.graph_name, ox.DefaultGraph) else term(q.graph_name)
             s, o = term(q.subject), term(q.object)
-            blank = blank or type(s) is BNode or type(o) is BNode
+            blank = blank or type(s) is BNode or type(o) is BNode or (bool(directed) and o in directed)
             graphs[g].add((s, term(q.predicate), o))
             touched.add(g)
         if files is not None:
             plain = not (blank or rdf_format(path).supports_datasets)
-            files.append(ParsedFile(path, graph, plain, frozenset(touched)))
+            files.append(ParsedFile(path, graph, plain, frozenset(touched), (stat.st_size, stat.st_mtime_ns)))
         on_file(path, len(quads))
     return dict(graphs)
 
@@ -83,8 +98,10 @@ def plain_graphs(files: Iterable[ParsedFile], graphs: Graphs) -> dict[str, list[
     files = list(files)
     found: dict[str, list[ParsedFile]] = {}
     for parsed in files:
-        found.setdefault(parsed.graph, []).append(parsed)
-    mixed = {g for parsed in files if not parsed.plain for g in parsed.graphs}
+        if parsed.plain:
+            found.setdefault(parsed.graph, []).append(parsed)
+    # a file that is not plain spoils every graph it wrote to, and the one it would write to
+    mixed = {g for parsed in files if not parsed.plain for g in (*parsed.graphs, parsed.graph)}
     return {g: parsed for g, parsed in found.items() if g not in mixed and g in graphs}
 
 

@@ -168,7 +168,7 @@ def write_step(ctx: BuildContext) -> None:
     seconds = report.timings["preload"] = round(ctx.installation.store.beside_seconds[0], 3)
     files = len(ctx.installation.from_files)
     ctx.log(f"preload: {seconds:.2f} s (the store, beside the steps after parse; {files} of "
-            f"{len(ctx.installation.preloaded)} graphs loaded from their files)")
+            f"{ctx.installation.offered} graphs loaded from their files)")
 
 
 STEPS: tuple[Step, ...] = (

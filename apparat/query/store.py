@@ -159,7 +159,11 @@ class StoreWriter:
     def __init__(self, build_dir: Path):
         self.target = Path(build_dir) / STORE_DIR
         self._scratch = Path(tempfile.mkdtemp(prefix=".store-", dir=build_dir))
-        self._store: ox.Store | None = ox.Store(str(self._scratch))
+        try:
+            self._store: ox.Store | None = ox.Store(str(self._scratch))
+        except BaseException:
+            shutil.rmtree(self._scratch, ignore_errors=True)
+            raise
         self._thread: threading.Thread | None = None
         self._failed: BaseException | None = None
         self.beside_seconds: list[float] = []  # wall time of each load_beside, in order
@@ -169,8 +173,9 @@ class StoreWriter:
         ``bulk_load``: N-Quads bytes, or the keyword arguments of a call (:func:`file_loads`);
         no blank node in any.
 
-        ``loads`` may be fed by another thread (a queue): after an error they are still
-        read to their end, not loaded, so a producer never waits forever.
+        After an error (or one of an earlier call's), the rest is not loaded: a generator is
+        closed, anything else (a queue another thread feeds) read to its end, so that a
+        producer never waits forever.
         """
         previous = self._thread
 
@@ -180,19 +185,22 @@ class StoreWriter:
             started, pending = time.perf_counter(), iter(loads)
             try:
                 for load in pending:
-                    if self._failed is None:
-                        if isinstance(load, dict):
-                            self._store.bulk_load(**load)
-                        else:
-                            self._store.bulk_load(load, format=ox.RdfFormat.N_QUADS)
+                    if self._failed is not None:
+                        break
+                    if isinstance(load, dict):
+                        self._store.bulk_load(**load)
+                    else:
+                        self._store.bulk_load(load, format=ox.RdfFormat.N_QUADS)
             except BaseException as err:  # re-raised by the next call that waits
-                self._failed = err
-                for _load in pending:  # a generator that raised has ended; a queue is drained
-                    pass
-            self.beside_seconds.append(time.perf_counter() - started)
+                self._failed = self._failed or err
+            finally:
+                self.beside_seconds.append(time.perf_counter() - started)
+                _stop(pending)
 
-        self._thread = threading.Thread(target=run, name="apparat-store-beside", daemon=True)
-        self._thread.start()
+
+        thread = threading.Thread(target=run, name="apparat-store-beside", daemon=True)
+        thread.start()
+        self._thread = thread
 
     def load(self, blocks: Iterable[bytes]) -> None:
         """Load ``blocks`` in one load, after the loads beside have ended."""
@@ -226,6 +234,16 @@ class StoreWriter:
         if self._failed is not None:
             failed, self._failed = self._failed, None
             raise failed
+
+
+def _stop(pending: Iterator) -> None:
+    """End ``pending`` without loading the rest: close a generator, drain anything else."""
+    close = getattr(pending, "close", None)
+    if close is not None:
+        close()
+        return
+    for _load in pending:
+        pass
 
 
 def file_loads(path: Path, format: ox.RdfFormat, graph: str, base_iri: str | None = None) -> list[dict]:
