@@ -93,9 +93,9 @@ def test_the_build_writes_the_same_dump_and_store_in_one_pass_as_from_the_dump(t
 
 def test_a_build_loads_plain_files_into_the_store_themselves_and_the_rest_from_python(tmp_path):
     """The store is loaded in parts (apparat.build.install, Installation.preload): graphs whose
-    files hold plain triples straight from the files, beside the build; the other graphs' plain
-    lines from Python in the write step, and every quad with a blank node in one load. The store
-    equals the one written from the dump's text, and a blank node stays one node across the parts."""
+    files hold plain triples straight from the files, beside the build; in the write step the other
+    graphs' lines from Python and every quad with a blank node, in one piped load. The store equals
+    the one written from the dump's text, and a blank node stays one node across the parts."""
     from apparat.build import BuildInputs, build
     from apparat.build.parse import parse_files
 
@@ -227,3 +227,23 @@ def test_a_file_that_changes_after_it_is_parsed_fails_the_build_and_leaves_nothi
     with pytest.raises(BuildError, match="a.nt changed while the build read it"):
         installation.install(graphs, {"graphs": {}})
     assert list((tmp_path / "out").iterdir()) == []
+
+
+def test_a_piped_load_that_fails_breaks_the_pipe_and_its_error_is_raised(tmp_path):
+    """The build's last load reads a pipe (StoreWriter.load_piped): when it fails, the writer
+    is not left blocked on a full pipe (its writes raise BrokenPipeError), and wait() raises
+    the load's own error, naming the line."""
+    from apparat.query.store import StoreWriter
+
+    writer = StoreWriter(tmp_path)
+    pipe = writer.load_piped()
+    pipe.write(b"<http://example.org/a> <http://example.org/p> broken .\n")
+    good = b"<http://example.org/a> <http://example.org/p> <http://example.org/c> .\n" * 1000
+    with pytest.raises(BrokenPipeError):
+        for _ in range(100):  # 7 MB, far more than a pipe holds
+            pipe.write(good)
+    pipe.close()
+    with pytest.raises(SyntaxError, match="line 1"):
+        writer.wait()
+    writer.abandon()
+    assert list(tmp_path.iterdir()) == []

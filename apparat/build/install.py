@@ -13,10 +13,11 @@ graphs that files of plain triples hold whole (no blank node, no graph of their
 own), with their unions, from those files, in a thread of its own, while the
 build finds conflicts, validates and reasons; ``bulk_load`` does its work
 without the GIL, so the two use both cores. The write step then writes
-``dataset.nq`` block by block and hands the plain lines of every other graph
-(the inferred one, the conflicts, the ontology's) to the same thread as it goes;
-last, every quad with a blank node is loaded in one load, so that a blank node
-is one node. The dump is not read back and parsed again.
+``dataset.nq`` block by block and pipes the lines of every other graph (the
+inferred one, the conflicts, the ontology's), then the preloaded graphs' lines
+with a blank node, into one last ``bulk_load`` in a thread, which reads the
+pipe without the GIL: one load, so that a blank node is one node. The dump is
+not read back and parsed again.
 """
 
 from __future__ import annotations
@@ -24,7 +25,6 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-import queue
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -77,9 +77,7 @@ class Installation:
         try:
             loaded = self._still_loaded(graphs)
             with_bnodes = _canonical_bnode_triples(graphs)
-            self._write_dataset(graphs, with_bnodes, loaded, on_quads)  # and the plain quads of the store
-            # every quad with a blank node in one load, so that a blank node is one node
-            self.store.load(with_unions(lines, name) for name, lines in with_bnodes.items())
+            self._write_dataset(graphs, with_bnodes, loaded, on_quads)  # and the rest of the store
             manifest["etag"] = self._digest.hexdigest()[:32]
             self.store.finish(manifest["etag"])
             write_manifest(manifest, self.staging)
@@ -91,20 +89,32 @@ class Installation:
 
     def _write_dataset(self, graphs: Graphs, with_bnodes: dict[str | None, list[str]], loaded: set[str | None],
                        on_quads: Callable[[int], None]) -> None:
-        """Write ``dataset.nq`` block by block; hand the blocks' plain lines of the graphs
-        not ``loaded`` yet to the store's loader thread as they are made."""
-        blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
-        self.store.load_beside(iter(blocks.get, None))
+        """Pipe what the store still lacks into its one last load, then write ``dataset.nq``.
+
+        First the lines of the graphs not ``loaded`` yet (made here, and kept for the dump),
+        then the lines with a blank node of those that are (one load: a blank node is one
+        node); the pipe is closed, and the load finishes while the dump's other graphs are
+        written (``bulk_load`` does most of its work at the end of its input)."""
+        made: dict[str | None, list[str]] = {}
+        pipe = self.store.load_piped()
         try:
-            with open(self.staging / DATASET_FILE, "wb") as out:
-                for name, lines in _written(_dataset_blocks(graphs, with_bnodes), out, self._digest, on_quads):
-                    if name not in loaded:
-                        if name in with_bnodes:
-                            blank = set(with_bnodes[name])
-                            lines = [line for line in lines if line not in blank]
-                        blocks.put(with_unions(lines, name))
+            for name in graphs:
+                if name not in loaded:
+                    lines = made[name] = _graph_lines(graphs[name], with_bnodes.get(name, ()))
+                    for start in range(0, len(lines), _CHUNK):
+                        pipe.write(with_unions(lines[start:start + _CHUNK], name))
+            for name, lines in with_bnodes.items():
+                if name in loaded:
+                    pipe.write(with_unions(lines, name))
+        except BrokenPipeError:  # the load stopped: its own error says why
+            pipe.close()
+            self.store.wait()
+            raise
         finally:
-            blocks.put(None)
+            pipe.close()
+        with open(self.staging / DATASET_FILE, "wb") as out:
+            for _block in _written(_dataset_blocks(graphs, with_bnodes, made), out, self._digest, on_quads):
+                pass
 
     def abandon(self) -> None:
         """Remove the folder (a failed build never replaces ``build_dir``)."""
@@ -153,24 +163,28 @@ def _written(blocks: Iterable[tuple[str | None, list[str]]], out, digest,
         yield name, lines
 
 
-def _dataset_blocks(graphs: Graphs, with_bnodes: dict[str | None, list[str]]) -> Iterator[tuple[str | None, list[str]]]:
+def _dataset_blocks(graphs: Graphs, with_bnodes: dict[str | None, list[str]],
+                    made: dict[str | None, list[str]] | None = None) -> Iterator[tuple[str | None, list[str]]]:
     """``dataset.nq``'s triples in order (graph by graph, default first, each sorted) as
     (graph, up to ``_CHUNK`` triples ``"s p o"`` in N-Triples syntax); ``with_bnodes``
-    holds the triples with a blank node (:func:`_canonical_bnode_triples`)."""
+    holds the triples with a blank node (:func:`_canonical_bnode_triples`), ``made`` the
+    lines of graphs made already (:func:`_graph_lines`), taken from it."""
+    made = {} if made is None else made
     for name in sorted(graphs, key=lambda g: "" if g is None else g):
-        lines = _plain_lines(graphs[name])
-        if name in with_bnodes:
-            lines += with_bnodes[name]
-            lines.sort()
+        lines = made.pop(name, None)
+        if lines is None:
+            lines = _graph_lines(graphs[name], with_bnodes.get(name, ()))
         for start in range(0, len(lines), _CHUNK):
             yield name, lines[start:start + _CHUNK]
 
 
-def _plain_lines(triples: Iterable[Triple]) -> list[str]:
-    """The triples without a blank node, as N-Triples ``"s p o"`` lines, sorted."""
+def _graph_lines(triples: Iterable[Triple], with_bnodes: Iterable[str]) -> list[str]:
+    """A graph's lines in ``dataset.nq``, sorted: its triples without a blank node as
+    N-Triples ``"s p o"``, and ``with_bnodes``, those with one (canonical labels)."""
     term = ntriples_terms()  # per graph: the memo never holds more than one graph's terms
     lines = [f"{term(s)} {term(p)} {term(o)}" for s, p, o in triples
              if not (isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode))]
+    lines += with_bnodes
     lines.sort()
     return lines
 
