@@ -93,9 +93,9 @@ def test_the_build_writes_the_same_dump_and_store_in_one_pass_as_from_the_dump(t
 
 def test_a_build_loads_plain_files_into_the_store_themselves_and_the_rest_from_python(tmp_path):
     """The store is loaded in parts (apparat.build.install, Installation.preload): graphs whose
-    files hold plain triples straight from the files, beside the build; in the write step the other
-    graphs' lines from Python and every quad with a blank node, in one piped load. The store equals
-    the one written from the dump's text, and a blank node stays one node across the parts."""
+    files hold plain triples straight from the files, beside the build; the other graphs' plain
+    lines from Python in the write step, and every quad with a blank node in one load. The store
+    equals the one written from the dump's text, and a blank node stays one node across the parts."""
     from apparat.build import BuildInputs, build
     from apparat.build.parse import parse_files
 
@@ -229,21 +229,36 @@ def test_a_file_that_changes_after_it_is_parsed_fails_the_build_and_leaves_nothi
     assert list((tmp_path / "out").iterdir()) == []
 
 
-def test_a_piped_load_that_fails_breaks_the_pipe_and_its_error_is_raised(tmp_path):
-    """The build's last load reads a pipe (StoreWriter.load_piped): when it fails, the writer
-    is not left blocked on a full pipe (its writes raise BrokenPipeError), and wait() raises
-    the load's own error, naming the line."""
+def test_a_store_with_fewer_quads_than_the_dump_is_never_installed(tmp_path):
+    """finish() counts: a load that read less than it was given (an empty one, say) fails the
+    build instead of installing a store that answers with less than dataset.nq holds."""
     from apparat.query.store import StoreWriter
 
     writer = StoreWriter(tmp_path)
-    pipe = writer.load_piped()
-    pipe.write(b"<http://example.org/a> <http://example.org/p> broken .\n")
-    good = b"<http://example.org/a> <http://example.org/p> <http://example.org/c> .\n" * 1000
-    with pytest.raises(BrokenPipeError):
-        for _ in range(100):  # 7 MB, far more than a pipe holds
-            pipe.write(good)
-    pipe.close()
-    with pytest.raises(SyntaxError, match="line 1"):
-        writer.wait()
+    writer.load([b"<http://example.org/a> <http://example.org/p> <http://example.org/b> .\n"])
+    with pytest.raises(RuntimeError, match="holds 1 quads, fewer than the 2"):
+        writer.finish("etag", at_least=2)
     writer.abandon()
     assert list(tmp_path.iterdir()) == []
+
+
+def test_a_preloaded_graph_that_grows_in_place_is_loaded_again_whole(tmp_path):
+    from apparat.build.install import Installation
+    from apparat.build.parse import parse_files
+
+    ex = "http://example.org/"
+    data = tmp_path / "a.nt"
+    data.write_text(f"<{ex}a> <{ex}p> <{ex}b> .\n")
+    files = []
+    graphs = parse_files([], [data], graph_per_file=True, files=files)
+    installation = Installation(tmp_path / "build")
+    installation.preload(graphs, files)
+    installation.store.wait()
+    (graph,) = graphs
+    graphs[graph].add((ex + "a", ex + "p", ex + "c"))  # the same set, one more triple
+    installation.install(graphs, {"graphs": {}})
+    store = ox.Store.read_only(str(tmp_path / "build" / "store"))
+    assert {q.object.value for q in store.quads_for_pattern(None, None, None, ox.NamedNode(graph))} == {
+        ex + "b", ex + "c"}
+    assert {q.object.value for q in store.quads_for_pattern(None, None, None, ox.DefaultGraph())} == {
+        ex + "b", ex + "c"}

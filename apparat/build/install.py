@@ -13,11 +13,10 @@ graphs that files of plain triples hold whole (no blank node, no graph of their
 own), with their unions, from those files, in a thread of its own, while the
 build finds conflicts, validates and reasons; ``bulk_load`` does its work
 without the GIL, so the two use both cores. The write step then writes
-``dataset.nq`` block by block and pipes the lines of every other graph (the
-inferred one, the conflicts, the ontology's), then the preloaded graphs' lines
-with a blank node, into one last ``bulk_load`` in a thread, which reads the
-pipe without the GIL: one load, so that a blank node is one node. The dump is
-not read back and parsed again.
+``dataset.nq`` block by block and hands the plain lines of every other graph
+(the inferred one, the conflicts, the ontology's) to the same thread as it goes;
+last, every quad with a blank node is loaded in one load, so that a blank node
+is one node. The dump is not read back and parsed again.
 """
 
 from __future__ import annotations
@@ -25,6 +24,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import queue
 import shutil
 import tempfile
 from collections.abc import Callable, Iterable, Iterator
@@ -56,6 +56,7 @@ class Installation:
             raise
         self.preloaded: Graphs = {}
         self.from_files: list[str] = []  # the graphs preloaded from their files
+        self._sizes: dict[str, int] = {}  # and their sizes then
         self.offered = 0  # of how many
         self._digest = hashlib.sha256()  # of dataset.nq: the ETag
 
@@ -66,6 +67,7 @@ class Installation:
         gain triples afterwards, not lose any; the write step loads the other graphs."""
         from_files = plain_graphs(files, graphs)
         self.preloaded = {g: graphs[g] for g in from_files}
+        self._sizes = {g: len(triples) for g, triples in self.preloaded.items()}
         self.offered = len(graphs)
         self.from_files = sorted(from_files)
         self.store.load_beside(_file_blocks(from_files))
@@ -77,9 +79,11 @@ class Installation:
         try:
             loaded = self._still_loaded(graphs)
             with_bnodes = _canonical_bnode_triples(graphs)
-            self._write_dataset(graphs, with_bnodes, loaded, on_quads)  # and the rest of the store
+            self._write_dataset(graphs, with_bnodes, loaded, on_quads)  # and the plain quads of the store
+            # every quad with a blank node in one load, so that a blank node is one node
+            self.store.load(with_unions(lines, name) for name, lines in with_bnodes.items())
             manifest["etag"] = self._digest.hexdigest()[:32]
-            self.store.finish(manifest["etag"])
+            self.store.finish(manifest["etag"], at_least=sum(len(triples) for triples in graphs.values()))
             write_manifest(manifest, self.staging)
             swap_in(self.staging, self.build_dir)
         except BaseException:
@@ -89,32 +93,20 @@ class Installation:
 
     def _write_dataset(self, graphs: Graphs, with_bnodes: dict[str | None, list[str]], loaded: set[str | None],
                        on_quads: Callable[[int], None]) -> None:
-        """Pipe what the store still lacks into its one last load, then write ``dataset.nq``.
-
-        First the lines of the graphs not ``loaded`` yet (made here, and kept for the dump),
-        then the lines with a blank node of those that are (one load: a blank node is one
-        node); the pipe is closed, and the load finishes while the dump's other graphs are
-        written (``bulk_load`` does most of its work at the end of its input)."""
-        made: dict[str | None, list[str]] = {}
-        pipe = self.store.load_piped()
+        """Write ``dataset.nq`` block by block; hand the blocks' plain lines of the graphs
+        not ``loaded`` yet to the store's loader thread as they are made."""
+        blocks: queue.Queue[bytes | None] = queue.Queue(maxsize=4)
+        self.store.load_beside(iter(blocks.get, None))
         try:
-            for name in graphs:
-                if name not in loaded:
-                    lines = made[name] = _graph_lines(graphs[name], with_bnodes.get(name, ()))
-                    for start in range(0, len(lines), _CHUNK):
-                        pipe.write(with_unions(lines[start:start + _CHUNK], name))
-            for name, lines in with_bnodes.items():
-                if name in loaded:
-                    pipe.write(with_unions(lines, name))
-        except BrokenPipeError:  # the load stopped: its own error says why
-            pipe.close()
-            self.store.wait()
-            raise
+            with open(self.staging / DATASET_FILE, "wb") as out:
+                for name, lines in _written(_dataset_blocks(graphs, with_bnodes), out, self._digest, on_quads):
+                    if name not in loaded:
+                        if name in with_bnodes:
+                            blank = set(with_bnodes[name])
+                            lines = [line for line in lines if line not in blank]
+                        blocks.put(with_unions(lines, name))
         finally:
-            pipe.close()
-        with open(self.staging / DATASET_FILE, "wb") as out:
-            for _block in _written(_dataset_blocks(graphs, with_bnodes, made), out, self._digest, on_quads):
-                pass
+            blocks.put(None)
 
     def abandon(self) -> None:
         """Remove the folder (a failed build never replaces ``build_dir``)."""
@@ -124,14 +116,16 @@ class Installation:
             shutil.rmtree(self.staging, ignore_errors=True)
 
     def _still_loaded(self, graphs: Graphs) -> set[str | None]:
-        """The preloaded graphs whose triples are all in the store already (the same set)."""
+        """The preloaded graphs whose triples are all in the store already (the same set, the
+        same size)."""
         loaded = set()
         for name, triples in self.preloaded.items():
             now = graphs.get(name, set())
-            if now is triples:
-                loaded.add(name)
-            elif not triples <= now:  # quads in the store that the dump would not hold
+            if len(now) < self._sizes[name] or (now is not triples and not triples <= now):
+                # quads in the store that the dump would not hold
                 raise RuntimeError(f"graph {name} lost triples after the store began loading it")
+            if now is triples and len(now) == self._sizes[name]:
+                loaded.add(name)  # otherwise it grew: loaded again, whole (a store is a set)
         return loaded
 
 
@@ -163,28 +157,24 @@ def _written(blocks: Iterable[tuple[str | None, list[str]]], out, digest,
         yield name, lines
 
 
-def _dataset_blocks(graphs: Graphs, with_bnodes: dict[str | None, list[str]],
-                    made: dict[str | None, list[str]] | None = None) -> Iterator[tuple[str | None, list[str]]]:
+def _dataset_blocks(graphs: Graphs, with_bnodes: dict[str | None, list[str]]) -> Iterator[tuple[str | None, list[str]]]:
     """``dataset.nq``'s triples in order (graph by graph, default first, each sorted) as
     (graph, up to ``_CHUNK`` triples ``"s p o"`` in N-Triples syntax); ``with_bnodes``
-    holds the triples with a blank node (:func:`_canonical_bnode_triples`), ``made`` the
-    lines of graphs made already (:func:`_graph_lines`), taken from it."""
-    made = {} if made is None else made
+    holds the triples with a blank node (:func:`_canonical_bnode_triples`)."""
     for name in sorted(graphs, key=lambda g: "" if g is None else g):
-        lines = made.pop(name, None)
-        if lines is None:
-            lines = _graph_lines(graphs[name], with_bnodes.get(name, ()))
+        lines = _plain_lines(graphs[name])
+        if name in with_bnodes:
+            lines += with_bnodes[name]
+            lines.sort()
         for start in range(0, len(lines), _CHUNK):
             yield name, lines[start:start + _CHUNK]
 
 
-def _graph_lines(triples: Iterable[Triple], with_bnodes: Iterable[str]) -> list[str]:
-    """A graph's lines in ``dataset.nq``, sorted: its triples without a blank node as
-    N-Triples ``"s p o"``, and ``with_bnodes``, those with one (canonical labels)."""
+def _plain_lines(triples: Iterable[Triple]) -> list[str]:
+    """The triples without a blank node, as N-Triples ``"s p o"`` lines, sorted."""
     term = ntriples_terms()  # per graph: the memo never holds more than one graph's terms
     lines = [f"{term(s)} {term(p)} {term(o)}" for s, p, o in triples
              if not (isinstance(s, BNode) or isinstance(p, BNode) or isinstance(o, BNode))]
-    lines += with_bnodes
     lines.sort()
     return lines
 

@@ -30,8 +30,6 @@ This module imports pyoxigraph only (no rdflib, no build code): executors stay s
 
 from __future__ import annotations
 
-import contextlib
-import fcntl
 import gzip
 import io
 import json
@@ -57,7 +55,6 @@ ASSERTED_UNION = "urn:x-apparat:asserted-union"
 #: The graph of the OWL 2 RL closure (``apparat.namespaces.INFERRED_GRAPH``).
 INFERRED = "https://w3id.org/apparat/graph/inferred"
 _PIN_PREFIX = ".serving-"
-_PIPE_BYTES = 1 << 20  # the pipe of the build's last load: Linux's default cap for one pipe
 
 
 @dataclass(frozen=True)
@@ -155,9 +152,8 @@ class StoreWriter:
     blocks (each its own load; nothing checks that they hold no blank node: the
     caller's promise) and loads them in a thread of its own, which holds the GIL
     only to make the next block (``bulk_load`` of bytes releases it), while the
-    build goes on reasoning. :meth:`load_piped` (the build's last load) or :meth:`load`
-    loads the quads with a blank node, all in one load; :meth:`finish` puts the store
-    in place.
+    build goes on reasoning or writing. :meth:`load` loads the quads with a blank
+    node, all in one load; :meth:`finish` puts the store in place.
     """
 
     def __init__(self, build_dir: Path):
@@ -206,47 +202,21 @@ class StoreWriter:
         thread.start()
         self._thread = thread
 
-    def load_piped(self) -> _Pipe:
-        """Start one ``bulk_load`` (N-Quads) in a thread, after the loads beside, that reads
-        what the caller writes to the returned pipe until it closes it. The thread reads the
-        pipe's file (``/dev/fd/…``) in Rust, without the GIL, while the caller goes on; the
-        caller's writes wait while the pipe is full. If the load fails (or an earlier one
-        did) the pipe's far end is closed: writing then raises ``BrokenPipeError``, and
-        :meth:`wait` raises the load's error."""
-        read, write = os.pipe()
-        with contextlib.suppress(OSError):  # fewer wake-ups than the default 64 KiB (Linux)
-            fcntl.fcntl(write, getattr(fcntl, "F_SETPIPE_SZ", 1031), _PIPE_BYTES)
-        previous = self._thread
-
-        def run() -> None:
-            try:
-                if previous is not None:
-                    previous.join()
-                if self._failed is None:
-                    self._store.bulk_load(path=f"/dev/fd/{read}", format=ox.RdfFormat.N_QUADS)
-            except BaseException as err:  # re-raised by the next call that waits
-                self._failed = self._failed or err
-            finally:
-                os.close(read)
-
-        try:
-            thread = threading.Thread(target=run, name="apparat-store-piped", daemon=True)
-            thread.start()
-        except BaseException:
-            os.close(read)
-            os.close(write)
-            raise
-        self._thread = thread
-        return _Pipe(write)
-
     def load(self, blocks: Iterable[bytes]) -> None:
         """Load ``blocks`` in one load, after the loads beside have ended."""
         self.wait()
         self._store.bulk_load(_Stream(blocks), format=ox.RdfFormat.N_QUADS)
 
-    def finish(self, etag: str) -> Path:
-        """Compact the store, record ``etag`` in it and move it to ``build_dir/store``."""
+    def finish(self, etag: str, at_least: int = 0) -> Path:
+        """Compact the store, record ``etag`` in it and move it to ``build_dir/store``.
+
+        Raises:
+            RuntimeError: the store holds fewer than ``at_least`` quads (a load that read
+                less than it was given: never installed).
+        """
         self.wait()
+        if at_least and (held := len(self._store)) < at_least:
+            raise RuntimeError(f"the store holds {held} quads, fewer than the {at_least} it must: not installed")
         self._store.optimize()
         self._store.flush()
         self._store = None  # closed: RocksDB lets go of the folder
@@ -271,23 +241,6 @@ class StoreWriter:
         if self._failed is not None:
             failed, self._failed = self._failed, None
             raise failed
-
-
-class _Pipe:
-    """The writing end of :meth:`StoreWriter.load_piped`."""
-
-    def __init__(self, fd: int):
-        self._fd: int | None = fd
-
-    def write(self, data: bytes) -> None:
-        view = memoryview(data)
-        while view:
-            view = view[os.write(self._fd, view):]
-
-    def close(self) -> None:
-        if self._fd is not None:
-            os.close(self._fd)
-            self._fd = None
 
 
 def _stop(pending: Iterator) -> None:
