@@ -16,8 +16,6 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..namespaces import CONFLICTS_GRAPH
-from ..query.store import file_source
-from ..triples_io import rdf_format
 from .parse import Graphs, ParsedFile, plain_graphs
 from .terms import Triple, from_ox, ox_terms
 
@@ -57,12 +55,11 @@ def conflicts_graph(graphs: Graphs, rules: Sequence[Path],
     is loaded from them by pyoxigraph (its parser, not ours: 0.25 s for the 81,674 triples of
     ``rogovin-1992.nt`` against 0.6 s made from our terms); the others from our terms."""
     store, from_files = ox.Store(), plain_graphs(files, graphs)
-    for graph, parsed in from_files.items():
-        for f in parsed:
-            f.unchanged()  # read again here: it must hold what was parsed
-            store.bulk_load(**file_source(f.path), format=rdf_format(f.path), base_iri=f.path.resolve().as_uri(),
-                            to_graph=ox.NamedNode(graph))
-            f.unchanged()
+    for parsed in (f for files in from_files.values() for f in files):
+        parsed.unchanged()  # read again here: it must hold what was parsed
+        for load in parsed.loads(unions=False):
+            store.bulk_load(**load)
+        parsed.unchanged()
     quads = (ox.Quad(term(s), term(p), term(o), graph)
              for g, triples in graphs.items() if g not in from_files
              for term, graph in ((ox_terms(), ox.DefaultGraph() if g is None else ox.NamedNode(g)),)  # per graph

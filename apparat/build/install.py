@@ -33,8 +33,7 @@ from pathlib import Path
 import pyoxigraph as ox
 
 from ..layout import DATASET_FILE, MANIFEST_FILE
-from ..query.store import StoreWriter, file_loads, with_unions
-from ..triples_io import rdf_format
+from ..query.store import StoreWriter, with_unions
 from .parse import Graphs, ParsedFile, plain_graphs
 from .terms import BNode, Triple, ntriples_terms, ox_terms, to_ox
 
@@ -55,9 +54,8 @@ class Installation:
             shutil.rmtree(self.staging, ignore_errors=True)
             raise
         self.preloaded: Graphs = {}
-        self.from_files: list[str] = []  # the graphs preloaded from their files
-        self._sizes: dict[str, int] = {}  # and their sizes then
-        self.offered = 0  # of how many
+        self._sizes: dict[str, int] = {}  # the preloaded graphs' sizes then
+        self.offered = 0  # of how many graphs
         self._digest = hashlib.sha256()  # of dataset.nq: the ETag
 
     def preload(self, graphs: Graphs, files: Iterable[ParsedFile] = ()) -> None:
@@ -69,8 +67,12 @@ class Installation:
         self.preloaded = {g: graphs[g] for g in from_files}
         self._sizes = {g: len(triples) for g, triples in self.preloaded.items()}
         self.offered = len(graphs)
-        self.from_files = sorted(from_files)
         self.store.load_beside(_file_blocks(from_files))
+
+    @property
+    def from_files(self) -> list[str]:
+        """The graphs preloaded from their files, sorted."""
+        return sorted(self.preloaded)
 
     def install(self, graphs: Graphs, manifest: dict,
                 on_quads: Callable[[int], None] = lambda _n: None) -> dict:
@@ -186,11 +188,10 @@ def _file_blocks(graphs: dict[str, list[ParsedFile]]) -> Iterator[dict]:
     Their ``dataset.nq`` lines are made by the write step, in Python, as the other graphs'
     (docs/decisions/20261203-store-beside-reasoning.md: making them beside, or taking them from
     pyoxigraph's dump, held the GIL against reasoning and made builds slower)."""
-    for graph, files in graphs.items():
-        for parsed in files:
-            parsed.unchanged()  # the store reads the file again: it must hold what was parsed
-            yield from file_loads(parsed.path, rdf_format(parsed.path), graph, base_iri=parsed.path.resolve().as_uri())
-            parsed.unchanged()
+    for parsed in (f for files in graphs.values() for f in files):
+        parsed.unchanged()  # the store reads the file again: it must hold what was parsed
+        yield from parsed.loads()
+        parsed.unchanged()
 
 
 def _nquads(graph: str | None, lines: list[str]) -> bytes:

@@ -16,6 +16,7 @@ import pyoxigraph as ox
 
 from ..errors import BuildError
 from ..namespaces import DEFAULT_DATA_GRAPH, ONTOLOGY_GRAPH, graph_for_triples_file
+from ..query.store import file_loads
 from ..triples_io import rdf_format, read_quads, stem
 from .terms import BNode, Triple, from_ox
 
@@ -37,6 +38,13 @@ class ParsedFile:
     plain: bool
     graphs: frozenset[str]  # every graph it put triples in
     stat: tuple[int, int] = (0, 0)  # size and mtime (ns) when parsed
+
+    def loads(self, *, unions: bool = True) -> list[dict]:
+        """The ``bulk_load`` calls that read this file into its graph (and, with ``unions``,
+        the store's two unions): :func:`apparat.query.store.file_loads`, with the syntax and
+        base IRI :func:`apparat.triples_io.read_quads` parsed it with."""
+        return file_loads(self.path, rdf_format(self.path), self.graph, base_iri=self.path.resolve().as_uri(),
+                          unions=unions)
 
     def unchanged(self) -> None:
         """Raise :class:`BuildError` if the file changed since it was parsed (a second reader

@@ -19,8 +19,8 @@ process (:func:`apparat.build.validate.start_validation`) and returns;
 check sufficed, ``validate`` is its seconds and there is no ``check``.
 
 Writing the store takes as long as reasoning, and ``bulk_load`` runs without the
-GIL: ``preload`` (right after ``parse``) starts loading the parsed graphs'
-quads without blank nodes into the store in a thread
+GIL: ``preload`` (right after ``parse``) starts loading the graphs that files of
+plain triples hold whole into the store, from those files, in a thread
 (:meth:`apparat.build.install.Installation.preload`), beside ``conflicts``,
 ``validate`` and ``reason``; ``write`` loads the rest. ``timings`` gets
 ``preload`` (the thread's wall seconds, overlapping the steps after ``parse``).

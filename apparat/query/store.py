@@ -197,7 +197,6 @@ class StoreWriter:
                 self.beside_seconds.append(time.perf_counter() - started)
                 _stop(pending)
 
-
         thread = threading.Thread(target=run, name="apparat-store-beside", daemon=True)
         thread.start()
         self._thread = thread
@@ -253,20 +252,18 @@ def _stop(pending: Iterator) -> None:
         pass
 
 
-def file_loads(path: Path, format: ox.RdfFormat, graph: str, base_iri: str | None = None) -> list[dict]:
+def file_loads(path: Path, format: ox.RdfFormat, graph: str, base_iri: str | None = None, *,
+               unions: bool = True) -> list[dict]:
     """The ``bulk_load`` calls (keyword arguments, for :meth:`StoreWriter.load_beside`) that
-    put the triples of the file ``path`` in ``graph`` and both unions, as :func:`with_unions`
-    does with its lines. Only right for a file of triples with no blank node: each load gives
-    a blank node a fresh id. A ``.gz`` file is read (and unpacked) once, here."""
-    source = file_source(path)
-    return [source | {"format": format, "base_iri": base_iri, "to_graph": target}
-            for target in (ox.NamedNode(graph), ox.DefaultGraph(), ox.NamedNode(ASSERTED_UNION))]
-
-
-def file_source(path: Path) -> dict:
-    """What ``bulk_load`` reads for the file ``path``: the path, or a ``.gz`` file's unpacked bytes."""
+    put the triples of the file ``path`` in ``graph`` and (``unions``) both unions, as
+    :func:`with_unions` does with its lines. Only right for a file of triples with no blank
+    node: each load gives a blank node a fresh id. A ``.gz`` file is read (and unpacked)
+    once, here."""
     path = Path(path)
-    return {"input": gzip.decompress(path.read_bytes())} if path.suffix.lower() == ".gz" else {"path": str(path)}
+    source = {"input": gzip.decompress(path.read_bytes())} if path.suffix.lower() == ".gz" else {"path": str(path)}
+    targets = (ox.NamedNode(graph), ox.DefaultGraph(), ox.NamedNode(ASSERTED_UNION)) if unions else (
+        ox.NamedNode(graph),)
+    return [source | {"format": format, "base_iri": base_iri, "to_graph": target} for target in targets]
 
 
 def with_unions(triples: Iterable[str], graph: str | None) -> bytes:
