@@ -17,7 +17,7 @@ import pyoxigraph as ox
 from ..errors import BuildError
 from ..namespaces import DEFAULT_DATA_GRAPH, ONTOLOGY_GRAPH, graph_for_triples_file
 from ..query.store import file_loads
-from ..triples_io import rdf_format, read_quads, stem
+from ..triples_io import iter_quads, rdf_format, stem
 from .terms import BNode, Triple, from_ox
 
 #: Graph name → its triples. ``None`` is the default graph (plain triples of ``--data``
@@ -42,7 +42,7 @@ class ParsedFile:
     def loads(self, *, unions: bool = True) -> list[dict]:
         """The ``bulk_load`` calls that read this file into its graph (and, with ``unions``,
         the store's two unions): :func:`apparat.query.store.file_loads`, with the syntax and
-        base IRI :func:`apparat.triples_io.read_quads` parsed it with."""
+        base IRI :func:`apparat.triples_io.iter_quads` parsed it with."""
         return file_loads(self.path, rdf_format(self.path), self.graph, base_iri=self.path.resolve().as_uri(),
                           unions=unions)
 
@@ -86,17 +86,18 @@ def parse_files(ontology: Iterable[Path], data: Iterable[Path], *, graph_per_fil
     jobs += [(p, str(graph_for_triples_file(stem(p)) if graph_per_file else DEFAULT_DATA_GRAPH)) for p in data]
     for path, graph in jobs:
         stat = path.stat()
-        quads, blank, touched = read_quads(path), False, set()
-        for q in quads:
+        count, blank, touched = 0, False, set()
+        for q in iter_quads(path):  # one quad at a time: the file's quads are never all held
             g = graph if isinstance(q.graph_name, ox.DefaultGraph) else term(q.graph_name)
             s, o = term(q.subject), term(q.object)
             blank = blank or type(s) is BNode or type(o) is BNode or (bool(directed) and o in directed)
             graphs[g].add((s, term(q.predicate), o))
             touched.add(g)
+            count += 1
         if files is not None:
             plain = not (blank or rdf_format(path).supports_datasets)
             files.append(ParsedFile(path, graph, plain, frozenset(touched), (stat.st_size, stat.st_mtime_ns)))
-        on_file(path, len(quads))
+        on_file(path, count)
     return dict(graphs)
 
 
@@ -115,7 +116,7 @@ def plain_graphs(files: Iterable[ParsedFile], graphs: Graphs) -> dict[str, list[
 
 def parse_shapes(paths: Iterable[Path]) -> set[Triple]:
     """The triples of the SHACL shapes files (graphs, if any, are ignored)."""
-    return {(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for p in paths for q in read_quads(p)}
+    return {(from_ox(q.subject), from_ox(q.predicate), from_ox(q.object)) for p in paths for q in iter_quads(p)}
 
 
 def union(graphs: Graphs) -> set[Triple]:

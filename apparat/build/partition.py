@@ -158,7 +158,7 @@ def _is_common(t: Triple, shared: set[Term]) -> bool:
 def crossing(result: set[Triple], shared: set[Term]) -> bool:
     """Whether a join rule applied across batches (at a shared node or a literal)
     would add a triple to ``result``: prp-trp, prp-spo2, prp-fp, prp-ifp, eq-*."""
-    g = TripleIndex(result)
+    g = _crossing_index(result)
     meeting = lambda node: node in shared or isinstance(node, Literal)  # noqa: E731
     for s, o in g.pairs(OWL.sameAs):
         if s != o and (meeting(s) or meeting(o)):
@@ -190,3 +190,25 @@ def crossing(result: set[Triple], shared: set[Term]) -> bool:
         if any((start, prop, end) not in g for start, end in ends):
             return True
     return False
+
+
+#: What :func:`crossing` reads besides the triples of the properties these name.
+_PROPERTY_KINDS = (OWL.TransitiveProperty, OWL.FunctionalProperty, OWL.InverseFunctionalProperty)
+_CHAIN_PREDICATES = frozenset({OWL.sameAs, OWL.propertyChainAxiom, RDF.first, RDF.rest})
+
+
+def _crossing_index(result: set[Triple]) -> TripleIndex:
+    """The part of ``result`` that :func:`crossing` reads: ``owl:sameAs``, the property kinds
+    and chains (with their lists), and every triple of a transitive, functional or inverse
+    functional property, of a chain's links and of its property. An index of the whole
+    closure was the reason step's largest structure at ×10 (two copies of it, and a pair
+    per triple); this one holds only what the join rules can meet."""
+    g = TripleIndex(t for t in result if t[1] in _CHAIN_PREDICATES or (t[1] == RDF.type and t[2] in _PROPERTY_KINDS))
+    properties = {prop for prop, _kind in g.pairs(RDF.type)}
+    for prop, head in g.pairs(OWL.propertyChainAxiom):
+        properties.add(prop)
+        properties.update(g.items(head))
+    properties -= _CHAIN_PREDICATES
+    if properties:
+        g.add(t for t in result if t[1] in properties)
+    return g

@@ -49,8 +49,11 @@ class TripleIndex:
 
     def add(self, triples: Iterable[Triple]) -> None:
         """Add ``triples`` (each one once) to the set and its lookups."""
-        new = set(triples) - self.triples
-        self.triples |= new
+        if self.triples:
+            new = set(triples) - self.triples
+            self.triples |= new
+        else:  # the first triples: one set, not a copy of a copy
+            new = self.triples = set(triples)
         by_p, by_sp = self.by_p, self._by_sp
         for s, p, o in new:
             by_p[p].append((s, o))

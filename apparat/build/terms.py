@@ -21,6 +21,7 @@ attributes are what ``reasonable``'s Python binding reads from its input.
 from __future__ import annotations
 
 from collections.abc import Callable
+from sys import intern
 
 import pyoxigraph as ox
 import rdflib
@@ -91,11 +92,11 @@ def from_ox(term) -> Term:
     'http://example.org/x'
     """
     if isinstance(term, ox.NamedNode):
-        return term.value
+        return intern(term.value)  # the same object as reasonable's answers name it by (fast._our_terms)
     if isinstance(term, ox.BlankNode):
         return BNode("_:" + term.value)
     if isinstance(term, ox.Literal):
-        return Literal(term.value, term.language, term.datatype.value)
+        return Literal(term.value, term.language, intern(term.datatype.value))
     raise TypeError(f"not an RDF term: {term!r}")
 
 
