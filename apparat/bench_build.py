@@ -50,7 +50,8 @@ def _inputs_from(spec: dict):
 
     return BuildInputs(ontology=[Path(p) for p in spec["ontology"]], shapes=[Path(p) for p in spec["shapes"]],
                        data=[Path(p) for p in spec["data"]], graph_per_file=spec["graph_per_file"],
-                       rules=[Path(p) for p in spec.get("rules", [])])
+                       rules=[Path(p) for p in spec.get("rules", [])],
+                       graphs={Path(p): g for p, g in spec.get("graphs", {}).items()})
 
 
 def _child(engine: str, spec: dict, build_dir: Path) -> dict:
@@ -129,7 +130,7 @@ def _tree_rss_mb(pid: int) -> float:
 def _spec(inputs, ntriples: Path) -> dict:
     return {"ontology": [str(p) for p in inputs.ontology], "shapes": [str(p) for p in inputs.shapes],
             "data": [str(p) for p in inputs.data], "graph_per_file": inputs.graph_per_file, "ntriples": str(ntriples),
-            "rules": [str(p) for p in inputs.rules]}
+            "rules": [str(p) for p in inputs.rules], "graphs": {str(p): g for p, g in inputs.graphs.items()}}
 
 
 def _write_ntriples(inputs, path: Path) -> None:

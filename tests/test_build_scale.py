@@ -50,10 +50,13 @@ def assert_copied_equals_built(copied: Path, built: Path) -> None:
 
 def test_three_copies_build_validate_and_reason_three_times_over(tmp_path):
     one = build(MINI_INPUTS, tmp_path / "one")
-    inputs = scaled_inputs(MINI_INPUTS, 3, tmp_path / "x3", copies_per_file=2)
-    assert len(inputs.data) == 2 and not inputs.graph_per_file
-    three = build(inputs, tmp_path / "three")  # SHACL runs: a broken copy would fail here
+    inputs = scaled_inputs(MINI_INPUTS, 3, tmp_path / "x3")
     data_graphs = {g: n for g, n in one.graphs.items() if g not in (str(INFERRED_GRAPH), str(ONTOLOGY_GRAPH))}
+    # one N-Triples file per copy and graph, each file's graph named by the inputs
+    assert len(inputs.data) == 3 * len(data_graphs) and all(p.suffix == ".nt" for p in inputs.data)
+    assert sorted(inputs.graphs.values()) == sorted(graph.replace(BASE, prefix) for graph in data_graphs
+                                                    for prefix in (BASE, f"{BASE}copy/1/", f"{BASE}copy/2/"))
+    three = build(inputs, tmp_path / "three")  # SHACL runs: a broken copy would fail here
     for graph, count in data_graphs.items():
         for k in (1, 2):
             assert three.graphs[graph.replace(BASE, f"{BASE}copy/{k}/")] == count

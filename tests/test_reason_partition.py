@@ -20,7 +20,7 @@ def test_copies_reasoned_in_parts_equal_the_whole(tmp_path):
     mini = BuildInputs(ontology=[ROOT / "ontology" / "apparat.ttl"], shapes=[],
                        data=[MINI / "example-source.ttl", MINI / "gazetteer.ttl"])
     inputs = scaled_inputs(mini, 4, tmp_path / "x4")
-    graphs = parse_files(inputs.ontology, inputs.data, graph_per_file=False)
+    graphs = parse_files(inputs.ontology, inputs.data, graph_per_file=False, graph_of=inputs.graphs)
     asserted, ontology = union(graphs), {n for t in graphs[str(ONTOLOGY_GRAPH)] for n in t}
     common, batches = partition.split(asserted, ontology, batch_size=40)
     assert len(batches) == 4  # one per copy: they meet only at the ontology's terms

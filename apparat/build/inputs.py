@@ -3,8 +3,8 @@
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
-from dataclasses import dataclass
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from .. import __version__
@@ -28,7 +28,9 @@ class BuildInputs:
     (``--data``: anyone's dataset), to the graph ``DEFAULT_DATA_GRAPH``. The
     served default graph is the union of all graphs either way (store.py).
     ``rules`` are SPARQL rule files (``queries/rules/*.rq``), applied by the
-    ``conflicts`` step; a change to one rebuilds.
+    ``conflicts`` step; a change to one rebuilds. ``graphs`` names the graph of a
+    data file of triples outright, whatever its name (the scale generator's copies:
+    a copy's graphs have names no file name gives).
     """
 
     ontology: Sequence[Path]
@@ -36,6 +38,7 @@ class BuildInputs:
     data: Sequence[Path]
     graph_per_file: bool = True
     rules: Sequence[Path] = ()
+    graphs: Mapping[Path, str] = field(default_factory=dict, hash=False)
 
     @classmethod
     def from_paths(cls, data: Sequence[Path], ontology: Sequence[Path] = ()) -> BuildInputs:
@@ -61,7 +64,12 @@ class BuildInputs:
     def describe(self) -> list[dict]:
         """Each input file with its role and content hash (``build.json``'s ``inputs``)."""
         roles = [("ontology", self.ontology), ("shapes", self.shapes), ("data", self.data), ("rules", self.rules)]
-        return [{"path": str(p), "role": role, "sha256": file_sha256(p)} for role, paths in roles for p in paths]
+        return [{"path": str(p), "role": role, "sha256": file_sha256(p)} | self._graph_of(p, role)
+                for role, paths in roles for p in paths]
+
+    def _graph_of(self, path: Path, role: str) -> dict:
+        graph = self.graphs.get(path) if role == "data" else None
+        return {"graph": graph} if graph else {}
 
 
 def cache_key(described_inputs: list[dict], options: dict) -> str:
@@ -69,7 +77,7 @@ def cache_key(described_inputs: list[dict], options: dict) -> str:
     content, the build options, the version and the build code's own text."""
     digest = hashlib.sha256(f"apparat {__version__}\n".encode())
     for item in described_inputs:
-        digest.update(f"{item['role']} {item['path']} {item['sha256']}\n".encode())
+        digest.update(f"{item['role']} {item['path']} {item['sha256']} {item.get('graph', '')}\n".encode())
     for name, value in sorted(options.items()):
         digest.update(f"option {name}={value}\n".encode())
     digest.update(code_sha256().encode())

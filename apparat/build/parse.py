@@ -8,7 +8,7 @@ pyoxigraph parses (its errors carry the line: a broken file fails the build as
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -56,13 +56,14 @@ class ParsedFile:
 
 def parse_files(ontology: Iterable[Path], data: Iterable[Path], *, graph_per_file: bool,
                 on_file: Callable[[Path, int], None] = lambda _p, _n: None,
-                files: list[ParsedFile] | None = None) -> Graphs:
+                files: list[ParsedFile] | None = None, graph_of: Mapping[Path, str] | None = None) -> Graphs:
     """Parse the ontology into its graph and each data file into the graph it names.
 
     Args:
         ontology: ontology files (their triples go to ``…/graph/ontology``).
         data: data files; quads keep their graph, triples go to the file's graph
-            (``graph_per_file``) or to ``…/graph/default``.
+            (``graph_per_file``) or to ``…/graph/default``; ``graph_of`` names the
+            graph of a file's triples outright.
         on_file: called after each file with its path and number of quads.
         files: if given, gets a :class:`ParsedFile` for each file, in order.
 
@@ -83,7 +84,9 @@ def parse_files(ontology: Iterable[Path], data: Iterable[Path], *, graph_per_fil
         return found
 
     jobs = [(p, str(ONTOLOGY_GRAPH)) for p in ontology]
-    jobs += [(p, str(graph_for_triples_file(stem(p)) if graph_per_file else DEFAULT_DATA_GRAPH)) for p in data]
+    graph_of = graph_of or {}
+    jobs += [(p, graph_of.get(p) or (str(graph_for_triples_file(stem(p))) if graph_per_file else
+                                     str(DEFAULT_DATA_GRAPH))) for p in data]
     for path, graph in jobs:
         stat = path.stat()
         count, blank, touched = 0, False, set()

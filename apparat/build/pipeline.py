@@ -34,6 +34,7 @@ validated or reasoned: the manifest is rewritten with this run's timings (only
 
 from __future__ import annotations
 
+import ctypes
 import datetime as dt
 import json
 import sys
@@ -112,7 +113,7 @@ def parse_step(ctx: BuildContext) -> None:
     files = [*ctx.inputs.ontology, *ctx.inputs.data]
     with ctx.progress.task("parse", total=len(files), unit="files") as advance:
         ctx.graphs = parse_files(ctx.inputs.ontology, ctx.inputs.data, graph_per_file=ctx.inputs.graph_per_file,
-                                 on_file=lambda _path, _n: advance(1), files=ctx.files)
+                                 on_file=lambda _path, _n: advance(1), files=ctx.files, graph_of=ctx.inputs.graphs)
         ctx.shapes = parse_shapes(ctx.inputs.shapes)
 
 
@@ -142,6 +143,7 @@ def conflicts_step(ctx: BuildContext) -> None:
         graph, triples = conflicts_graph(ctx.graphs, ctx.inputs.rules, ctx.files)
     if triples:
         ctx.graphs[graph] = ctx.graphs.get(graph, set()) | triples
+    give_back_memory()  # the rules' store (hundreds of MB at ×10) is gone
 
 
 def reason_step(ctx: BuildContext) -> None:
@@ -156,6 +158,8 @@ def reason_step(ctx: BuildContext) -> None:
         ctx.log(f"note: {note}")
     if inference.triples:
         ctx.graphs[_INFERRED] = inference.triples
+    del inference, asserted
+    give_back_memory()  # the closures of the parts, and their indexes
 
 
 def write_step(ctx: BuildContext) -> None:
@@ -278,6 +282,25 @@ def _reuse(previous: dict, ctx: BuildContext) -> BuildReport:
     write_manifest(previous | {"timings": dict(report.timings), "reused": True,
                                "checked_at": dt.datetime.now(dt.UTC).isoformat(timespec="seconds")}, ctx.build_dir)
     return report
+
+
+def give_back_memory() -> None:
+    """Hand the memory freed by a step back to the system (glibc's ``malloc_trim``; elsewhere
+    nothing). pyoxigraph's in-memory store and Python's large tables are freed into the C
+    heap, which glibc keeps: at ×10 the process stayed 320 MB larger after ``conflicts`` and
+    the next steps peaked on top of it (peak 0.94 GB; 0.81 GB with this after those two steps)."""
+    trim = _MALLOC_TRIM[0]
+    if trim is None:
+        try:
+            trim = ctypes.CDLL(None).malloc_trim
+        except (OSError, AttributeError):
+            trim = False
+        _MALLOC_TRIM[0] = trim
+    if trim:
+        trim(0)
+
+
+_MALLOC_TRIM: list = [None]
 
 
 class _timed:

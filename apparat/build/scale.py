@@ -11,8 +11,10 @@ more Wikidata items. So ×N has N times
 the persons, memberships, events, claims and sources, in N times the named
 graphs, with the same shape, and the same ontology and shapes validate it.
 
-The copies are written as N-Quads, ``copies_per_file`` copies per file, one copy
-at a time (the text of one copy is a string replacement of a template).
+The copies are written as N-Triples, one file per copy and graph (the text of one
+is a string replacement of a template), and ``BuildInputs.graphs`` names each file's
+graph: a file with no blank node is then plain, and the build loads it into the
+store from the file, beside reasoning, as it loads the repository's own files.
 
 Run: ``python -m apparat.build.scale --factor 100 --out /tmp/x100``.
 
@@ -55,24 +57,28 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _IRI_MARK, _BNODE_MARK, _EXTERNAL_MARK = "\x00", "\x01", "\x02"
 
 
-def scaled_inputs(inputs: BuildInputs, factor: int, out: Path, *, copies_per_file: int = 10) -> BuildInputs:
+def scaled_inputs(inputs: BuildInputs, factor: int, out: Path) -> BuildInputs:
     """Write ``factor`` copies of ``inputs``' data under ``out`` and return inputs that build them
-    (the same ontology and shapes; the data files carry their graphs)."""
+    (the same ontology and shapes; one N-Triples file per copy and graph, ``graphs`` naming
+    each file's graph)."""
     out.mkdir(parents=True, exist_ok=True)
-    template = _template(inputs)
-    files = []
-    for first in range(0, factor, copies_per_file):
-        path = out / f"copies-{first:05d}.nq"
-        with open(path, "w", encoding="utf-8") as handle:
-            for k in range(first, min(factor, first + copies_per_file)):
-                handle.write(_copy(template, k))
-        files.append(path)
+    templates = _templates(inputs)
+    files, graphs = [], {}
+    for k in range(factor):
+        folder = out / f"copy-{k:05d}"
+        folder.mkdir(exist_ok=True)
+        for number, (graph, text) in enumerate(templates):
+            path = folder / f"graph-{number:03d}.nt"
+            path.write_text(_copy(text, k), encoding="utf-8")
+            files.append(path)
+            graphs[path] = _copy(graph, k)
     return BuildInputs(ontology=list(inputs.ontology), shapes=list(inputs.shapes), data=files,
-                       graph_per_file=False, rules=list(inputs.rules))
+                       graph_per_file=False, rules=list(inputs.rules), graphs=graphs)
 
 
-def _template(inputs: BuildInputs) -> str:
-    """The N-Quads of the data, with a mark where a copy's IRI prefix or blank-node label goes."""
+def _templates(inputs: BuildInputs) -> list[tuple[str, str]]:
+    """Each data graph's IRI and its N-Triples, marked where a copy's IRI prefix or blank-node
+    label goes, in the order of the graphs' IRIs."""
     graphs, shared = _parse_data(inputs)
 
     def term(t) -> str:
@@ -80,11 +86,8 @@ def _template(inputs: BuildInputs) -> str:
             return "_:" + _BNODE_MARK + str(t)
         return ntriples(t) if isinstance(t, Literal) else _iri_mark(t, shared)
 
-    lines = []
-    for graph, triples in graphs.items():
-        name = term(graph)
-        lines += [f"{term(s)} {term(p)} {term(o)} {name} .\n" for s, p, o in triples]
-    return "".join(sorted(lines))
+    return [(term(graph)[1:-1], "".join(sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples)))
+            for graph, triples in sorted(graphs.items())]
 
 
 def _parse_data(inputs: BuildInputs) -> tuple[Graphs, set[str]]:
