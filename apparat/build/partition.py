@@ -81,12 +81,15 @@ def split(triples: set[Triple], shared: Iterable[Term], batch_size: int) -> tupl
         s, _p, o = t
         node = s if s not in shared and not isinstance(s, Literal) else o
         components[find(node)].add(t)
-    batches, current = [], set()
+    batches, current = [], None
     for part in sorted(components.values(), key=len, reverse=True):
-        if current and len(current) + len(part) > batch_size:
+        if current is not None and len(current) + len(part) > batch_size:
             batches.append(current)
-            current = set()
-        current |= part
+            current = None
+        if current is None:
+            current = part  # the component's own set, not a copy (most batches are one component)
+        else:
+            current |= part
     if current:
         batches.append(current)
     return common, batches
@@ -107,18 +110,22 @@ def closure_in_parts(triples: set[Triple], close: Callable[[set[Triple]], set[Tr
     shared_nodes = _shared_nodes(common, shared)
     common |= _shared_types(close(common), batches, shared_nodes)
     while True:
-        result = close(common)
+        base, found = close(common), set()  # found: what a batch's closure adds to it and to the batch
         grown = False
         for i, batch in enumerate(batches):
-            closed = close(common | batch)
+            closed = close(common | batch) - base
             on_batch(i + 1, len(batches))
-            extra = {t for t in closed - result if _is_common(t, shared_nodes)}
-            result |= closed
+            closed -= batch
+            extra = {t for t in closed if _is_common(t, shared_nodes)}
+            found |= closed
+            del closed
             if extra - common:
                 common |= extra
                 grown = True
         if not grown:
             break
+    result = triples | base | found  # each batch's closure is in its batch, base and found
+    del base, found
     if crossing(result, shared_nodes):
         return None
     return result
