@@ -75,7 +75,10 @@ def _child(engine: str, spec: dict, build_dir: Path) -> dict:
 
 def _measure(engine: str, spec: dict, build_dir: Path, *, max_mb: float, timeout: float) -> dict:
     """Run one measurement in a child process, stopping it past ``max_mb`` or ``timeout``."""
-    command = [sys.executable, "-m", "apparat.bench_build", "--child", engine, "--spec", json.dumps(spec),
+    build_dir.parent.mkdir(parents=True, exist_ok=True)
+    spec_file = build_dir.parent / f"{build_dir.name}.spec.json"  # a file: ×100's spec names 900 files
+    spec_file.write_text(json.dumps(spec), encoding="utf-8")
+    command = [sys.executable, "-m", "apparat.bench_build", "--child", engine, "--spec", str(spec_file),
                "--build-dir", str(build_dir)]
     process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
                                start_new_session=True)  # its own process group: stopped with its helpers
@@ -163,7 +166,7 @@ def main(argv=None) -> None:
     parser.add_argument("--build-dir", type=Path, help=argparse.SUPPRESS)
     args = parser.parse_args(argv)
     if args.child:
-        print(json.dumps(_child(args.child, json.loads(args.spec), args.build_dir)))
+        print(json.dumps(_child(args.child, json.loads(Path(args.spec).read_text(encoding="utf-8")), args.build_dir)))
         return
 
     from .build import BuildInputs
