@@ -76,7 +76,7 @@ def _child(engine: str, spec: dict, build_dir: Path) -> dict:
 def _measure(engine: str, spec: dict, build_dir: Path, *, max_mb: float, timeout: float) -> dict:
     """Run one measurement in a child process, stopping it past ``max_mb`` or ``timeout``."""
     build_dir.parent.mkdir(parents=True, exist_ok=True)
-    spec_file = build_dir.parent / f"{build_dir.name}.spec.json"  # a file: ×100's spec names 900 files
+    spec_file = build_dir.parent / f"{build_dir.name}.spec.json"  # a file: ×100's spec names 800 files
     spec_file.write_text(json.dumps(spec), encoding="utf-8")
     command = [sys.executable, "-m", "apparat.bench_build", "--child", engine, "--spec", str(spec_file),
                "--build-dir", str(build_dir)]
