@@ -64,8 +64,8 @@ def read_quads(path: Path) -> list[ox.Quad]:
 
 def iter_quads(path: Path) -> Iterator[ox.Quad]:
     """The quads of one RDF file as pyoxigraph parses them, one at a time (none held:
-    a ×10 build's parse peaked at 631 MB with the whole list, 1.4 times what the
-    parsed graphs then hold); triples come in the default graph.
+    a ×10 build's parse peaked at 631 MB with the whole list, 184 MB this way);
+    triples come in the default graph.
 
     Raises:
         DataSyntaxError: (while iterating) the file does not parse; names the file and line.

@@ -14,9 +14,11 @@ import pyoxigraph as ox
 import pytest
 
 from apparat.build import BuildInputs, build
+from apparat.build.parse import parse_files
+from apparat.build.scale import main as scale_main
 from apparat.build.scale import scaled_build, scaled_inputs
 from apparat.errors import BuildError
-from apparat.namespaces import BASE, CONFLICTS_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
+from apparat.namespaces import BASE, CONFLICTS_GRAPH, DEFAULT_DATA_GRAPH, INFERRED_GRAPH, ONTOLOGY_GRAPH
 from apparat.query.store import open_store
 from apparat.settings import load_settings
 
@@ -110,3 +112,19 @@ def test_a_build_of_other_inputs_or_of_older_ones_is_refused(build_dir, tmp_path
                         data=[edited, MINI / "gazetteer.ttl"])
     with pytest.raises(BuildError, match="build them first"):
         scaled_build(later, tmp_path / "one", 2, tmp_path / "copied")
+
+
+def test_the_command_line_writes_copies_that_keep_their_graphs_without_a_map(tmp_path, capsys):
+    # `apparat build --data` reads files, not BuildInputs.graphs: the command's copies are N-Quads
+    out = tmp_path / "x2"
+    scale_main(["--factor", "2", "--out", str(out)])
+    assert "2 N-Quads files" in capsys.readouterr().out
+    inputs = BuildInputs.from_paths([out])
+    graphs = parse_files(inputs.ontology, inputs.data, graph_per_file=inputs.graph_per_file)
+    one = parse_files([], BuildInputs.from_settings(load_settings()).data, graph_per_file=True)
+    for graph, triples in one.items():
+        assert len(graphs[graph]) == len(graphs[graph.replace(BASE, BASE + "copy/1/")]) == len(triples)
+    assert str(DEFAULT_DATA_GRAPH) not in graphs
+    with pytest.raises(SystemExit):  # a folder with files in it: they would be read too
+        scale_main(["--factor", "2", "--out", str(out)])
+    assert "is not empty" in capsys.readouterr().err

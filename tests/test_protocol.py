@@ -149,6 +149,15 @@ def test_default_graph_uri_restricts_the_default_graph(live_server):
     assert ask(typed, gazetteer) is True and ask(typed, source) is False
 
 
+@pytest.mark.parametrize("parameter", ["default-graph-uri", "named-graph-uri"])
+@pytest.mark.parametrize("value", ["", "not an iri", "relative/path"])
+def test_a_graph_parameter_that_is_not_an_iri_is_refused_with_400(live_server, parameter, value):
+    # found by test_fuzz_live: an empty default-graph-uri was a 500 from pyoxigraph's NamedNode
+    answer = get(live_server, query="ASK { ?s ?p ?o }", **{parameter: value})
+    assert answer.status_code == 400, answer.text
+    assert f"{parameter} {value!r} is not an absolute IRI" in answer.text
+
+
 def test_named_graph_uri_limits_graph_patterns(live_server):
     query = "SELECT DISTINCT ?g WHERE { GRAPH ?g { ?s ?p ?o } } ORDER BY ?g"
     all_graphs = [b["g"]["value"] for b in get(live_server, query=query).json()["results"]["bindings"]]

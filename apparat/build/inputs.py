@@ -38,7 +38,7 @@ class BuildInputs:
     data: Sequence[Path]
     graph_per_file: bool = True
     rules: Sequence[Path] = ()
-    graphs: Mapping[Path, str] = field(default_factory=dict, hash=False)
+    graphs: Mapping[Path, str] = field(default_factory=dict)
 
     @classmethod
     def from_paths(cls, data: Sequence[Path], ontology: Sequence[Path] = ()) -> BuildInputs:
@@ -62,7 +62,8 @@ class BuildInputs:
         return [*self.ontology, *self.shapes, *self.data, *self.rules]
 
     def describe(self) -> list[dict]:
-        """Each input file with its role and content hash (``build.json``'s ``inputs``)."""
+        """Each input file with its role and content hash (``build.json``'s ``inputs``), and the
+        graph ``graphs`` names for it, if any."""
         roles = [("ontology", self.ontology), ("shapes", self.shapes), ("data", self.data), ("rules", self.rules)]
         return [{"path": str(p), "role": role, "sha256": file_sha256(p)} | self._graph_of(p, role)
                 for role, paths in roles for p in paths]

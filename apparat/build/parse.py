@@ -62,10 +62,10 @@ def parse_files(ontology: Iterable[Path], data: Iterable[Path], *, graph_per_fil
     Args:
         ontology: ontology files (their triples go to ``…/graph/ontology``).
         data: data files; quads keep their graph, triples go to the file's graph
-            (``graph_per_file``) or to ``…/graph/default``; ``graph_of`` names the
-            graph of a file's triples outright.
+            (``graph_per_file``) or to ``…/graph/default``.
         on_file: called after each file with its path and number of quads.
         files: if given, gets a :class:`ParsedFile` for each file, in order.
+        graph_of: the graph of a data file's triples, named outright (``BuildInputs.graphs``).
 
     Raises:
         DataSyntaxError: a file does not parse (names the file and line).

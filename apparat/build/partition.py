@@ -43,6 +43,11 @@ SCHEMA_PREDICATES = {
     OWL.base + "onClass", OWL.base + "members", OWL.base + "distinctMembers", RDF.first, RDF.rest,
 }
 
+#: What :func:`crossing` reads besides the triples of the properties these name: the kinds of
+#: property its join rules apply to, and the predicates of sameAs and of property chains.
+_JOIN_KINDS = (OWL.TransitiveProperty, OWL.FunctionalProperty, OWL.InverseFunctionalProperty)
+_JOIN_PREDICATES = frozenset({OWL.sameAs, OWL.propertyChainAxiom, RDF.first, RDF.rest})
+
 
 def split(triples: set[Triple], shared: Iterable[Term], batch_size: int) -> tuple[set[Triple], list[set[Triple]]]:
     """T and the batches (see the module doc); ``shared`` adds nodes to the shared ones."""
@@ -110,7 +115,7 @@ def closure_in_parts(triples: set[Triple], close: Callable[[set[Triple]], set[Tr
     shared_nodes = _shared_nodes(common, shared)
     common |= _shared_types(close(common), batches, shared_nodes)
     while True:
-        base, found = close(common), set()  # found: what a batch's closure adds to it and to the batch
+        base, found = close(common), set()  # found: what the batches' closures hold beyond base and the batch
         grown = False
         for i, batch in enumerate(batches):
             closed = close(common | batch) - base
@@ -199,10 +204,6 @@ def crossing(result: set[Triple], shared: set[Term]) -> bool:
     return False
 
 
-#: What :func:`crossing` reads besides the triples of the properties these name.
-_PROPERTY_KINDS = (OWL.TransitiveProperty, OWL.FunctionalProperty, OWL.InverseFunctionalProperty)
-_CHAIN_PREDICATES = frozenset({OWL.sameAs, OWL.propertyChainAxiom, RDF.first, RDF.rest})
-
 
 def _crossing_index(result: set[Triple]) -> TripleIndex:
     """The part of ``result`` that :func:`crossing` reads: ``owl:sameAs``, the property kinds
@@ -210,12 +211,12 @@ def _crossing_index(result: set[Triple]) -> TripleIndex:
     functional property, of a chain's links and of its property. An index of the whole
     closure was the reason step's largest structure at ×10 (two copies of it, and a pair
     per triple); this one holds only what the join rules can meet."""
-    g = TripleIndex(t for t in result if t[1] in _CHAIN_PREDICATES or (t[1] == RDF.type and t[2] in _PROPERTY_KINDS))
+    g = TripleIndex(t for t in result if t[1] in _JOIN_PREDICATES or (t[1] == RDF.type and t[2] in _JOIN_KINDS))
     properties = {prop for prop, _kind in g.pairs(RDF.type)}
     for prop, head in g.pairs(OWL.propertyChainAxiom):
         properties.add(prop)
         properties.update(g.items(head))
-    properties -= _CHAIN_PREDICATES
+    properties -= _JOIN_PREDICATES
     if properties:
         g.add(t for t in result if t[1] in properties)
     return g

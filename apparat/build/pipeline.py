@@ -36,6 +36,7 @@ from __future__ import annotations
 
 import ctypes
 import datetime as dt
+import functools
 import json
 import sys
 import time
@@ -289,18 +290,20 @@ def give_back_memory() -> None:
     nothing). pyoxigraph's in-memory store and Python's large tables are freed into the C
     heap, which glibc keeps: at ×10 the process stayed 320 MB larger after ``conflicts`` and
     the next steps peaked on top of it (peak 0.94 GB; 0.81 GB with this after those two steps)."""
-    trim = _MALLOC_TRIM[0]
-    if trim is None:
-        try:
-            trim = ctypes.CDLL(None).malloc_trim
-        except (OSError, AttributeError):
-            trim = False
-        _MALLOC_TRIM[0] = trim
-    if trim:
+    trim = _malloc_trim()
+    if trim is not None:
         trim(0)
 
 
-_MALLOC_TRIM: list = [None]
+@functools.cache
+def _malloc_trim():
+    """glibc's ``malloc_trim``, or None (another C library, or not Linux)."""
+    if not sys.platform.startswith("linux"):
+        return None
+    try:
+        return ctypes.CDLL(None).malloc_trim
+    except (OSError, AttributeError):
+        return None
 
 
 class _timed:

@@ -49,8 +49,11 @@ def infer(asserted: set[Triple], reasoner: str = "fast", *, shared: Iterable = (
         The inferred triples, without noise and without asserted triples.
 
     >>> ex = "http://example.org/"
-    >>> sorted(infer({(ex + "Cat", RDFS.subClassOf, ex + "Animal"), (ex + "tom", RDF.type, ex + "Cat")}).triples)
-    [('http://example.org/tom', 'http://www.w3.org/1999/02/22-rdf-syntax-ns#type', 'http://example.org/Animal')]
+    >>> inferred = infer({(ex + "Cat", RDFS.subClassOf, ex + "Animal"), (ex + "tom", RDF.type, ex + "Cat")}).triples
+    >>> (ex + "tom", RDF.type, ex + "Animal") in inferred
+    True
+    >>> (ex + "tom", RDF.type, ex + "Cat") in inferred  # asserted: not inferred
+    False
     """
     if reasoner not in REASONERS:
         raise ValueError(f"unknown reasoner {reasoner!r}; use one of {REASONERS}")

@@ -14,7 +14,9 @@ graphs, with the same shape, and the same ontology and shapes validate it.
 The copies are written as N-Triples, one file per copy and graph (the text of one
 is a string replacement of a template), and ``BuildInputs.graphs`` names each file's
 graph: a file with no blank node is then plain, and the build loads it into the
-store from the file, beside reasoning, as it loads the repository's own files.
+store from the file, beside reasoning, as it loads the repository's own files. The
+command line (for ``apparat build --data``, which reads no such map) writes one
+N-Quads file per copy instead, which names its graphs itself.
 
 Run: ``python -m apparat.build.scale --factor 100 --out /tmp/x100``.
 
@@ -57,12 +59,22 @@ RDF_TYPE = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type"
 _IRI_MARK, _BNODE_MARK, _EXTERNAL_MARK = "\x00", "\x01", "\x02"
 
 
-def scaled_inputs(inputs: BuildInputs, factor: int, out: Path) -> BuildInputs:
+def scaled_inputs(inputs: BuildInputs, factor: int, out: Path, *, quads: bool = False) -> BuildInputs:
     """Write ``factor`` copies of ``inputs``' data under ``out`` and return inputs that build them
     (the same ontology and shapes; one N-Triples file per copy and graph, ``graphs`` naming
-    each file's graph)."""
+    each file's graph). With ``quads``, one N-Quads file per copy instead, which carries its
+    graphs itself (for ``apparat build --data``, which knows no ``graphs``; nothing of it is
+    then loaded beside reasoning)."""
     out.mkdir(parents=True, exist_ok=True)
     templates = _templates(inputs)
+    if quads:
+        files = []
+        for k in range(factor):
+            path = out / f"copy-{k:05d}.nq"
+            path.write_text(_copy("".join(_in_graph(text, graph) for graph, text in templates), k), encoding="utf-8")
+            files.append(path)
+        return BuildInputs(ontology=list(inputs.ontology), shapes=list(inputs.shapes), data=files,
+                           graph_per_file=False, rules=list(inputs.rules))
     files, graphs = [], {}
     for k in range(factor):
         folder = out / f"copy-{k:05d}"
@@ -88,6 +100,11 @@ def _templates(inputs: BuildInputs) -> list[tuple[str, str]]:
 
     return [(term(graph)[1:-1], "".join(sorted(f"{term(s)} {term(p)} {term(o)} .\n" for s, p, o in triples)))
             for graph, triples in sorted(graphs.items())]
+
+
+def _in_graph(ntriples_text: str, graph: str) -> str:
+    """Lines ``s p o .`` as written by :func:`_templates`, as N-Quads in ``graph``."""
+    return "".join(f"{line[:-3]} <{graph}> .\n" for line in ntriples_text.splitlines(keepends=True))
 
 
 def _parse_data(inputs: BuildInputs) -> tuple[Graphs, set[str]]:
@@ -262,8 +279,10 @@ def main(argv=None) -> None:
         print(f"{args.out}: {manifest['asserted']} asserted + {manifest['inferred']} inferred triples in "
               f"{len(manifest['graphs'])} graphs, etag {manifest['etag']}")
         return
-    scaled = scaled_inputs(inputs, args.factor, args.out)
-    print(f"{len(scaled.data)} files in {args.out}")
+    if args.out.exists() and any(args.out.iterdir()):  # `apparat build --data` would read what is there too
+        parser.error(f"{args.out} is not empty: give a new or empty folder")
+    scaled = scaled_inputs(inputs, args.factor, args.out, quads=True)
+    print(f"{len(scaled.data)} N-Quads files in {args.out}")
 
 
 if __name__ == "__main__":

@@ -290,8 +290,8 @@ def evaluate(
     # SPARQL 1.1 Protocol §2.1.4: graphs named in the request override the
     # query's own FROM / FROM NAMED; a query's FROM overrides our default.
     if default_graphs or named_graphs:
-        kwargs["default_graph"] = [ox.NamedNode(g) for g in default_graphs or ()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in named_graphs or ()]
+        kwargs["default_graph"] = [_graph_iri(g, "default-graph-uri") for g in default_graphs or ()]
+        kwargs["named_graphs"] = [_graph_iri(g, "named-graph-uri") for g in named_graphs or ()]
     elif shape.has_dataset_clause:
         pass
     elif infer:  # the store's default graph holds the union of all graphs (store.py)
@@ -309,6 +309,20 @@ def evaluate(
         raise syntax_error(err, sent, shifts) from None
     except OSError as err:  # only SERVICE does I/O in a read-only store
         raise service_error(err, engine) from None
+
+
+def _graph_iri(value: str, parameter: str) -> ox.NamedNode:
+    """A graph the request names (``default-graph-uri``, ``named-graph-uri``), or QueryRefused.
+
+    >>> _graph_iri("", "default-graph-uri")
+    Traceback (most recent call last):
+    ...
+    apparat.errors.QueryRefused: default-graph-uri '' is not an absolute IRI (No scheme found in an absolute IRI)
+    """
+    try:
+        return ox.NamedNode(value)
+    except ValueError as err:
+        raise QueryRefused(f"{parameter} {value[:200]!r} is not an absolute IRI ({err})") from None
 
 
 def syntax_error(err: SyntaxError, sent: str = "", shifts=()) -> QuerySyntaxError:
