@@ -230,3 +230,38 @@ def test_every_rule_says_what_it_finds_with_an_example(path):
     header = [line for line in path.read_text(encoding="utf-8").splitlines() if line.startswith("#+")]
     assert any(line.startswith("#+ summary:") for line in header)
     assert any(line.startswith("#+ example:") for line in header), f"{path.name} has no #+ example"
+
+
+# --- the rules' store at scale: only the triples of the predicates the rules name ----------------
+
+def test_the_rules_find_the_same_in_a_store_of_only_their_predicates():
+    from apparat.build import BuildInputs
+    from apparat.build.conflicts import conflicts_graph, rule_predicates
+    from apparat.build.parse import parse_files
+    from apparat.settings import load_settings
+
+    inputs = BuildInputs.from_settings(load_settings())
+    files = []
+    graphs = parse_files(inputs.ontology, inputs.data, graph_per_file=True, files=files)
+    wanted = rule_predicates(RULES)
+    assert wanted is not None and AP + "about" in wanted  # our rules name all their predicates
+    kept = sum(1 for triples in graphs.values() for t in triples if t[1] in wanted)
+    assert kept < 0.8 * sum(map(len, graphs.values()))  # a smaller store
+    whole = conflicts_graph(graphs, RULES, files)  # files whole, as a build of our size loads them
+    assert whole[1] and conflicts_graph(graphs, RULES, files, filter_above=0) == whole
+
+
+def test_rule_predicates_reads_paths_and_not_exists_and_gives_up_on_a_variable_predicate(tmp_path):
+    from apparat.build.conflicts import rule_predicates
+
+    def rule(text):
+        path = tmp_path / f"r{len(list(tmp_path.iterdir()))}.rq"
+        path.write_text("PREFIX ap: <https://w3id.org/apparat/ontology#>\n" + text, encoding="utf-8")
+        return path
+
+    named = rule("CONSTRUCT { ?a ap:x ?b } WHERE { ?a ap:p/ap:q* ?b ; ^ap:r ?c "
+                 "FILTER NOT EXISTS { ?b ap:s [ ap:t ?d ] } }")
+    assert rule_predicates([named]) == {AP + name for name in ("p", "q", "r", "s", "t")}
+    assert rule_predicates([named, rule("CONSTRUCT { ?a ap:x ?b } WHERE { ?a ?any ?b }")]) is None
+    assert rule_predicates([rule("CONSTRUCT { ?a ap:x ?b } WHERE { ?a !ap:p ?b }")]) is None
+    assert rule_predicates([rule("CONSTRUCT { ?a ap:x ?b } WHERE { ?a ap:p ?b FILTER EXISTS { ?b ?v ?c } }")]) is None
