@@ -259,9 +259,16 @@ def test_rule_predicates_reads_paths_and_not_exists_and_gives_up_on_a_variable_p
         path.write_text("PREFIX ap: <https://w3id.org/apparat/ontology#>\n" + text, encoding="utf-8")
         return path
 
-    named = rule("CONSTRUCT { ?a ap:x ?b } WHERE { ?a ap:p/ap:q* ?b ; ^ap:r ?c "
-                 "FILTER NOT EXISTS { ?b ap:s [ ap:t ?d ] } }")
-    assert rule_predicates([named]) == {AP + name for name in ("p", "q", "r", "s", "t")}
+    named = rule("CONSTRUCT { ?a ap:x ?b } WHERE { ?a ap:p/ap:q+ ?b ; ^ap:r ?c "
+                 "FILTER NOT EXISTS { ?b ap:s [ ap:t ?d ] FILTER NOT EXISTS { ?d ap:u ?e } } }")
+    assert rule_predicates([named]) == {AP + name for name in ("p", "q", "r", "s", "t", "u")}
+    nested = ("CONSTRUCT { ?a ap:x ?b } WHERE { ?a ap:p ?b "
+              "FILTER NOT EXISTS { ?b ap:q ?c FILTER NOT EXISTS { ?c ?v ?d } } }")
+    assert rule_predicates([rule(nested)]) is None  # a variable, two EXISTS deep
+    # p* and p? match every node, with or without triples of p; GRAPH ?g lists graphs; DESCRIBE reads all
+    for text in ("CONSTRUCT { ?s ap:x ?o } WHERE { ?s ap:q* ?o }", "CONSTRUCT { ?s ap:x ?o } WHERE { ?s ap:q? ?o }",
+                 "CONSTRUCT { ?g ap:x ?g } WHERE { GRAPH ?g { ?s ap:q ?o } }", "DESCRIBE ?a WHERE { ?a ap:p ?b }"):
+        assert rule_predicates([rule(text)]) is None, text
     assert rule_predicates([named, rule("CONSTRUCT { ?a ap:x ?b } WHERE { ?a ?any ?b }")]) is None
     assert rule_predicates([rule("CONSTRUCT { ?a ap:x ?b } WHERE { ?a !ap:p ?b }")]) is None
     assert rule_predicates([rule("CONSTRUCT { ?a ap:x ?b } WHERE { ?a ap:p ?b FILTER EXISTS { ?b ?v ?c } }")]) is None

@@ -81,13 +81,18 @@ def conflicts_graph(graphs: Graphs, rules: Sequence[Path], files: Iterable[Parse
 
 
 def rule_predicates(rules: Sequence[Path]) -> frozenset[str] | None:
-    """Every predicate the ``rules``' patterns name (in property paths too), or None when a
-    pattern's predicate is a variable or a negated property set (any triple may then match),
-    or a rule does not parse here. A store of only the triples with these predicates gives the
-    rules the same answers: a pattern ``?s <p> ?o`` matches only triples of ``p``.
+    """Every predicate the ``rules``' patterns name (in property paths too), or None when that
+    set would not give the same answers: a pattern's predicate is a variable or a negated
+    property set, a path may have length zero (``p*``, ``p?`` match every node), a rule has
+    ``GRAPH`` (it may list graphs the filter emptied) or is not a ``CONSTRUCT``, an IRI has an
+    escape the two parsers may read apart, or a rule does not parse here. A store of only the
+    triples with these predicates gives the rules the same answers: a pattern ``?s <p> ?o``
+    matches only triples of ``p``.
 
-    rdflib's SPARQL parser reads the rules (0.6 s for ours; only big builds ask).
+    rdflib's SPARQL parser reads the rules (0.6 s for ours; only big builds ask). Its algebra
+    keeps a translated ``EXISTS`` block as an attribute, not an item: both are read.
     """
+    from pyparsing import ParseResults
     from rdflib.paths import AlternativePath, InvPath, MulPath, SequencePath
     from rdflib.plugins.sparql.algebra import translateQuery
     from rdflib.plugins.sparql.parser import parseQuery
@@ -99,18 +104,21 @@ def rule_predicates(rules: Sequence[Path]) -> frozenset[str] | None:
     def path(p) -> bool:
         if isinstance(p, URIRef):
             found.add(str(p))
-            return True
+            return "\\" not in p
         if isinstance(p, SequencePath | AlternativePath):
             return all(path(q) for q in p.args)
         if isinstance(p, MulPath):
-            return path(p.path)
+            return not p.zero and path(p.path)
         if isinstance(p, InvPath):
             return path(p.arg)
         return False  # a variable, a negated property set
 
     def walk(node) -> bool:
         if isinstance(node, CompValue):
-            for key, value in node.items():
+            if node.name in ("Graph", "GraphGraphPattern"):
+                return False
+            parts = [*node.items(), *((k, v) for k, v in vars(node).items() if k not in ("name", "_evalfn"))]
+            for key, value in parts:
                 if key == "triples":  # a BGP's (s, p, o) tuples, or an unparsed block's flat lists
                     if any(len(triple) % 3 for triple in value):  # not a shape read here: no filter
                         return False
@@ -119,15 +127,18 @@ def rule_predicates(rules: Sequence[Path]) -> frozenset[str] | None:
                         return False
                 elif not walk(value):
                     return False
-        elif isinstance(node, list | tuple):
+            return True
+        if isinstance(node, dict):
+            return all(walk(value) for value in node.values())
+        if isinstance(node, list | tuple | set | frozenset | ParseResults):
             return all(walk(item) for item in node)
-        return True
+        return True  # a term, a string, a number
 
     for rule in rules:
         try:
-            algebra = translateQuery(parseQuery(rule.read_text(encoding="utf-8"))).algebra
+            query = translateQuery(parseQuery(rule.read_text(encoding="utf-8")))
+            if query.algebra.name != "ConstructQuery" or not walk(query.algebra):
+                return None
         except Exception:  # noqa: BLE001 (the rule is pyoxigraph's to judge; here: no filter)
-            return None
-        if not walk(algebra):
             return None
     return frozenset(found)
