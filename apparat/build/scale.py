@@ -68,10 +68,10 @@ def scaled_inputs(inputs: BuildInputs, factor: int, out: Path, *, quads: bool = 
     out.mkdir(parents=True, exist_ok=True)
     templates = _templates(inputs)
     if quads:
-        files = []
+        files, template = [], "".join(_in_graph(text, graph) for graph, text in templates)
         for k in range(factor):
             path = out / f"copy-{k:05d}.nq"
-            path.write_text(_copy("".join(_in_graph(text, graph) for graph, text in templates), k), encoding="utf-8")
+            path.write_text(_copy(template, k), encoding="utf-8")
             files.append(path)
         return BuildInputs(ontology=list(inputs.ontology), shapes=list(inputs.shapes), data=files,
                            graph_per_file=False, rules=list(inputs.rules))
