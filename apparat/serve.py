@@ -33,6 +33,7 @@ from __future__ import annotations
 import json
 import os
 import shutil
+import signal
 import socket
 import sys
 import tempfile
@@ -150,7 +151,11 @@ def _live_child(pid: int, parent: int | None) -> bool:
     return stat[0] not in (b"Z", b"X") and (parent is None or int(stat[1]) == parent)
 
 
-def _granian_server():
+#: How long an old worker answers with ``Connection: close`` before a reload stops it.
+DRAIN_SECONDS = 0.5
+
+
+def _granian_server(drain: bool = False):
     """granian's server, whose reload waits until each new worker is ready before it stops the old one.
 
     granian itself waits a fixed ``respawn_interval`` and then stops the old worker;
@@ -159,7 +164,11 @@ def _granian_server():
     worker's ``ready-<pid>`` file (at most ``respawn_interval``, then as granian does), and
     longer while the new worker waits for a remote store's build (its ``awaiting-<pid>`` file,
     ``server.store_build``): the old one goes on answering until the new one is ready, dies, or
-    is not ready ``respawn_interval`` seconds after its wait ended.
+    is not ready ``respawn_interval`` seconds after its wait ended. With ``drain`` (the ASGI
+    front, which takes ``SIGUSR1`` for it: ``apparat.web.front``), the old worker is then told to
+    close each connection after its answer, ``DRAIN_SECONDS`` before it is stopped: its stop
+    closes every idle kept-alive connection at once, and a client that had just sent a request
+    on one would see it closed unanswered.
     Written against granian 2.8.7 (pinned), whose ``_respawn_workers`` it replaces.
     """
     from granian import Granian
@@ -186,6 +195,9 @@ def _granian_server():
                     time.sleep(0.05)
                 awaiting.unlink(missing_ok=True)
                 time.sleep(0.2)  # from the app made to the socket served
+                if drain:  # its answers close their connections: kept-alive clients move on first
+                    os.kill(old.inner.pid, signal.SIGUSR1)
+                    time.sleep(DRAIN_SECONDS)
                 logger.info(f"worker-{idx + 1} {'ready' if ready.exists() else 'not ready'}; stopping the old one")
                 old.terminate()
                 old.join(self.workers_kill_timeout)
@@ -206,7 +218,7 @@ def _granian(settings: dict, port: int, on_reload=None) -> None:
         target, interface, threads = "apparat.web:create_app", Interfaces.WSGI, settings["threads"]
     else:  # the body is awaited on the event loop (body_timeout), then `threads` run the app
         target, interface, threads = "apparat.web.front:create_asgi", Interfaces.ASGINL, 1
-    server = _granian_server()(
+    server = _granian_server(drain=interface is Interfaces.ASGINL)(
         target,
         factory=True,
         address=settings["host"],

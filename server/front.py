@@ -35,6 +35,11 @@ the Flask path's (``tests/test_fast_path.py`` compares them); whatever it is not
 (other parameters, a browser's ``Accept``, refusals of the limits) goes to Flask.
 Flask never runs on the loop.
 
+Before a reload stops this worker, ``apparat serve`` sends it ``SIGUSR1``: from then on each
+answer says ``Connection: close`` (:attr:`BodyFront.draining`), so a client or proxy holding
+a kept-alive connection to it leaves after its answer rather than meeting the close the
+worker's stop makes of every idle connection at once (README "Reload without downtime").
+
 Responses stream: the pool thread hands the answer to the loop in batches of up
 to 64 KiB as the app yields them (a small answer in the same hop that ran the
 app), and the thread is free while granian sends a batch. The bridge is ours,
@@ -48,6 +53,7 @@ import asyncio
 import functools
 import gzip
 import io
+import signal
 import sys
 import time
 from concurrent.futures import ThreadPoolExecutor
@@ -74,6 +80,9 @@ class BodyFront:
     (``server.observe.Observer``), it answers front-cache hits itself, on the loop.
     """
 
+    #: Set by ``SIGUSR1`` (:func:`create_asgi`): every answer closes its connection.
+    draining = False
+
     def __init__(self, wsgi_app, *, threads: int, body_timeout: float, max_bytes: int,
                  front_cache=None, observer=None, queries: QueryFront | None = None):
         self.wsgi_app = wsgi_app
@@ -88,6 +97,8 @@ class BodyFront:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":  # lifespan (granian's ASGINL interface sends none)
             return None
+        if self.draining:
+            send = _closing(send)
         declared, headers = None, []
         for name, value in scope["headers"]:
             if name == b"content-length":
@@ -215,6 +226,17 @@ def _more(rest):
     return b"".join(parts), None
 
 
+def _closing(send):
+    """``send``, with ``Connection: close`` added to the response's headers."""
+
+    async def closing(message):
+        if message["type"] == "http.response.start":
+            message = {**message, "headers": [*message["headers"], (b"connection", b"close")]}
+        await send(message)
+
+    return closing
+
+
 def _asgi_headers(headers: list[tuple[str, str]]) -> list[tuple[bytes, bytes]]:
     """WSGI response headers as ASGI wants them (both paths of an answer use this)."""
     return [(k.lower().encode("latin-1"), v.encode("latin-1")) for k, v in headers]
@@ -261,9 +283,15 @@ def create_asgi():
 
     app = create_app()
     settings, st = app.config["APPARAT"], app.extensions["apparat"]
-    return BodyFront(app, threads=settings["threads"], body_timeout=settings["body_timeout"],
-                     max_bytes=settings["max_request_bytes"], front_cache=st.front_cache, observer=st.observer,
-                     queries=QueryFront(app))
+    front = BodyFront(app, threads=settings["threads"], body_timeout=settings["body_timeout"],
+                      max_bytes=settings["max_request_bytes"], front_cache=st.front_cache, observer=st.observer,
+                      queries=QueryFront(app))
+
+    def drain(_signum, _frame):
+        front.draining = True
+
+    signal.signal(signal.SIGUSR1, drain)  # apparat serve, before a reload stops this worker
+    return front
 
 
 # --- the query fast path -----------------------------------------------------------------------

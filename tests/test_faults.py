@@ -13,6 +13,7 @@ import bisect
 import json
 import os
 import signal
+import socket
 import threading
 import time
 from pathlib import Path
@@ -187,6 +188,51 @@ def test_admin_reload_is_off_by_default(server):
 
 
 # --- reload -------------------------------------------------------------------------------------
+
+def test_a_worker_told_to_drain_closes_each_connection_after_its_answer(build_dir):
+    """``SIGUSR1`` (what a reload sends an old worker before it stops it) to the one worker:
+    before it, a kept-alive connection answers two queries; after it, each answer (a health
+    check, a fast-path query, a Flask-path POST) says ``Connection: close`` and the worker
+    closes the socket after it, and the same worker goes on answering."""
+    import http.client
+    import urllib.parse
+
+    def exchange(conn, method: str, path: str, body: str | None = None):
+        headers = {"Accept": "application/sparql-results+json"}
+        if body is not None:
+            headers["Content-Type"] = "application/x-www-form-urlencoded"
+        conn.request(method, path, body=body, headers=headers)
+        answer = conn.getresponse()
+        return answer.status, answer.getheader("Connection"), answer.read()
+
+    query = "/sparql?" + urllib.parse.urlencode({"query": "ASK { ?s a ?o }"})
+    with ServerProcess(build_dir, "--workers", "1", env={**TEST_ENV, "APPARAT_ACCESS_LOG": ""}) as server:
+        parts = urllib.parse.urlsplit(server.base_url)
+        conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+        assert exchange(conn, "GET", query)[:2] == (200, None)
+        sock = conn.sock
+        assert exchange(conn, "GET", "/health")[:2] == (200, None)
+        assert conn.sock is sock  # kept alive: one socket for both
+        conn.close()
+        (worker,) = [pid for pid in server.descendants() if _parent(pid) == server.process.pid]
+        os.kill(worker, signal.SIGUSR1)
+        for method, path, body in [("GET", "/health", None), ("GET", query, None),
+                                   ("POST", "/sparql", urllib.parse.urlencode({"query": "ASK { ?s a ?o }"}))]:
+            conn = http.client.HTTPConnection(parts.hostname, parts.port, timeout=10)
+            status, connection, answer = exchange(conn, method, path, body)
+            assert (status, connection) == (200, "close"), (method, path, status, connection, answer[:200])
+            if path != "/health":
+                assert json.loads(answer)["boolean"] is True
+            conn.close()
+        raw = socket.create_connection((parts.hostname, parts.port), timeout=10)
+        raw.sendall(b"GET /health HTTP/1.1\r\nHost: x\r\n\r\n")
+        received = b""
+        while chunk := raw.recv(65536):  # the worker closes its end after the answer
+            received += chunk
+        raw.close()
+        assert received.startswith(b"HTTP/1.1 200") and b"connection: close" in received.lower()
+        assert [pid for pid in server.descendants() if _parent(pid) == server.process.pid] == [worker]
+
 
 def publish(folder: Path, value: str) -> str:
     """Build a one-triple dataset saying ``value`` into ``folder/build``; return its weak ETag for JSON."""
