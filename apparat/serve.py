@@ -195,9 +195,13 @@ def _granian_server(drain: bool = False):
                     time.sleep(0.05)
                 awaiting.unlink(missing_ok=True)
                 time.sleep(0.2)  # from the app made to the socket served
-                if drain:  # its answers close their connections: kept-alive clients move on first
-                    os.kill(old.inner.pid, signal.SIGUSR1)
-                    time.sleep(DRAIN_SECONDS)
+                if drain and old.is_alive():  # its answers close their connections: kept-alive clients move on
+                    try:
+                        os.kill(old.inner.pid, signal.SIGUSR1)
+                    except ProcessLookupError:  # it died meanwhile: nothing to drain
+                        pass
+                    else:
+                        time.sleep(DRAIN_SECONDS)
                 logger.info(f"worker-{idx + 1} {'ready' if ready.exists() else 'not ready'}; stopping the old one")
                 old.terminate()
                 old.join(self.workers_kill_timeout)
@@ -240,6 +244,9 @@ def _granian(settings: dict, port: int, on_reload=None) -> None:
     )
     if on_reload is not None:
         server.on_reload(on_reload)
+    # A worker inherits this until its front takes the signal (``create_asgi``): a drain sent to
+    # one still starting (a reload right after another, a respawn) must not kill it.
+    signal.signal(signal.SIGUSR1, signal.SIG_IGN)
     server.serve()
 
 

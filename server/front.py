@@ -80,7 +80,8 @@ class BodyFront:
     (``server.observe.Observer``), it answers front-cache hits itself, on the loop.
     """
 
-    #: Set by ``SIGUSR1`` (:func:`create_asgi`): every answer closes its connection.
+    #: Set by ``SIGUSR1`` (:func:`create_asgi`): from then on every answer, those of requests
+    #: already in flight included, closes its connection.
     draining = False
 
     def __init__(self, wsgi_app, *, threads: int, body_timeout: float, max_bytes: int,
@@ -97,8 +98,7 @@ class BodyFront:
     async def __call__(self, scope, receive, send):
         if scope["type"] != "http":  # lifespan (granian's ASGINL interface sends none)
             return None
-        if self.draining:
-            send = _closing(send)
+        send = _closing(send)  # a drain may begin while this request is in flight
         declared, headers = None, []
         for name, value in scope["headers"]:
             if name == b"content-length":
@@ -227,10 +227,10 @@ def _more(rest):
 
 
 def _closing(send):
-    """``send``, with ``Connection: close`` added to the response's headers."""
+    """``send``, with ``Connection: close`` added to the response's headers once a drain began."""
 
     async def closing(message):
-        if message["type"] == "http.response.start":
+        if BodyFront.draining and message["type"] == "http.response.start":
             message = {**message, "headers": [*message["headers"], (b"connection", b"close")]}
         await send(message)
 
@@ -281,16 +281,16 @@ def create_asgi():
     """granian's factory for ``http_interface = asgi``: the Flask app behind the body front."""
     from . import create_app
 
+    def drain(_signum, _frame):
+        BodyFront.draining = True
+
+    # Before the app is made: a reload may tell a worker that is still starting to drain.
+    signal.signal(signal.SIGUSR1, drain)  # apparat serve, before a reload stops this worker
     app = create_app()
     settings, st = app.config["APPARAT"], app.extensions["apparat"]
     front = BodyFront(app, threads=settings["threads"], body_timeout=settings["body_timeout"],
                       max_bytes=settings["max_request_bytes"], front_cache=st.front_cache, observer=st.observer,
                       queries=QueryFront(app))
-
-    def drain(_signum, _frame):
-        front.draining = True
-
-    signal.signal(signal.SIGUSR1, drain)  # apparat serve, before a reload stops this worker
     return front
 
 

@@ -193,7 +193,8 @@ def test_a_worker_told_to_drain_closes_each_connection_after_its_answer(build_di
     """``SIGUSR1`` (what a reload sends an old worker before it stops it) to the one worker:
     before it, a kept-alive connection answers two queries; after it, each answer (a health
     check, a fast-path query, a Flask-path POST) says ``Connection: close`` and the worker
-    closes the socket after it, and the same worker goes on answering."""
+    closes the socket after it, and the same worker goes on answering. The signal sent to
+    ``apparat serve`` itself is ignored."""
     import http.client
     import urllib.parse
 
@@ -214,6 +215,11 @@ def test_a_worker_told_to_drain_closes_each_connection_after_its_answer(build_di
         assert exchange(conn, "GET", "/health")[:2] == (200, None)
         assert conn.sock is sock  # kept alive: one socket for both
         conn.close()
+        # `apparat serve` ignores the signal, and so does each worker until its front takes it
+        # (inherited: a drain sent to a worker still starting must not kill it).
+        os.kill(server.process.pid, signal.SIGUSR1)
+        time.sleep(0.2)
+        assert server.process.poll() is None
         (worker,) = [pid for pid in server.descendants() if _parent(pid) == server.process.pid]
         os.kill(worker, signal.SIGUSR1)
         for method, path, body in [("GET", "/health", None), ("GET", query, None),

@@ -394,4 +394,7 @@ def test_no_request_through_nginx_fails_across_reloads(build_dir, tmp_path):
                   f"tried again by nginx: {sum(n > 1 for n in tries)} (most tries {max(tries, default=0)})")
             assert {method for method, _ in results} == {"GET", "POST"} and len(results) > 50
             assert not failed, (failed[:5], (tmp_path / "error.log").read_text()[-3000:])
+            # The drain leaves the stop few kept-alive connections to close: none of 70 runs with it
+            # tried a request again; without it, requests took up to 4 tries.
+            assert max(tries, default=0) <= 2, (max(tries), (tmp_path / "error.log").read_text()[-3000:])
             assert len([line for line in server.log if '"event": "reload"' in line]) == 2
