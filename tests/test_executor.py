@@ -188,6 +188,27 @@ def test_an_executor_killed_while_idle_is_replaced_before_use(pool):
     assert wait_for(lambda: len(pool.pids) == 2 and victim not in pool.pids)
 
 
+def test_the_executor_that_answered_last_takes_the_next_query(pool):
+    """Last in, first out: one query at a time runs on one executor (its caches warm)."""
+    used = []
+    for _ in range(4):
+        trace: dict = {}
+        assert pool.run(QueryRequest(CHEAP), trace=trace).body.endswith(b"true}")
+        used.append(trace["executor"])
+    assert len(set(used)) == 1, used
+
+
+def test_an_idle_executor_that_died_is_replaced_though_no_query_takes_it(pool):
+    """The one at the bottom of the idle stack is never taken while queries come one at a time:
+    the keeper's sweep finds it dead and starts another."""
+    trace: dict = {}
+    pool.run(QueryRequest(CHEAP), trace=trace)
+    (victim,) = [pid for pid in pool.pids if pid != trace["executor"]]
+    os.kill(victim, signal.SIGKILL)
+    assert wait_for(lambda: len(pool.pids) == 2 and victim not in pool.pids)
+    assert all(alive(pid) for pid in pool.pids)
+
+
 def test_an_overrun_executor_is_killed_and_replaced(pool):
     before = set(pool.pids)
     with pytest.raises(errors.QueryTimeout, match="time limit"):

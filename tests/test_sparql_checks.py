@@ -51,6 +51,12 @@ def test_updates_are_forbidden(text):
         inspect_query(text, ENGINE)
 
 
+def test_a_graph_pattern_is_seen_but_not_a_variable_or_name_called_graph():
+    assert inspect_query("SELECT ?g { GRAPH ?g { ?s ?p ?o } }", ENGINE).has_graph
+    assert inspect_query("select ?g { graph ?g { ?s ?p ?o } }", ENGINE).has_graph
+    assert not inspect_query("SELECT ?graph { ?graph ex:GRAPH 'GRAPH' } # GRAPH", ENGINE).has_graph
+
+
 def test_a_dataset_clause_is_seen_but_not_a_variable_named_from():
     assert inspect_query("SELECT * FROM <a:g> { ?s ?p ?o }", ENGINE).has_dataset_clause
     assert not inspect_query("SELECT ?from { ?from ex:from 'FROM' }", ENGINE).has_dataset_clause

@@ -19,6 +19,7 @@ This module imports pyoxigraph only, so the executors stay small.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from urllib.parse import urljoin
@@ -99,6 +100,7 @@ class Shape:
     has_dataset_clause: bool = False
     services: tuple[str, ...] = field(default_factory=tuple)
     spans: tuple[tuple[int, int], ...] = field(default_factory=tuple)
+    has_graph: bool = True  # a GRAPH pattern (True when not known)
 
 
 def check_query_length(text: str, max_length: int) -> None:
@@ -148,7 +150,7 @@ def inspect_query(text: str, engine: Engine, base_iri: str | None = None) -> Sha
         raise UpdateForbidden(
             "SPARQL Update (INSERT, DELETE, LOAD, CLEAR, CREATE, DROP …) is not allowed: this endpoint is read-only"
         )
-    services, spans, has_from = [], [], False
+    services, spans, has_from, has_graph = [], [], False, False
     for at in range(start, len(tokens)):
         kind, value, _span = tokens[at]
         if kind != "name":
@@ -156,6 +158,8 @@ def inspect_query(text: str, engine: Engine, base_iri: str | None = None) -> Sha
         word = value.upper()
         if word == "FROM":
             has_from = True
+        elif word == "GRAPH":
+            has_graph = True
         elif word == "SERVICE":
             endpoint, span = _endpoint(tokens, at + 1, prefixes, base, engine.service_allowlist)
             services.append(endpoint)
@@ -163,7 +167,7 @@ def inspect_query(text: str, engine: Engine, base_iri: str | None = None) -> Sha
             if len(services) > engine.max_services:
                 raise QueryRefused(f"a query may have at most {engine.max_services} SERVICE clauses "
                                    "(setting max_service_calls)")
-    return Shape(has_from, tuple(services), tuple(spans))
+    return Shape(has_from, tuple(services), tuple(spans), has_graph)
 
 
 def _prologue(tokens, predeclared: dict[str, str], base: str | None):
@@ -294,12 +298,15 @@ def evaluate(
         kwargs["named_graphs"] = [_graph_iri(g, "named-graph-uri") for g in named_graphs or ()]
     elif shape.has_dataset_clause:
         pass
-    elif infer:  # the store's default graph holds the union of all graphs (store.py)
+    elif infer and not shape.has_graph and not engine.store_url:
+        pass  # the embedded store's own default graph is the union (store.py), and no GRAPH
+        # pattern would see the named graphs: no dataset to give (16 µs of a point lookup)
+    elif infer:  # named_graphs keeps the store's asserted union out of GRAPH ?g
         kwargs["default_graph"] = [ox.DefaultGraph()]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in engine.graph_names]
+        kwargs["named_graphs"] = _named_nodes(engine.graph_names)
     else:
         kwargs["default_graph"] = [ox.NamedNode(engine.asserted_union)]
-        kwargs["named_graphs"] = [ox.NamedNode(g) for g in engine.asserted_graph_names]
+        kwargs["named_graphs"] = _named_nodes(engine.asserted_graph_names)
     if substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
     sent, shifts = through_gateway(text, shape, engine)
@@ -309,6 +316,12 @@ def evaluate(
         raise syntax_error(err, sent, shifts) from None
     except OSError as err:  # only SERVICE does I/O in a read-only store
         raise service_error(err, engine) from None
+
+
+@functools.lru_cache(maxsize=8)
+def _named_nodes(graphs: tuple[str, ...]) -> tuple[ox.NamedNode, ...]:
+    """The graphs as pyoxigraph terms, made once per executor (the engine never changes)."""
+    return tuple(ox.NamedNode(g) for g in graphs)
 
 
 def _graph_iri(value: str, parameter: str) -> ox.NamedNode:
