@@ -198,7 +198,9 @@ def test_union_default_graph_has_set_semantics(dataset):
 
 #: Terms whose text looks like the bytes where a solution starts (``formats._STARTS``).
 _TRICKY = ('"}},{}"', '"},{\\"x"', '"\\"},{}\\\\"', '"{},{},{}"', '"<result>"', '"\\\\"', '"t\\ny"', '"x"@en',
-           '1', '<http://e/a>', 'UNDEF')
+           '1', '<http://e/a>', 'UNDEF',
+           # a value that ends in "},{": its closing quote makes a '},{"' that starts no solution
+           '"a},{"', '"b},{"@en', '"},{"')
 
 
 @pytest.mark.parametrize("fmt", ["json", "xml"])

@@ -140,14 +140,19 @@ class _LineWriter:
 #: Where a solution starts in pyoxigraph's JSON and XML results, for :class:`_SolutionWriter`.
 #: XML: every ``<result>`` tag (a ``<`` inside a value is written ``&lt;``). JSON: the first
 #: ``{`` after ``"bindings":[``, and each ``},{`` between two solutions: as pyoxigraph writes
-#: JSON (no spaces), ``},{`` outside a string is only ever that, and ``},{"`` (a solution with
-#: a binding) never occurs inside one, since a string's ``"`` is written ``\"``. A ``},{}``
-#: (the next solution binds nothing) may also be text inside a string: once one is seen,
-#: the writer reads the strings from there on to tell them apart (:data:`_JSON_TOKENS`).
+#: JSON (no spaces), ``},{`` outside a string is only ever that. ``},{"`` (a solution with a
+#: binding) is also the end of a string value that ends in ``},{``, but a solution's ``"`` opens
+#: a variable's name, so the byte after it is a name's, where after a string's closing ``"``
+#: comes ``}`` or ``,`` (:data:`_NOT_A_NAME`): a ``},{"`` counts once the byte after it has
+#: come and is neither. A ``},{}`` (the next solution binds nothing) may also be text inside a
+#: string: once one is seen, the writer reads the strings from there on to tell them apart
+#: (:data:`_JSON_TOKENS`).
 _STARTS = {
     "json": (b'"bindings":[{', b'},{"', b"},{}"),
     "xml": (b"<result>",),
 }
+#: What follows a ``},{"`` that ends a string value, not a solution's first variable.
+_NOT_A_NAME = b"},"
 #: What a solution start is cut to, and what closes the output after the cut.
 _CLOSE = {"json": b"]}}", "xml": b"</results></sparql>"}
 #: JSON read for its strings: a whole string, a string not yet complete, or a ``},{`` outside strings.
@@ -212,6 +217,8 @@ class _SolutionWriter:
             if marker == b"<result>":
                 self._start(at)
             elif marker == b"},{\"":
+                if at + 4 >= end or held[at + 4] in _NOT_A_NAME:
+                    continue  # the byte after it is still to come (scanned stays before it), or a string's end
                 self._start(at + 1)
                 self.anchor = at + 3  # the " that opens the solution's first variable
             else:  # the first solution: never over a limit of one or more
@@ -227,13 +234,21 @@ class _SolutionWriter:
         ``},{}`` in sight and every solution start of the new bytes still within the limit, the
         starts are only counted (``bytearray.count``), not located one by one in Python (0.7 ms
         of the bench's 3-way join, 222 kB, before). False: :meth:`_count` must look."""
-        marker = b'},{"' if self.fmt == "json" else b"<result>"
-        if (self.fmt == "json" and (self.rows == 0 or held.find(b"},{}", self.scanned) >= 0)):
-            return False
-        found = held.count(marker, self.scanned)
+        scanned = self.scanned
+        if self.fmt == "json":
+            if self.rows == 0 or held.find(b"},{}", scanned) >= 0:
+                return False
+            marker, stop = b'},{"', end - 1  # a start counts once the byte after it has come
+            found = (held.count(marker, scanned, stop) - held.count(b'},{"}', scanned, end)
+                     - held.count(b'},{",', scanned, end))  # string values that end in "},{"
+        else:
+            marker, stop = b"<result>", end
+            found = held.count(marker, scanned)
         if self.rows + found > self.limit:
             return False
-        last = held.rfind(marker, self.scanned) if found else -1
+        last = held.rfind(marker, scanned, stop) if found else -1
+        while self.fmt == "json" and last >= 0 and held[last + 4] in _NOT_A_NAME:
+            last = held.rfind(marker, scanned, last)
         self.rows += found
         if found and self.fmt == "json":
             self.anchor = last + 3  # the " that opens the last solution's first variable
