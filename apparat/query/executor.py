@@ -360,7 +360,10 @@ class ExecutorPool:
             try:
                 count = self._spawns.get(timeout=_SWEEP_SECONDS)
             except queue.Empty:
-                self._sweep()
+                try:
+                    self._sweep()
+                except Exception:  # this thread must live: its end would kill every executor
+                    _LOG.exception("looking for dead idle executors failed")
                 continue
             if count is None or self._closed:
                 return

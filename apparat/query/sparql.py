@@ -303,10 +303,10 @@ def evaluate(
         # pattern would see the named graphs: no dataset to give (16 µs of a point lookup)
     elif infer:  # named_graphs keeps the store's asserted union out of GRAPH ?g
         kwargs["default_graph"] = [ox.DefaultGraph()]
-        kwargs["named_graphs"] = _named_nodes(engine.graph_names)
+        kwargs["named_graphs"] = _named_nodes(tuple(engine.graph_names))
     else:
         kwargs["default_graph"] = [ox.NamedNode(engine.asserted_union)]
-        kwargs["named_graphs"] = _named_nodes(engine.asserted_graph_names)
+        kwargs["named_graphs"] = _named_nodes(tuple(engine.asserted_graph_names))
     if substitutions:
         kwargs["substitutions"] = {ox.Variable(k): v for k, v in substitutions.items()}
     sent, shifts = through_gateway(text, shape, engine)
